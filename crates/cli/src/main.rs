@@ -1,0 +1,2 @@
+//! The `hattama` command line.
+fn main() {}
