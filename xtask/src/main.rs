@@ -1,2 +1,35 @@
-//! Project tasks.
-fn main() {}
+//! Project tasks, one entry for everything a developer or CI runs: `cargo xtask <task>`.
+//!
+//! - `run`: install what is needed, build, and start the app on the built-in demo election.
+//! - `test`: install what is needed and run every test (fmt, clippy, cargo tests, UI checks, E2E).
+//! - `e2e`: only the end-to-end tests through the real webview.
+//! - `codegen`: regenerate committed generated files (demo definition, TypeScript IPC types).
+//! - `bench`: run the benchmarks and print their figures.
+//! - `dist`: build the `.deb`.
+//! - `screenshots`: regenerate `docs/screenshots/`.
+
+mod app;
+mod sh;
+mod test;
+
+use anyhow::{Result, bail};
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let task = args.first().map(String::as_str).unwrap_or("help");
+    let rest = args.get(1..).unwrap_or(&[]);
+    match task {
+        "run" => app::run(rest),
+        "test" => test::run(rest),
+        "e2e" => app::e2e(rest),
+        "codegen" => test::codegen(rest),
+        "bench" => test::bench(rest),
+        "dist" => app::dist(rest),
+        "screenshots" => app::screenshots(rest),
+        "help" | "--help" | "-h" => {
+            sh::say("tasks: run | test | e2e | codegen | bench | dist | screenshots");
+            Ok(())
+        }
+        other => bail!("unknown task `{other}`; try `cargo xtask help`"),
+    }
+}
