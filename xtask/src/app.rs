@@ -22,3 +22,8 @@ pub(crate) fn screenshots(_args: &[String]) -> Result<()> {
 pub(crate) fn test_steps() -> Result<()> {
     Ok(())
 }
+
+/// Regenerates the app's generated files (TypeScript IPC types); nothing until the app exists.
+pub(crate) fn codegen() -> Result<()> {
+    Ok(())
+}

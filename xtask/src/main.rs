@@ -9,6 +9,7 @@
 //! - `screenshots`: regenerate `docs/screenshots/`.
 
 mod app;
+mod demo;
 mod sh;
 mod test;
 

@@ -2,19 +2,48 @@
 
 use anyhow::Result;
 
-use crate::{app, sh};
+use crate::{app, demo, sh};
 
 pub(crate) fn run(_args: &[String]) -> Result<()> {
     sh::run("cargo", &["fmt", "--all", "--check"])?;
-    sh::run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    sh::run(
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
     sh::run("cargo", &["test", "--workspace"])?;
     app::test_steps()
 }
 
+/// Rewrites the committed generated files.
 pub(crate) fn codegen(_args: &[String]) -> Result<()> {
-    Ok(())
+    let path = sh::root().join(demo::PATH);
+    std::fs::write(&path, demo::bytes()?)?;
+    sh::say(&format!("wrote {}", demo::PATH));
+    app::codegen()
 }
 
 pub(crate) fn bench(_args: &[String]) -> Result<()> {
     sh::run("cargo", &["bench", "--workspace"])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{demo, sh};
+
+    #[test]
+    fn demo_definition_is_current() {
+        let committed = std::fs::read(sh::root().join(demo::PATH)).unwrap();
+        assert!(
+            committed == demo::bytes().unwrap(),
+            "{} is stale: run `cargo xtask codegen`",
+            demo::PATH
+        );
+    }
 }
