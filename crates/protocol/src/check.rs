@@ -131,6 +131,13 @@ pub fn check<'a>(
     })
 }
 
+/// Every rule's report on `values`, in template order (allocates; for the CLI and the app).
+pub fn reports(template: &Template, values: &Values) -> Vec<FindingReport> {
+    check(template, values)
+        .map(|finding| FindingReport::new(template, values, &finding))
+        .collect()
+}
+
 /// Whether any error-level rule fails.
 pub fn has_errors(template: &Template, values: &Values) -> bool {
     check(template, values).any(|finding| {
