@@ -1,5 +1,10 @@
 //! The protocol crate's integration tests, in one binary (faster to build, helpers shared).
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 mod builtin;
 mod definitions;
 mod fuzz;

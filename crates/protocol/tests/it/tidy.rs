@@ -8,7 +8,7 @@ fn all_codes() -> Vec<String> {
     let mut codes: Vec<String> = set
         .templates()
         .iter()
-        .flat_map(|t| t.rules())
+        .flat_map(hattama_protocol::Template::rules)
         .map(|r| r.code.to_string())
         .collect();
     codes.extend(
