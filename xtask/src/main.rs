@@ -12,6 +12,7 @@ mod app;
 mod demo;
 mod sh;
 mod test;
+mod tidy;
 
 use anyhow::{Result, bail};
 
