@@ -59,7 +59,7 @@ fn bench(c: &mut Criterion) {
         });
     });
     c.bench_function("check_50_row_smd_reports", |b| {
-        b.iter(|| reports(black_box(p2), black_box(&values)))
+        b.iter(|| reports(black_box(p2), black_box(&values)));
     });
     let mut edited = values.clone();
     let slot = p2.slot("L8.17", 50).expect("row 17");
