@@ -1,29 +1,229 @@
-//! Tasks about the desktop app: run, e2e, dist, screenshots. (Filled in by the app issue.)
+//! Tasks about the desktop app: install what it needs, build, run, test end to end, package.
+//!
+//! Every task starts with [`prepare`], which installs only what is missing: Debian packages
+//! (`WebKitGTK` and friends, Xvfb, `WebKitWebDriver`), the UI's npm packages, `tauri-driver`, and
+//! builds the UI, because compiling `hattama-app` embeds `ui/dist`. Everything builds into the
+//! workspace `target/`, and a release build happens at most once per run (for the `.deb`).
 
-use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::SystemTime;
 
-pub(crate) fn run(_args: &[String]) -> Result<()> {
-    bail!("the desktop app does not exist yet; use `cargo run -p hattama-cli -- --help`")
+use anyhow::{Context, Result, bail};
+
+use crate::sh;
+
+/// Debian packages the app needs to build, run headless and be driven through `WebDriver`.
+const APT_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libwebkit2gtk-4.1-dev",
+    "libssl-dev",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+];
+
+/// `xvfb-run` arguments: any free display, one screen large enough for the window.
+const XVFB_RUN: &[&str] = &["-a", "-s", "-screen 0 1280x800x24"];
+
+/// Where the `.deb` installs the app.
+const INSTALLED_APP: &str = "/usr/bin/hattama-app";
+
+/// The E2E test run against the installed app.
+const INSTALLED_SMOKE_TEST: &str = "starts_in_kazakh_on_the_welcome_screen";
+
+fn ui_dir() -> PathBuf {
+    sh::root().join("ui")
 }
 
-pub(crate) fn e2e(_args: &[String]) -> Result<()> {
-    bail!("the desktop app does not exist yet")
+fn target_dir() -> PathBuf {
+    sh::root().join("target")
 }
 
+/// Builds the app and starts it on this machine's display.
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        bail!("`cargo xtask run` needs a display; headless, use `cargo xtask e2e`");
+    }
+    prepare()?;
+    build_debug_app()?;
+    let app = target_dir().join("debug").join("hattama-app");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    sh::run(&app.display().to_string(), &args)
+}
+
+/// Runs the end-to-end tests through the real webview under Xvfb; extra args go to the test binary.
+pub(crate) fn e2e(args: &[String]) -> Result<()> {
+    prepare()?;
+    build_debug_app()?;
+    run_e2e(&[], args)
+}
+
+/// Builds the `.deb` (release) and prints where it is.
 pub(crate) fn dist(_args: &[String]) -> Result<()> {
-    bail!("the desktop app does not exist yet")
-}
-
-pub(crate) fn screenshots(_args: &[String]) -> Result<()> {
-    bail!("the desktop app does not exist yet")
-}
-
-/// Steps `cargo xtask test` runs for the app (UI checks, E2E, .deb); nothing until the app exists.
-pub(crate) fn test_steps() -> Result<()> {
+    prepare()?;
+    let deb = build_deb()?;
+    sh::say(&format!("built {}", deb.display()));
     Ok(())
 }
 
-/// Regenerates the app's generated files (TypeScript IPC types); nothing until the app exists.
+/// Runs the end-to-end tests with screenshots on, writing `docs/screenshots/*.png`.
+pub(crate) fn screenshots(args: &[String]) -> Result<()> {
+    prepare()?;
+    build_debug_app()?;
+    run_e2e(&[("HATTAMA_SCREENSHOTS", "1")], args)
+}
+
+/// Regenerates the app's generated files: the TypeScript twins of the IPC DTOs.
 pub(crate) fn codegen() -> Result<()> {
-    Ok(())
+    sh::run_env_in(
+        &sh::root(),
+        &[("UPDATE_EXPECT", "1")],
+        "cargo",
+        &[
+            "test",
+            "-p",
+            "hattama-app",
+            "--lib",
+            "generated_typescript_is_current",
+        ],
+    )
+}
+
+/// What `cargo xtask test` runs for the app after the Rust tests: UI checks, the app's own tests,
+/// the E2E, then the `.deb`, installed and started through the same E2E harness.
+pub(crate) fn test_steps() -> Result<()> {
+    prepare()?;
+    npm(&["run", "check"])?;
+    npm(&["test"])?;
+    sh::run("cargo", &["test", "-p", "hattama-app"])?;
+    build_debug_app()?;
+    run_e2e(&[], &[])?;
+    let deb = build_deb()?;
+    let deb = deb.display().to_string();
+    sh::run("dpkg", &["-i", &deb])?;
+    if !Path::new(INSTALLED_APP).is_file() {
+        bail!("{deb} did not install {INSTALLED_APP}");
+    }
+    run_e2e(
+        &[("HATTAMA_APP", INSTALLED_APP)],
+        &[INSTALLED_SMOKE_TEST.to_owned()],
+    )
+}
+
+/// Installs whatever is missing and builds the UI; cheap when everything is there.
+pub(crate) fn prepare() -> Result<()> {
+    system_packages()?;
+    ui_packages()?;
+    tauri_driver()?;
+    npm(&["run", "build"])
+}
+
+/// Installs the Debian packages that are not installed yet (`apt-get update` first).
+fn system_packages() -> Result<()> {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|package| !installed(package))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    sh::say(&format!("missing Debian packages: {}", missing.join(" ")));
+    let mut apt = vec!["apt-get"];
+    if !is_root() {
+        apt.insert(0, "sudo");
+    }
+    let (program, prefix) = apt.split_first().context("the apt command is not empty")?;
+    let update: Vec<&str> = prefix.iter().copied().chain(["update"]).collect();
+    sh::run(program, &update)?;
+    let install: Vec<&str> = prefix
+        .iter()
+        .copied()
+        .chain(["install", "-y", "--no-install-recommends"])
+        .chain(missing.iter().copied())
+        .collect();
+    sh::run_env_in(
+        &sh::root(),
+        &[("DEBIAN_FRONTEND", "noninteractive")],
+        program,
+        &install,
+    )
+}
+
+fn installed(package: &str) -> bool {
+    Command::new("dpkg-query")
+        .args(["-W", "-f=${Status}", package])
+        .output()
+        .is_ok_and(|output| output.stdout.ends_with(b"install ok installed"))
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+}
+
+/// Runs `npm ci` when `node_modules` is missing or older than `package-lock.json`.
+fn ui_packages() -> Result<()> {
+    let ui = ui_dir();
+    let lock = modified(&ui.join("package-lock.json"))?;
+    let installed = modified(&ui.join("node_modules").join(".package-lock.json")).ok();
+    if installed.is_some_and(|installed| lock <= installed) {
+        return Ok(());
+    }
+    npm(&["ci"])
+}
+
+fn modified(path: &Path) -> Result<SystemTime> {
+    std::fs::metadata(path)
+        .and_then(|metadata| metadata.modified())
+        .with_context(|| format!("cannot read the time of {}", path.display()))
+}
+
+/// Installs `tauri-driver` (the `WebDriver` front for Tauri apps) unless it is on `PATH`.
+fn tauri_driver() -> Result<()> {
+    if sh::have("tauri-driver") {
+        return Ok(());
+    }
+    sh::run("cargo", &["install", "tauri-driver", "--locked"])
+}
+
+fn npm(args: &[&str]) -> Result<()> {
+    sh::run_in(&ui_dir(), "npm", args)
+}
+
+/// Runs the Tauri CLI from the UI's npm packages at the workspace root, where it finds `src-tauri`.
+fn tauri(args: &[&str]) -> Result<()> {
+    let cli = ui_dir().join("node_modules").join(".bin").join("tauri");
+    sh::run(&cli.display().to_string(), args)
+}
+
+/// Builds `target/debug/hattama-app` with the frontend embedded, as the E2E tests need it.
+fn build_debug_app() -> Result<()> {
+    tauri(&["build", "--debug", "--no-bundle"])
+}
+
+/// Builds the release `.deb` and returns its path.
+fn build_deb() -> Result<PathBuf> {
+    tauri(&["build", "--bundles", "deb"])?;
+    let dir = target_dir().join("release").join("bundle").join("deb");
+    let mut debs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("no bundle directory {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "deb"))
+        .collect();
+    debs.sort_by_key(|path| modified(path).ok());
+    debs.pop()
+        .with_context(|| format!("no .deb in {}", dir.display()))
+}
+
+/// Runs the E2E crate under Xvfb with `env`; `args` go to the test binary.
+fn run_e2e(env: &[(&str, &str)], args: &[String]) -> Result<()> {
+    let mut command: Vec<&str> = XVFB_RUN.to_vec();
+    command.extend(["cargo", "test", "-p", "hattama-e2e", "--"]);
+    command.extend(args.iter().map(String::as_str));
+    sh::run_env_in(&sh::root(), env, "xvfb-run", &command)
 }

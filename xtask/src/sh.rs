@@ -44,3 +44,31 @@ pub(crate) fn have(program: &str) -> bool {
         .map(|status| status.success())
         .unwrap_or(false)
 }
+
+/// Runs `program args…` in `dir` with extra environment variables; fails when it exits non-zero.
+pub(crate) fn run_env_in(
+    dir: &Path,
+    env: &[(&str, &str)],
+    program: &str,
+    args: &[&str],
+) -> Result<()> {
+    let shown: Vec<String> = env
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    say(&format!(
+        "$ {} {program} {}",
+        shown.join(" "),
+        args.join(" ")
+    ));
+    let status = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .status()
+        .with_context(|| format!("could not start `{program}`"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed with {status}", args.join(" "));
+    }
+    Ok(())
+}

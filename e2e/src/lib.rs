@@ -1,0 +1,310 @@
+//! Harness for the end-to-end tests: starts the real app through `tauri-driver` and drives its webview.
+//!
+//! Each [`Session`] starts its own `tauri-driver` on its own port pair, with `HATTAMA_DB` pointing
+//! into its own temporary directory, so tests run in parallel without sharing anything. The driver
+//! is stopped with SIGTERM (never SIGKILL, which leaves `WebKitWebDriver` holding the test's
+//! output open). Every wait has a deadline and fails showing what it saw.
+//!
+//! This crate needs a display (`xvfb-run`), `tauri-driver` and `WebKitWebDriver` on `PATH`, and a
+//! debug app binary with its frontend embedded: `cargo xtask e2e` sets all of that up.
+
+use std::fs::File;
+use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+/// How long a condition may take to come true before a test fails.
+pub const DEADLINE: Duration = Duration::from_secs(15);
+
+/// How long the driver and the app may take to start.
+const START_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The environment variable that names the app binary under test (default: the workspace's debug build).
+pub const APP_ENV: &str = "HATTAMA_APP";
+
+/// Set to `1` to write screenshots into `docs/screenshots/`.
+pub const SCREENSHOTS_ENV: &str = "HATTAMA_SCREENSHOTS";
+
+/// The environment variable the app reads its database path from.
+const DATABASE_ENV: &str = "HATTAMA_DB";
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+/// The app binary under test: `HATTAMA_APP`, else `hattama-app` in the Cargo target dir's debug build.
+pub fn app_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os(APP_ENV) {
+        return PathBuf::from(path);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    target.join("debug").join("hattama-app")
+}
+
+/// A message from the UI's catalogue for `locale` (`kk`, `ru`, `en`), to assert which language shows.
+pub fn message(locale: &str, key: &str) -> String {
+    let text = match locale {
+        "kk" => include_str!("../../ui/src/lib/i18n/kk.json"),
+        "ru" => include_str!("../../ui/src/lib/i18n/ru.json"),
+        "en" => include_str!("../../ui/src/lib/i18n/en.json"),
+        other => panic!("no catalogue for locale `{other}`"),
+    };
+    let catalogue: Value = serde_json::from_str(text).expect("the catalogues are valid JSON");
+    match catalogue[key].as_str() {
+        Some(message) => message.to_owned(),
+        None => panic!("{locale}.json has no key `{key}`"),
+    }
+}
+
+/// A directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "hattama-e2e-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(name);
+        std::fs::create_dir_all(&path).expect("the temp dir is writable");
+        TempDir(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A running `tauri-driver`, stopped with SIGTERM on drop.
+struct Driver {
+    child: Child,
+    log: PathBuf,
+}
+
+impl Driver {
+    fn start(port: u16, native_port: u16, database: &Path, log: PathBuf) -> Driver {
+        let out = File::create(&log).expect("the driver log can be created");
+        let err = out.try_clone().expect("the driver log can be shared");
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env(DATABASE_ENV, database)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("tauri-driver must be on PATH: `cargo install tauri-driver --locked`");
+        Driver { child, log }
+    }
+
+    /// The driver's output so far, for failure messages.
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits for the driver to exit; SIGKILL would hang the test run.
+    fn stop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + DEADLINE;
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Two free local ports, for the driver and the native `WebKitWebDriver` behind it.
+fn free_port_pair() -> (u16, u16) {
+    let bind = || {
+        TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0)).expect("a local port is free")
+    };
+    let (first, second) = (bind(), bind());
+    let port = |listener: &TcpListener| listener.local_addr().expect("bound").port();
+    (port(&first), port(&second))
+}
+
+/// One app instance under its own driver session. Call [`Session::finish`] at the end of a test.
+pub struct Session {
+    /// The `fantoccini` client, for what the helpers below do not cover.
+    pub client: Client,
+    driver: Driver,
+    database: PathBuf,
+    dir: TempDir,
+}
+
+impl Session {
+    /// Starts a driver and the app, and connects to it.
+    pub async fn start() -> Session {
+        let app = app_binary();
+        assert!(
+            app.is_file(),
+            "no app binary at {}: build it with `cargo xtask e2e` (or set {APP_ENV})",
+            app.display()
+        );
+        let dir = TempDir::new();
+        let database = dir.0.join("hattama.db");
+        let (port, native_port) = free_port_pair();
+        let driver = Driver::start(port, native_port, &database, dir.0.join("driver.log"));
+        let started = Instant::now();
+        while TcpStream::connect(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port)).is_err() {
+            assert!(
+                started.elapsed() < START_DEADLINE,
+                "tauri-driver did not listen on port {port} within {START_DEADLINE:?}; its log:\n{}",
+                driver.log()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".to_owned(), json!("wry"));
+        capabilities.insert(
+            "tauri:options".to_owned(),
+            json!({ "application": app.display().to_string() }),
+        );
+        let connected = ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        let client = match connected {
+            Ok(client) => client,
+            Err(error) => panic!(
+                "no WebDriver session: {error}; driver log:\n{}",
+                driver.log()
+            ),
+        };
+        Session {
+            client,
+            driver,
+            database,
+            dir,
+        }
+    }
+
+    /// The database path this session's app was told to use.
+    pub fn database(&self) -> &Path {
+        &self.database
+    }
+
+    /// The element with `data-testid` `id`, waiting for it to appear.
+    pub async fn find(&self, id: &str) -> Element {
+        let selector = format!("[data-testid=\"{id}\"]");
+        let started = Instant::now();
+        loop {
+            match self.client.find(Locator::Css(&selector)).await {
+                Ok(element) => return element,
+                Err(error) => assert!(
+                    started.elapsed() < DEADLINE,
+                    "no element {selector} within {DEADLINE:?}: {error}"
+                ),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks the element with `data-testid` `id`.
+    pub async fn click(&self, id: &str) {
+        self.find(id)
+            .await
+            .click()
+            .await
+            .expect("the element can be clicked");
+    }
+
+    /// Waits until `read` of the element `id` returns `expected`; fails showing the last value seen.
+    async fn wait_for<Read, Value>(&self, id: &str, what: &str, expected: &str, read: Read)
+    where
+        Read: Fn(Element) -> Value,
+        Value: Future<Output = Result<String, CmdError>>,
+    {
+        let started = Instant::now();
+        let mut seen = String::new();
+        while started.elapsed() < DEADLINE {
+            let element = self.find(id).await;
+            if let Ok(value) = read(element).await {
+                if value == expected {
+                    return;
+                }
+                seen = value;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "[data-testid={id}] {what} is not {expected:?} after {DEADLINE:?}; last seen: {seen:?}"
+        );
+    }
+
+    /// Waits until the element `id` shows exactly `expected` (trimmed).
+    pub async fn wait_for_text(&self, id: &str, expected: &str) {
+        self.wait_for(id, "text", expected, |element| async move {
+            element.text().await.map(|text| text.trim().to_owned())
+        })
+        .await;
+    }
+
+    /// Waits until the element `id` has attribute `name` equal to `expected`.
+    pub async fn wait_for_attribute(&self, id: &str, name: &'static str, expected: &str) {
+        self.wait_for(id, name, expected, move |element| async move {
+            element.attr(name).await.map(Option::unwrap_or_default)
+        })
+        .await;
+    }
+
+    /// Writes a screenshot to `docs/screenshots/<name>.png` when `HATTAMA_SCREENSHOTS=1`.
+    pub async fn screenshot(&self, name: &str) {
+        if std::env::var(SCREENSHOTS_ENV).as_deref() != Ok("1") {
+            return;
+        }
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .expect("the webview can be captured");
+        let dir = workspace_root().join("docs").join("screenshots");
+        std::fs::create_dir_all(&dir).expect("docs/screenshots can be created");
+        std::fs::write(dir.join(format!("{name}.png")), png)
+            .expect("the screenshot can be written");
+    }
+
+    /// Ends the driver session (which closes the app) and stops the driver.
+    pub async fn finish(mut self) {
+        let closed = self.client.close().await;
+        self.driver.stop();
+        if let Err(error) = closed {
+            panic!(
+                "the session did not close cleanly: {error}; driver log:\n{}",
+                self.driver.log()
+            );
+        }
+        drop(self.dir);
+    }
+}

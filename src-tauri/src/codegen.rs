@@ -1,0 +1,57 @@
+//! Generates the TypeScript twins of the IPC DTOs and checks the committed file is current.
+//!
+//! `cargo xtask codegen` runs the test below with `UPDATE_EXPECT=1`, which rewrites the file;
+//! without it, the test fails on any difference, so CI catches a stale file.
+
+use std::path::{Path, PathBuf};
+
+use ts_rs::{Config, TS};
+
+use crate::dto::{AppInfo, Language};
+use crate::error::{ErrorCode, IpcError};
+
+/// The committed file, relative to this crate.
+const GENERATED: &str = "../ui/src/lib/ipc/generated/ipc.ts";
+
+/// The whole generated file: one exported declaration per DTO, in a fixed order.
+pub(crate) fn typescript() -> String {
+    let config = Config::new();
+    let declarations = [
+        Language::decl(&config),
+        AppInfo::decl(&config),
+        ErrorCode::decl(&config),
+        IpcError::decl(&config),
+    ];
+    let mut out = String::from(
+        "// Generated from the Rust DTOs in src-tauri by `cargo xtask codegen`. Do not edit.\n",
+    );
+    for declaration in declarations {
+        out.push_str("\nexport ");
+        // ts-rs leaves a space before each line break; keep the file free of trailing whitespace.
+        for line in declaration.lines() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn generated_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(GENERATED)
+}
+
+#[test]
+fn generated_typescript_is_current() {
+    let fresh = typescript();
+    let path = generated_path();
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == fresh,
+        "{} is stale: run `cargo xtask codegen` and commit the result.\n--- expected ---\n{fresh}",
+        path.display()
+    );
+}

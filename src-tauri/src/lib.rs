@@ -1,0 +1,62 @@
+//! The Hattama desktop app: a Tauri shell whose commands adapt the library crates to the webview.
+//!
+//! This crate owns the window, the managed state, the IPC commands and their DTOs. It owns no
+//! rule, sum, query or sentence a user reads: rules live in the library crates, sentences in the
+//! UI's catalogues.
+//!
+//! [`builder`] is the one place the app is put together; `main.rs` runs it and the tests build it
+//! on Tauri's mock runtime through [`configure`].
+
+mod commands;
+mod dto;
+mod error;
+mod state;
+
+#[cfg(test)]
+mod codegen;
+#[cfg(test)]
+mod command_names;
+#[cfg(test)]
+mod tests;
+
+use std::sync::Mutex;
+
+use tauri::{App, Manager, Runtime, Wry};
+
+use crate::state::AppState;
+
+/// Adds the app's setup and commands to `builder`, whatever its runtime.
+pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .setup(setup)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::get_language,
+            commands::set_language,
+        ])
+}
+
+/// The app's builder on the real (webview) runtime.
+pub fn builder() -> tauri::Builder<Wry> {
+    configure(tauri::Builder::default())
+}
+
+/// Builds and runs the app until its last window closes.
+///
+/// # Errors
+///
+/// When the webview cannot start (no display, for one).
+pub fn run() -> Result<(), tauri::Error> {
+    builder().run(tauri::generate_context!())
+}
+
+/// Registers the managed state, once, before any window loads.
+fn setup<R: Runtime>(app: &mut App<R>) -> Result<(), Box<dyn std::error::Error>> {
+    let database_path = state::database_path(
+        std::env::var_os(state::DATABASE_ENV),
+        &app.path().app_data_dir()?,
+    );
+    tracing::info!(database = %database_path.display(), "starting");
+    app.manage(Mutex::new(AppState::new(database_path)));
+    Ok(())
+}
