@@ -1,0 +1,253 @@
+//! Ed25519 keys in the minisign format: the precinct device key and the commission key.
+//!
+//! A key pair is made once (at precinct setup, or when a commission starts its registry); the
+//! secret key is kept encrypted with a passphrase (the chair's, for a device key) in minisign's
+//! own format, and only unlocked for the moment of signing. The public key travels as minisign's
+//! base64 line; its [`KeyId`] (minisign's 8-byte key number, shown as 16 hex digits as
+//! `minisign -V` does) names it in registries, and its [`fingerprint`] (SHA-256 of the public key
+//! bytes, in groups of four hex digits) is what the enrolment sheet prints for a person to compare.
+
+use std::fmt;
+use std::io::Cursor;
+
+use ct_codecs::{Base64, Decoder};
+use sha2::{Digest, Sha256};
+
+/// A key's id: minisign's 8-byte key number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyId(pub [u8; 8]);
+
+impl KeyId {
+    /// Parses 16 hex digits (either case).
+    pub fn parse(text: &str) -> Option<KeyId> {
+        if text.len() != 16 {
+            return None;
+        }
+        let value = u64::from_str_radix(text, 16).ok()?;
+        Some(KeyId(value.to_le_bytes()))
+    }
+}
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016X}", u64::from_le_bytes(self.0))
+    }
+}
+
+impl serde::Serialize for KeyId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KeyId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<KeyId, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        KeyId::parse(&text).ok_or_else(|| serde::de::Error::custom("a key id is 16 hex digits"))
+    }
+}
+
+/// Why a key operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The passphrase is empty or shorter than 8 characters.
+    #[error("the passphrase must have at least 8 characters")]
+    WeakPassphrase,
+    /// The passphrase does not unlock the secret key.
+    #[error("wrong passphrase, or the secret key file is damaged")]
+    WrongPassphrase,
+    /// The text is not a minisign public key, secret key or signature.
+    #[error("not a minisign {0}")]
+    Malformed(&'static str),
+    /// Making a key or a signature failed.
+    #[error("signing failed: {0}")]
+    Sign(String),
+}
+
+impl KeyError {
+    /// The stable code (message key suffix).
+    pub fn code(&self) -> &'static str {
+        match self {
+            KeyError::WeakPassphrase => "weak_passphrase",
+            KeyError::WrongPassphrase => "wrong_passphrase",
+            KeyError::Malformed(_) => "malformed_key",
+            KeyError::Sign(_) => "sign_failed",
+        }
+    }
+}
+
+/// A new key pair, as the texts to store: the public key line and the encrypted secret key file.
+#[derive(Clone, Debug)]
+pub struct NewKeyPair {
+    /// The public key, minisign base64 (one line).
+    pub public_key: String,
+    /// The secret key file (minisign format, encrypted with the passphrase).
+    pub secret_key: String,
+    /// The key id.
+    pub key_id: KeyId,
+}
+
+/// Makes a key pair whose secret key is encrypted with `passphrase` (scrypt, as minisign does).
+pub fn generate(passphrase: &str, comment: &str) -> Result<NewKeyPair, KeyError> {
+    if passphrase.chars().count() < 8 {
+        return Err(KeyError::WeakPassphrase);
+    }
+    let pair = minisign::KeyPair::generate_encrypted_keypair(Some(passphrase.to_owned()))
+        .map_err(|error| KeyError::Sign(error.to_string()))?;
+    to_texts(&pair, comment)
+}
+
+/// Makes a key pair whose secret key is not encrypted. For tests and for generating many keys in
+/// the national-scale exercise; never for a real device.
+pub fn generate_unencrypted(comment: &str) -> Result<NewKeyPair, KeyError> {
+    let pair = minisign::KeyPair::generate_unencrypted_keypair().map_err(|error| KeyError::Sign(error.to_string()))?;
+    to_texts(&pair, comment)
+}
+
+fn to_texts(pair: &minisign::KeyPair, comment: &str) -> Result<NewKeyPair, KeyError> {
+    let public_key = pair.pk.to_base64();
+    let secret_key = pair
+        .sk
+        .to_box(Some(comment))
+        .map_err(|error| KeyError::Sign(error.to_string()))?
+        .into_string();
+    let key_id = public_key_id(&public_key)?;
+    Ok(NewKeyPair { public_key, secret_key, key_id })
+}
+
+/// A secret key unlocked for signing. Dropped as soon as the signature is made.
+pub struct UnlockedKey {
+    secret: minisign::SecretKey,
+    public: minisign::PublicKey,
+}
+
+impl fmt::Debug for UnlockedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("UnlockedKey(..)")
+    }
+}
+
+/// Unlocks a secret key file with its passphrase (`None` for an unencrypted test key).
+pub fn unlock(secret_key: &str, passphrase: Option<&str>) -> Result<UnlockedKey, KeyError> {
+    let boxed = minisign::SecretKeyBox::from_string(secret_key).map_err(|_| KeyError::Malformed("secret key"))?;
+    let secret = match passphrase {
+        Some(passphrase) => boxed.into_secret_key(Some(passphrase.to_owned())),
+        None => boxed.into_unencrypted_secret_key(),
+    }
+    .map_err(|_| KeyError::WrongPassphrase)?;
+    let public = minisign::PublicKey::from_secret_key(&secret).map_err(|_| KeyError::WrongPassphrase)?;
+    Ok(UnlockedKey { secret, public })
+}
+
+impl UnlockedKey {
+    /// Signs `bytes`; `trusted_comment` is signed too. Returns the `.minisig` file text.
+    pub fn sign(&self, bytes: &[u8], trusted_comment: &str) -> Result<String, KeyError> {
+        let signature = minisign::sign(Some(&self.public), &self.secret, Cursor::new(bytes), Some(trusted_comment), Some("hattama signature"))
+            .map_err(|error| KeyError::Sign(error.to_string()))?;
+        Ok(signature.into_string())
+    }
+
+    /// The public key, minisign base64.
+    pub fn public_key(&self) -> String {
+        self.public.to_base64()
+    }
+}
+
+/// The key id of a minisign public key line.
+pub fn public_key_id(public_key: &str) -> Result<KeyId, KeyError> {
+    let bytes = Base64::decode_to_vec(public_key.trim(), None).map_err(|_| KeyError::Malformed("public key"))?;
+    if bytes.len() != 42 || bytes[0] != b'E' {
+        return Err(KeyError::Malformed("public key"));
+    }
+    let mut id = [0_u8; 8];
+    id.copy_from_slice(&bytes[2..10]);
+    Ok(KeyId(id))
+}
+
+/// The key id a signature names (unverified: only to find the key to verify with).
+pub fn signature_key_id(signature: &str) -> Result<KeyId, KeyError> {
+    let line = signature.lines().nth(1).ok_or(KeyError::Malformed("signature"))?;
+    let bytes = Base64::decode_to_vec(line.trim(), None).map_err(|_| KeyError::Malformed("signature"))?;
+    if bytes.len() != 74 {
+        return Err(KeyError::Malformed("signature"));
+    }
+    let mut id = [0_u8; 8];
+    id.copy_from_slice(&bytes[2..10]);
+    Ok(KeyId(id))
+}
+
+/// The printable fingerprint of a public key: SHA-256 of its bytes, 32 hex digits in groups of four.
+pub fn fingerprint(public_key: &str) -> Result<String, KeyError> {
+    let bytes = Base64::decode_to_vec(public_key.trim(), None).map_err(|_| KeyError::Malformed("public key"))?;
+    let digest = Sha256::digest(&bytes);
+    let hex = hattama_protocol::definition::sha256_hex(&digest);
+    Ok(group_hex(&hex[..32]))
+}
+
+/// Writes hex in groups of four separated by spaces (`ab12 cd34 …`), as printed on paper.
+pub fn group_hex(hex: &str) -> String {
+    let mut out = String::with_capacity(hex.len() + hex.len() / 4);
+    for (idx, c) in hex.chars().enumerate() {
+        if idx != 0 && idx % 4 == 0 {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Why a signature does not verify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignatureProblem {
+    /// Not a minisign signature file.
+    Malformed,
+    /// Made with another key.
+    OtherKey,
+    /// The bytes or the trusted comment do not match the signature.
+    Invalid,
+}
+
+/// Verifies `signature` (a `.minisig` text) over `bytes` with `public_key`; returns the trusted comment.
+pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String, SignatureProblem> {
+    let key = minisign_verify::PublicKey::from_base64(public_key.trim()).map_err(|_| SignatureProblem::Malformed)?;
+    let decoded = minisign_verify::Signature::decode(signature).map_err(|_| SignatureProblem::Malformed)?;
+    match key.verify(bytes, &decoded, false) {
+        Ok(()) => Ok(decoded.trusted_comment().to_owned()),
+        Err(minisign_verify::Error::UnexpectedKeyId) => Err(SignatureProblem::OtherKey),
+        Err(_) => Err(SignatureProblem::Invalid),
+    }
+}
+
+/// The trusted comment of a signature, unverified (for diagnosis after a failed verification).
+pub fn unverified_trusted_comment(signature: &str) -> Option<String> {
+    minisign_verify::Signature::decode(signature).ok().map(|s| s.trusted_comment().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_verify_round_trip_and_key_ids_agree() {
+        let pair = generate_unencrypted("test").unwrap();
+        let key = unlock(&pair.secret_key, None).unwrap();
+        assert_eq!(key.public_key(), pair.public_key);
+        let signature = key.sign(b"hello", "hattama test").unwrap();
+        assert_eq!(signature_key_id(&signature).unwrap(), pair.key_id);
+        assert_eq!(verify(&pair.public_key, b"hello", &signature), Ok("hattama test".to_owned()));
+        assert_eq!(verify(&pair.public_key, b"hellO", &signature), Err(SignatureProblem::Invalid));
+        let other = generate_unencrypted("other").unwrap();
+        assert_eq!(verify(&other.public_key, b"hello", &signature), Err(SignatureProblem::OtherKey));
+        assert_eq!(KeyId::parse(&pair.key_id.to_string()), Some(pair.key_id));
+        assert_eq!(fingerprint(&pair.public_key).unwrap().len(), 39);
+    }
+
+    #[test]
+    fn an_encrypted_key_needs_its_passphrase() {
+        assert!(matches!(generate("short", "x"), Err(KeyError::WeakPassphrase)));
+        let pair = generate("correct horse battery", "device").unwrap();
+        assert!(matches!(unlock(&pair.secret_key, Some("wrong passphrase")), Err(KeyError::WrongPassphrase)));
+        let key = unlock(&pair.secret_key, Some("correct horse battery")).unwrap();
+        assert_eq!(key.public_key(), pair.public_key);
+    }
+}

@@ -1,0 +1,286 @@
+//! The receiving side at the territorial commission: verify a batch, then decide what importing
+//! it means given what was imported before.
+//!
+//! [`verify_batch`] checks, in this order, and stops at the first failure with its own
+//! [`VerifyError`]: the signature file is well formed; its key is in the registry, not revoked;
+//! the payload bytes verify (and if not, whether they were cut short or had bytes appended, from
+//! the size the signature states); only then is the payload parsed; the key belongs to the
+//! precinct the payload names; election, definition hash and test/live mode match the receiver's;
+//! the protocols are in canonical order, belong to contests the precinct holds, carry every line
+//! of their template, and have no failing error check without an act.
+//!
+//! [`decide`] is pure: given the batches already imported for the precinct, an identical batch is a
+//! no-op, a different batch with a known sequence is a conflict held for a person, an older
+//! sequence is a replay, a gap or a wrong `previous` hash breaks the chain.
+
+use hattama_protocol::check::{Status, reports};
+use hattama_protocol::input::values_from_map;
+use hattama_protocol::{LoadedDefinition, Mode, PrecinctId, Severity, TemplateSet};
+
+use crate::format::{self, Payload};
+use crate::keys::{self, KeyId, SignatureProblem};
+use crate::registry::{KeyStatus, Registry};
+
+/// What the receiver expects of every batch.
+#[derive(Clone, Copy, Debug)]
+pub struct Expect<'a> {
+    /// The definition the commission handed out (id, hash, mode).
+    pub definition: &'a LoadedDefinition,
+    /// The template set it uses.
+    pub templates: &'a TemplateSet,
+    /// Whether the receiver runs in live mode (test batches refused) or test mode.
+    pub mode: Mode,
+}
+
+/// A batch whose signature verified and whose content is consistent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedBatch {
+    /// The parsed payload.
+    pub payload: Payload,
+    /// SHA-256 of the payload bytes.
+    pub hash: String,
+    /// The key that signed it.
+    pub key_id: KeyId,
+}
+
+/// Why a batch is refused. Each has a stable code for messages and reports.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// The signature file is not a minisign signature.
+    #[error("the signature file is damaged or not a signature")]
+    MalformedSignature,
+    /// The key is not in the registry.
+    #[error("key {0} is not in the registry")]
+    UnknownKey(KeyId),
+    /// The key was revoked.
+    #[error("key {0} was revoked")]
+    RevokedKey(KeyId),
+    /// The payload is shorter than what was signed.
+    #[error("the batch file is truncated ({actual} of {stated} bytes)")]
+    Truncated {
+        /// Bytes present.
+        actual: usize,
+        /// Bytes signed.
+        stated: usize,
+    },
+    /// The payload is longer than what was signed.
+    #[error("the batch file has {extra} bytes appended")]
+    TrailingBytes {
+        /// Bytes beyond what was signed.
+        extra: usize,
+    },
+    /// The bytes do not match the signature.
+    #[error("the batch does not match its signature: it was altered")]
+    BadSignature,
+    /// Signed, but not a payload this build reads.
+    #[error("the batch content is not a valid payload: {0}")]
+    Malformed(String),
+    /// The key belongs to another precinct than the payload names.
+    #[error("signed with the key of precinct {key_precinct}, but the batch is for {batch_precinct}")]
+    KeyPrecinctMismatch {
+        /// The precinct the registry gives the key.
+        key_precinct: PrecinctId,
+        /// The precinct the payload names.
+        batch_precinct: PrecinctId,
+    },
+    /// Another election.
+    #[error("the batch is for election {0}")]
+    WrongElection(String),
+    /// Another definition file than the commission's.
+    #[error("the batch was made with another definition file (hash {0})")]
+    DefinitionMismatch(String),
+    /// A test batch offered in live mode.
+    #[error("a test batch cannot be imported in live mode")]
+    TestBatchInLiveMode,
+    /// A live batch offered to a test receiver.
+    #[error("a live batch cannot be imported in test mode")]
+    LiveBatchInTestMode,
+    /// Protocols not in canonical order, or one listed twice.
+    #[error("the protocols are out of order or listed twice")]
+    ProtocolsOutOfOrder,
+    /// A protocol that does not fit the definition or its template.
+    #[error("protocol {contest}: {reason}")]
+    BadProtocol {
+        /// The contest.
+        contest: String,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl VerifyError {
+    /// The stable code (message key suffix).
+    pub fn code(&self) -> &'static str {
+        match self {
+            VerifyError::MalformedSignature => "malformed_signature",
+            VerifyError::UnknownKey(_) => "unknown_key",
+            VerifyError::RevokedKey(_) => "revoked_key",
+            VerifyError::Truncated { .. } => "truncated",
+            VerifyError::TrailingBytes { .. } => "trailing_bytes",
+            VerifyError::BadSignature => "bad_signature",
+            VerifyError::Malformed(_) => "malformed_payload",
+            VerifyError::KeyPrecinctMismatch { .. } => "key_precinct_mismatch",
+            VerifyError::WrongElection(_) => "wrong_election",
+            VerifyError::DefinitionMismatch(_) => "definition_mismatch",
+            VerifyError::TestBatchInLiveMode => "test_batch_in_live_mode",
+            VerifyError::LiveBatchInTestMode => "live_batch_in_test_mode",
+            VerifyError::ProtocolsOutOfOrder => "protocols_out_of_order",
+            VerifyError::BadProtocol { .. } => "bad_protocol",
+        }
+    }
+}
+
+/// Verifies a batch's bytes and signature against the registry, then checks its content.
+pub fn verify_batch(bytes: &[u8], signature: &str, registry: &Registry, expect: &Expect<'_>) -> Result<VerifiedBatch, VerifyError> {
+    let key_id = keys::signature_key_id(signature).map_err(|_| VerifyError::MalformedSignature)?;
+    let entry = registry.entry(key_id).ok_or(VerifyError::UnknownKey(key_id))?;
+    if entry.status == KeyStatus::Revoked {
+        return Err(VerifyError::RevokedKey(key_id));
+    }
+    match keys::verify(&entry.public_key, bytes, signature) {
+        Ok(_) => {}
+        Err(SignatureProblem::Malformed) => return Err(VerifyError::MalformedSignature),
+        Err(SignatureProblem::OtherKey | SignatureProblem::Invalid) => {
+            let stated = keys::unverified_trusted_comment(signature).and_then(|comment| format::stated_size(&comment));
+            return Err(match stated {
+                Some(stated) if bytes.len() < stated => VerifyError::Truncated { actual: bytes.len(), stated },
+                Some(stated) if stated < bytes.len() => VerifyError::TrailingBytes { extra: bytes.len() - stated },
+                _ => VerifyError::BadSignature,
+            });
+        }
+    }
+    // The bytes are what the key signed: now, and only now, read them.
+    let payload = format::decode(bytes).map_err(VerifyError::Malformed)?;
+    if payload.precinct != entry.precinct {
+        return Err(VerifyError::KeyPrecinctMismatch { key_precinct: entry.precinct.clone(), batch_precinct: payload.precinct.clone() });
+    }
+    check_content(&payload, expect)?;
+    Ok(VerifiedBatch { payload, hash: format::batch_hash(bytes), key_id })
+}
+
+fn check_content(payload: &Payload, expect: &Expect<'_>) -> Result<(), VerifyError> {
+    let definition = expect.definition;
+    if payload.election.id != definition.definition.id {
+        return Err(VerifyError::WrongElection(payload.election.id.clone()));
+    }
+    if payload.election.definition_hash != definition.hash {
+        return Err(VerifyError::DefinitionMismatch(payload.election.definition_hash.clone()));
+    }
+    match (payload.election.mode, expect.mode) {
+        (Mode::Test, Mode::Live) => return Err(VerifyError::TestBatchInLiveMode),
+        (Mode::Live, Mode::Test) => return Err(VerifyError::LiveBatchInTestMode),
+        _ => {}
+    }
+    let ordered = payload
+        .protocols
+        .windows(2)
+        .all(|pair| (&pair[0].contest, pair[0].version) < (&pair[1].contest, pair[1].version));
+    if !ordered {
+        return Err(VerifyError::ProtocolsOutOfOrder);
+    }
+    let Some(precinct) = definition.precinct(&payload.precinct) else {
+        return Err(VerifyError::BadProtocol { contest: String::new(), reason: format!("precinct {} is not in the definition", payload.precinct) });
+    };
+    for protocol in &payload.protocols {
+        let bad = |reason: String| VerifyError::BadProtocol { contest: protocol.contest.clone(), reason };
+        if !precinct.contests.contains(&protocol.contest) {
+            return Err(bad("the precinct does not hold this contest".to_owned()));
+        }
+        let contest = definition.contest(&protocol.contest).ok_or_else(|| bad("unknown contest".to_owned()))?;
+        if contest.template != protocol.template {
+            return Err(bad(format!("template {} instead of {}", protocol.template, contest.template)));
+        }
+        let template = expect.templates.template(&contest.template).ok_or_else(|| bad("unknown template".to_owned()))?;
+        if template.version != protocol.template_version {
+            return Err(bad(format!("template version {} instead of {}", protocol.template_version, template.version)));
+        }
+        if protocol.version == 0 || (1 < protocol.version) != protocol.repeated_reason.is_some() {
+            return Err(bad("a repeated protocol (version 2 and up), and only it, gives a reason".to_owned()));
+        }
+        let mut map = serde_json::Map::new();
+        for line in &protocol.values {
+            if map.insert(line.line.clone(), serde_json::Value::from(line.value)).is_some() {
+                return Err(bad(format!("line {} given twice", line.line)));
+            }
+        }
+        let values = values_from_map(template, contest.rows.len(), &map)
+            .map_err(|errors| bad(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
+        let order: Vec<&str> = protocol.values.iter().map(|line| line.line.as_str()).collect();
+        if order != template.line_ids(contest.rows.len()) {
+            return Err(bad("lines are not in the template's order".to_owned()));
+        }
+        for report in reports(template, &values) {
+            if report.severity == Severity::Error && report.status == Status::Fail && !protocol.acts.iter().any(|act| act.code == report.code) {
+                return Err(bad(format!("{} fails and no act is attached", report.code)));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A batch already imported for a precinct: its sequence and hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// Its sequence number.
+    pub sequence: u64,
+    /// Its hash.
+    pub hash: String,
+}
+
+/// What importing a verified batch means.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The next batch in the chain: import it.
+    Import,
+    /// This exact batch is already imported: nothing to do.
+    AlreadyImported,
+    /// A different batch with a sequence already imported: hold it for a person, never replace.
+    Conflict {
+        /// The hash of the batch already imported with this sequence.
+        existing: String,
+    },
+    /// An older sequence than the newest imported, never seen before: a replay.
+    Replayed {
+        /// The newest sequence imported.
+        newest: u64,
+    },
+    /// A sequence beyond the next one: a batch is missing.
+    Gap {
+        /// The sequence expected next.
+        expected: u64,
+    },
+    /// The `previous` hash does not name the batch imported before.
+    ChainBroken,
+}
+
+impl Decision {
+    /// The stable code (message key suffix).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Decision::Import => "import",
+            Decision::AlreadyImported => "already_imported",
+            Decision::Conflict { .. } => "conflict",
+            Decision::Replayed { .. } => "replayed",
+            Decision::Gap { .. } => "sequence_gap",
+            Decision::ChainBroken => "chain_broken",
+        }
+    }
+}
+
+/// Decides what to do with `batch` given the batches already imported for its precinct.
+pub fn decide(batch: &VerifiedBatch, imported: &[Imported]) -> Decision {
+    let sequence = batch.payload.sequence;
+    if let Some(same) = imported.iter().find(|earlier| earlier.sequence == sequence) {
+        return if same.hash == batch.hash { Decision::AlreadyImported } else { Decision::Conflict { existing: same.hash.clone() } };
+    }
+    let newest = imported.iter().max_by_key(|earlier| earlier.sequence);
+    match newest {
+        None if sequence == 1 && batch.payload.previous.is_none() => Decision::Import,
+        None if sequence == 1 => Decision::ChainBroken,
+        None => Decision::Gap { expected: 1 },
+        Some(newest) if sequence < newest.sequence => Decision::Replayed { newest: newest.sequence },
+        Some(newest) if sequence != newest.sequence + 1 => Decision::Gap { expected: newest.sequence + 1 },
+        Some(newest) if batch.payload.previous.as_deref() == Some(newest.hash.as_str()) => Decision::Import,
+        Some(_) => Decision::ChainBroken,
+    }
+}

@@ -1,0 +1,177 @@
+//! The key registry of a territorial commission: which device key belongs to which precinct, and
+//! whether it is still valid. The registry is a JSON file signed with the commission's key; a
+//! receiver loads it only through [`Registry::verify_and_load`], which checks the signature before
+//! it parses a byte. Revoking a key keeps its entry, marked, so old batches still name it.
+
+use serde::{Deserialize, Serialize};
+
+use hattama_protocol::PrecinctId;
+
+use crate::keys::{self, KeyError, KeyId, SignatureProblem, UnlockedKey};
+
+/// The `format` field of a registry file.
+pub const REGISTRY_FORMAT: &str = "hattama-registry";
+
+/// A registry of precinct device keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registry {
+    /// Always `hattama-registry`.
+    pub format: String,
+    /// Version, `1`.
+    pub version: u32,
+    /// The election it serves.
+    pub election: String,
+    /// The commission key's id (the key that signs this file).
+    pub commission_key: KeyId,
+    /// Increases with every signed edition, so an older registry can be told apart.
+    pub serial: u64,
+    /// The device keys.
+    pub keys: Vec<RegistryEntry>,
+}
+
+/// One device key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryEntry {
+    /// Its id.
+    pub key_id: KeyId,
+    /// The public key, minisign base64.
+    pub public_key: String,
+    /// The precinct it signs for.
+    pub precinct: PrecinctId,
+    /// Valid or revoked.
+    pub status: KeyStatus,
+    /// Why it was revoked.
+    #[serde(default)]
+    pub revoked_reason: Option<String>,
+}
+
+/// Whether a key may sign batches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStatus {
+    /// Batches it signs are accepted.
+    Valid,
+    /// Batches it signs are refused.
+    Revoked,
+}
+
+/// Why a registry operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The signature file does not verify with the commission key.
+    #[error("the registry's signature does not verify with the commission key")]
+    BadSignature,
+    /// Signed, but not a registry of this format.
+    #[error("not a registry file: {0}")]
+    Malformed(String),
+    /// A key id already in the registry.
+    #[error("key {0} is already registered")]
+    Duplicate(KeyId),
+    /// The precinct already has a valid key.
+    #[error("precinct {0} already has a valid key; revoke it first")]
+    PrecinctHasKey(PrecinctId),
+    /// No such key.
+    #[error("key {0} is not in the registry")]
+    UnknownKey(KeyId),
+    /// A key problem.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+}
+
+impl RegistryError {
+    /// The stable code (message key suffix).
+    pub fn code(&self) -> &'static str {
+        match self {
+            RegistryError::BadSignature => "registry_bad_signature",
+            RegistryError::Malformed(_) => "registry_malformed",
+            RegistryError::Duplicate(_) => "registry_duplicate_key",
+            RegistryError::PrecinctHasKey(_) => "registry_precinct_has_key",
+            RegistryError::UnknownKey(_) => "registry_unknown_key",
+            RegistryError::Key(error) => error.code(),
+        }
+    }
+}
+
+impl Registry {
+    /// An empty registry for `election`, to be signed by the commission key `commission_key`.
+    pub fn new(election: &str, commission_key: KeyId) -> Registry {
+        Registry {
+            format: REGISTRY_FORMAT.to_owned(),
+            version: 1,
+            election: election.to_owned(),
+            commission_key,
+            serial: 0,
+            keys: Vec::new(),
+        }
+    }
+
+    /// Adds a precinct's device key.
+    pub fn add(&mut self, public_key: &str, precinct: PrecinctId) -> Result<KeyId, RegistryError> {
+        let key_id = keys::public_key_id(public_key)?;
+        if self.keys.iter().any(|entry| entry.key_id == key_id) {
+            return Err(RegistryError::Duplicate(key_id));
+        }
+        if self.keys.iter().any(|entry| entry.precinct == precinct && entry.status == KeyStatus::Valid) {
+            return Err(RegistryError::PrecinctHasKey(precinct));
+        }
+        self.keys.push(RegistryEntry {
+            key_id,
+            public_key: public_key.trim().to_owned(),
+            precinct,
+            status: KeyStatus::Valid,
+            revoked_reason: None,
+        });
+        Ok(key_id)
+    }
+
+    /// Revokes a key, keeping its entry.
+    pub fn revoke(&mut self, key_id: KeyId, reason: &str) -> Result<(), RegistryError> {
+        let entry = self.keys.iter_mut().find(|entry| entry.key_id == key_id).ok_or(RegistryError::UnknownKey(key_id))?;
+        entry.status = KeyStatus::Revoked;
+        entry.revoked_reason = Some(reason.to_owned());
+        Ok(())
+    }
+
+    /// The entry of a key.
+    pub fn entry(&self, key_id: KeyId) -> Option<&RegistryEntry> {
+        self.keys.iter().find(|entry| entry.key_id == key_id)
+    }
+
+    /// Bumps the serial and returns the file bytes and their signature.
+    pub fn sign(&mut self, commission: &UnlockedKey) -> Result<(Vec<u8>, String), RegistryError> {
+        self.serial += 1;
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|error| RegistryError::Malformed(error.to_string()))?;
+        bytes.push(b'\n');
+        let comment = format!("hattama-registry election={} serial={}", self.election, self.serial);
+        let signature = commission.sign(&bytes, &comment)?;
+        Ok((bytes, signature))
+    }
+
+    /// Verifies the registry bytes with the commission's public key, then parses them.
+    pub fn verify_and_load(bytes: &[u8], signature: &str, commission_public_key: &str) -> Result<Registry, RegistryError> {
+        match keys::verify(commission_public_key, bytes, signature) {
+            Ok(_) => {}
+            Err(SignatureProblem::Malformed | SignatureProblem::OtherKey | SignatureProblem::Invalid) => {
+                return Err(RegistryError::BadSignature);
+            }
+        }
+        let registry: Registry = serde_json::from_slice(bytes).map_err(|error| RegistryError::Malformed(error.to_string()))?;
+        if registry.format != REGISTRY_FORMAT || registry.version != 1 {
+            return Err(RegistryError::Malformed(format!("format {} version {}", registry.format, registry.version)));
+        }
+        Ok(registry)
+    }
+}
+
+/// Signs a definition file with the commission key; returns the `.minisig` text.
+pub fn sign_definition(bytes: &[u8], commission: &UnlockedKey) -> Result<String, KeyError> {
+    let comment = format!("hattama-definition sha256={}", hattama_protocol::definition::sha256_hex(bytes));
+    commission.sign(bytes, &comment)
+}
+
+/// Verifies a definition file's signature against the commission's public key before loading it.
+pub fn verify_definition(bytes: &[u8], signature: &str, commission_public_key: &str) -> Result<(), RegistryError> {
+    keys::verify(commission_public_key, bytes, signature).map(|_| ()).map_err(|_| RegistryError::BadSignature)
+}

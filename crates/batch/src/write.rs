@@ -1,0 +1,229 @@
+//! Writing a signed batch to a removable drive so that a crash, a full stick or a yanked cable
+//! never leaves a file under a final name that fails verification.
+//!
+//! The steps, in order ([`Step`]): mark the export in progress; write the payload and the
+//! signature to temporary files in the same folder and fsync each; rename the signature, then the
+//! payload, to their final names, fsyncing the folder after each; sync the whole file system; read
+//! both back and verify them; only then remove the marker and say "safe to remove". A final-named
+//! payload appears only by an atomic rename of a fully written and synced file, after its
+//! signature is in place; if the read-back fails, the final files are removed again.
+//!
+//! All file-system calls go through [`Io`], so tests can make any step fail the way a real device
+//! does (short write, ENOSPC, EIO, a failing rename) and check the outcome; [`RealIo`] is the one
+//! used in the app and the CLI, and the tests also run it on real file systems.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The file-system operations an export needs.
+pub trait Io {
+    /// Creates (or truncates) `path` and writes all of `bytes`.
+    fn write_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
+    /// Flushes `path`'s data and metadata to the device.
+    fn fsync_file(&self, path: &Path) -> io::Result<()>;
+    /// Renames atomically within one folder.
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Flushes a folder's entries to the device.
+    fn fsync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// Flushes the whole file system holding `dir`.
+    fn sync_fs(&self, dir: &Path) -> io::Result<()>;
+    /// Reads a whole file.
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>>;
+    /// Removes a file; a missing file is not an error.
+    fn remove(&self, path: &Path) -> io::Result<()>;
+}
+
+/// The real file system.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RealIo;
+
+impl Io for RealIo {
+    fn write_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
+        let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(path)?;
+        file.write_all(bytes)
+    }
+
+    fn fsync_file(&self, path: &Path) -> io::Result<()> {
+        File::open(path)?.sync_all()
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+
+    fn fsync_dir(&self, dir: &Path) -> io::Result<()> {
+        File::open(dir)?.sync_all()
+    }
+
+    fn sync_fs(&self, dir: &Path) -> io::Result<()> {
+        let folder = File::open(dir)?;
+        rustix::fs::syncfs(&folder).map_err(io::Error::from)
+    }
+
+    fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
+        fs::read(path)
+    }
+
+    fn remove(&self, path: &Path) -> io::Result<()> {
+        match fs::remove_file(path) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+}
+
+/// The step of an export, for error messages and fault injection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Creating the in-progress marker.
+    Marker,
+    /// Writing the payload's temporary file.
+    WritePayload,
+    /// Writing the signature's temporary file.
+    WriteSignature,
+    /// Flushing the temporary files.
+    SyncFiles,
+    /// Renaming the signature to its final name.
+    RenameSignature,
+    /// Renaming the payload to its final name.
+    RenamePayload,
+    /// Flushing the folder and the file system.
+    SyncFolder,
+    /// Reading back and verifying.
+    ReadBack,
+    /// Removing the marker.
+    Finish,
+}
+
+/// Why an export did not complete. Nothing is left under a final name that would fail to verify.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The device is full.
+    #[error("the drive is full ({step:?})")]
+    NoSpace {
+        /// Where it happened.
+        step: Step,
+    },
+    /// The device or file system failed.
+    #[error("the drive failed at {step:?}: {source}")]
+    Io {
+        /// Where it happened.
+        step: Step,
+        /// The error.
+        source: io::Error,
+    },
+    /// What was read back is not what was written: a bad stick.
+    #[error("the drive returned different bytes than were written; use another drive")]
+    ReadBackMismatch,
+}
+
+impl WriteError {
+    /// The stable code (message key suffix).
+    pub fn code(&self) -> &'static str {
+        match self {
+            WriteError::NoSpace { .. } => "drive_full",
+            WriteError::Io { .. } => "drive_failed",
+            WriteError::ReadBackMismatch => "drive_read_back",
+        }
+    }
+}
+
+/// What to write: the base name (see [`crate::format::base_name`]), the payload and its signature.
+#[derive(Clone, Debug)]
+pub struct BatchFiles<'a> {
+    /// Base name without extension.
+    pub base_name: &'a str,
+    /// The payload bytes.
+    pub payload: &'a [u8],
+    /// The `.minisig` text.
+    pub signature: &'a str,
+}
+
+/// Where a completed export put its files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    /// The payload file.
+    pub payload: PathBuf,
+    /// The signature file.
+    pub signature: PathBuf,
+}
+
+/// The paths of a batch's files in `dir`.
+pub fn paths(dir: &Path, base_name: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let payload = dir.join(format!("{base_name}.{}", crate::format::PAYLOAD_EXT));
+    let signature = dir.join(format!("{base_name}.{}.{}", crate::format::PAYLOAD_EXT, crate::format::SIGNATURE_EXT));
+    let marker = dir.join(format!("{base_name}.{}", crate::format::IN_PROGRESS_EXT));
+    (payload, signature, marker)
+}
+
+fn step_error(step: Step) -> impl Fn(io::Error) -> WriteError {
+    move |source| {
+        if source.raw_os_error() == Some(28) || source.kind() == io::ErrorKind::StorageFull {
+            WriteError::NoSpace { step }
+        } else {
+            WriteError::Io { step, source }
+        }
+    }
+}
+
+/// Writes a batch into `dir` by the steps in the module docs; `Ok` means safe to remove the drive.
+/// On error, temporary files are cleaned up as far as the device allows and no final-named file
+/// that fails verification remains; calling again retries from the start.
+pub fn write_batch(io: &dyn Io, dir: &Path, files: &BatchFiles<'_>) -> Result<Written, WriteError> {
+    let (payload, signature, marker) = paths(dir, files.base_name);
+    let payload_tmp = tmp_path(&payload);
+    let signature_tmp = tmp_path(&signature);
+    let result = write_steps(io, dir, files, (&payload, &signature, &marker), (&payload_tmp, &signature_tmp));
+    if result.is_err() {
+        // Best effort: the device may be gone. What matters is what was never renamed.
+        let _ = io.remove(&payload_tmp);
+        let _ = io.remove(&signature_tmp);
+    }
+    result.map(|()| Written { payload, signature })
+}
+
+fn write_steps(
+    io: &dyn Io,
+    dir: &Path,
+    files: &BatchFiles<'_>,
+    (payload, signature, marker): (&Path, &Path, &Path),
+    (payload_tmp, signature_tmp): (&Path, &Path),
+) -> Result<(), WriteError> {
+    io.write_file(marker, b"export in progress: do not remove the drive\n").map_err(step_error(Step::Marker))?;
+    io.fsync_file(marker).map_err(step_error(Step::Marker))?;
+    io.write_file(payload_tmp, files.payload).map_err(step_error(Step::WritePayload))?;
+    io.write_file(signature_tmp, files.signature.as_bytes()).map_err(step_error(Step::WriteSignature))?;
+    io.fsync_file(payload_tmp).map_err(step_error(Step::SyncFiles))?;
+    io.fsync_file(signature_tmp).map_err(step_error(Step::SyncFiles))?;
+    io.rename(signature_tmp, signature).map_err(step_error(Step::RenameSignature))?;
+    io.fsync_dir(dir).map_err(step_error(Step::RenameSignature))?;
+    io.rename(payload_tmp, payload).map_err(step_error(Step::RenamePayload))?;
+    io.fsync_dir(dir).map_err(step_error(Step::SyncFolder))?;
+    io.sync_fs(dir).map_err(step_error(Step::SyncFolder))?;
+    let read_payload = io.read(payload).map_err(step_error(Step::ReadBack));
+    let read_signature = io.read(signature).map_err(step_error(Step::ReadBack));
+    let matches = match (&read_payload, &read_signature) {
+        (Ok(read_payload), Ok(read_signature)) => {
+            read_payload.as_slice() == files.payload && read_signature.as_slice() == files.signature.as_bytes()
+        }
+        _ => false,
+    };
+    if !matches {
+        // Never leave a final-named payload that might not verify.
+        let _ = io.remove(payload);
+        let _ = io.fsync_dir(dir);
+        read_payload?;
+        read_signature?;
+        return Err(WriteError::ReadBackMismatch);
+    }
+    io.remove(marker).map_err(step_error(Step::Finish))?;
+    io.fsync_dir(dir).map_err(step_error(Step::Finish))?;
+    Ok(())
+}
+
+fn tmp_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+    name.push(".tmp");
+    path.with_file_name(name)
+}
