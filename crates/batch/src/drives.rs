@@ -23,7 +23,11 @@ pub fn parse_mounts(text: &str) -> Vec<Mount> {
             let device = fields.next()?;
             let mount_point = fields.next()?;
             let fs_type = fields.next()?;
-            Some(Mount { device: unescape(device), mount_point: PathBuf::from(unescape(mount_point)), fs_type: fs_type.to_owned() })
+            Some(Mount {
+                device: unescape(device),
+                mount_point: PathBuf::from(unescape(mount_point)),
+                fs_type: fs_type.to_owned(),
+            })
         })
         .collect()
 }
@@ -33,8 +37,15 @@ fn unescape(field: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut idx = 0;
     while idx < bytes.len() {
-        if bytes[idx] == b'\\' && idx + 3 < bytes.len() && bytes[idx + 1..idx + 4].iter().all(|b| (b'0'..=b'7').contains(b)) {
-            let value = u32::from(bytes[idx + 1] - b'0') * 64 + u32::from(bytes[idx + 2] - b'0') * 8 + u32::from(bytes[idx + 3] - b'0');
+        if bytes[idx] == b'\\'
+            && idx + 3 < bytes.len()
+            && bytes[idx + 1..idx + 4]
+                .iter()
+                .all(|b| (b'0'..=b'7').contains(b))
+        {
+            let value = u32::from(bytes[idx + 1] - b'0') * 64
+                + u32::from(bytes[idx + 2] - b'0') * 8
+                + u32::from(bytes[idx + 3] - b'0');
             match u8::try_from(value) {
                 Ok(byte) => {
                     out.push(byte);
@@ -61,7 +72,11 @@ pub fn disk_of(device: &str) -> Option<String> {
     }
     let disk = if name.starts_with("mmcblk") || name.starts_with("nvme") {
         match name.rfind('p') {
-            Some(at) if name[at + 1..].bytes().all(|b| b.is_ascii_digit()) && at + 1 < name.len() => &name[..at],
+            Some(at)
+                if name[at + 1..].bytes().all(|b| b.is_ascii_digit()) && at + 1 < name.len() =>
+            {
+                &name[..at]
+            }
             _ => name,
         }
     } else {
@@ -73,8 +88,12 @@ pub fn disk_of(device: &str) -> Option<String> {
 /// Whether `disk` is removable according to the sysfs tree rooted at `sys_block` (`/sys/block`).
 pub fn is_removable(sys_block: &Path, disk: &str) -> bool {
     let dir = sys_block.join(disk);
-    let flag = std::fs::read_to_string(dir.join("removable")).map(|text| text.trim() == "1").unwrap_or(false);
-    let on_usb = std::fs::canonicalize(&dir).map(|path| path.to_string_lossy().contains("/usb")).unwrap_or(false);
+    let flag = std::fs::read_to_string(dir.join("removable"))
+        .map(|text| text.trim() == "1")
+        .unwrap_or(false);
+    let on_usb = std::fs::canonicalize(&dir)
+        .map(|path| path.to_string_lossy().contains("/usb"))
+        .unwrap_or(false);
     flag || on_usb
 }
 
@@ -89,7 +108,9 @@ pub fn removable_drives(mounts: &[Mount], sys_block: &Path) -> Vec<Mount> {
 
 /// Removable drives mounted on this machine now.
 pub fn find_removable_drives() -> Vec<Mount> {
-    let mounts = std::fs::read_to_string("/proc/mounts").map(|text| parse_mounts(&text)).unwrap_or_default();
+    let mounts = std::fs::read_to_string("/proc/mounts")
+        .map(|text| parse_mounts(&text))
+        .unwrap_or_default();
     removable_drives(&mounts, Path::new("/sys/block"))
 }
 
@@ -99,7 +120,9 @@ mod tests {
 
     #[test]
     fn parses_mounts_and_finds_disks() {
-        let mounts = parse_mounts("/dev/sda2 / ext4 rw 0 0\n/dev/sdb1 /media/USB\\040STICK vfat rw 0 0\nproc /proc proc rw 0 0\n");
+        let mounts = parse_mounts(
+            "/dev/sda2 / ext4 rw 0 0\n/dev/sdb1 /media/USB\\040STICK vfat rw 0 0\nproc /proc proc rw 0 0\n",
+        );
         assert_eq!(mounts.len(), 3);
         assert_eq!(mounts[1].mount_point, PathBuf::from("/media/USB STICK"));
         assert_eq!(disk_of("/dev/sdb1").as_deref(), Some("sdb"));

@@ -130,7 +130,9 @@ pub struct Act {
 /// The canonical bytes of a payload (protocols sorted by contest, then version).
 pub fn encode(payload: &Payload) -> Vec<u8> {
     let mut payload = payload.clone();
-    payload.protocols.sort_by(|a, b| (&a.contest, a.version).cmp(&(&b.contest, b.version)));
+    payload
+        .protocols
+        .sort_by(|a, b| (&a.contest, a.version).cmp(&(&b.contest, b.version)));
     let mut bytes = serde_json::to_vec_pretty(&payload).unwrap_or_default();
     bytes.push(b'\n');
     bytes
@@ -140,10 +142,16 @@ pub fn encode(payload: &Payload) -> Vec<u8> {
 pub fn decode(bytes: &[u8]) -> Result<Payload, String> {
     let payload: Payload = serde_json::from_slice(bytes).map_err(|error| error.to_string())?;
     if payload.format != FORMAT_NAME {
-        return Err(format!("format is `{}`, not `{FORMAT_NAME}`", payload.format));
+        return Err(format!(
+            "format is `{}`, not `{FORMAT_NAME}`",
+            payload.format
+        ));
     }
     if payload.version != FORMAT_VERSION {
-        return Err(format!("payload version {} (this build reads {FORMAT_VERSION})", payload.version));
+        return Err(format!(
+            "payload version {} (this build reads {FORMAT_VERSION})",
+            payload.version
+        ));
     }
     Ok(payload)
 }
@@ -156,7 +164,10 @@ pub fn batch_hash(bytes: &[u8]) -> String {
 /// The base file name of a batch (without extension):
 /// `hattama-<election>-<region>-<number>-<sequence>`.
 pub fn base_name(election: &str, precinct: &PrecinctId, sequence: u64) -> String {
-    format!("hattama-{election}-{}-{:04}-{sequence:04}", precinct.region, precinct.number)
+    format!(
+        "hattama-{election}-{}-{:04}-{sequence:04}",
+        precinct.region, precinct.number
+    )
 }
 
 /// The payload file's extension.
@@ -179,5 +190,8 @@ pub fn trusted_comment(payload: &Payload, bytes: &[u8]) -> String {
 
 /// The `size=` a trusted comment states.
 pub fn stated_size(trusted_comment: &str) -> Option<usize> {
-    trusted_comment.split_whitespace().find_map(|part| part.strip_prefix("size=")).and_then(|size| size.parse().ok())
+    trusted_comment
+        .split_whitespace()
+        .find_map(|part| part.strip_prefix("size="))
+        .and_then(|size| size.parse().ok())
 }

@@ -10,7 +10,7 @@
 use std::fmt;
 use std::io::Cursor;
 
-use ct_codecs::{Base64, Decoder};
+use ct_codecs::{Base64, Decoder, Encoder};
 use sha2::{Digest, Sha256};
 
 /// A key's id: minisign's 8-byte key number.
@@ -100,7 +100,8 @@ pub fn generate(passphrase: &str, comment: &str) -> Result<NewKeyPair, KeyError>
 /// Makes a key pair whose secret key is not encrypted. For tests and for generating many keys in
 /// the national-scale exercise; never for a real device.
 pub fn generate_unencrypted(comment: &str) -> Result<NewKeyPair, KeyError> {
-    let pair = minisign::KeyPair::generate_unencrypted_keypair().map_err(|error| KeyError::Sign(error.to_string()))?;
+    let pair = minisign::KeyPair::generate_unencrypted_keypair()
+        .map_err(|error| KeyError::Sign(error.to_string()))?;
     to_texts(&pair, comment)
 }
 
@@ -112,7 +113,11 @@ fn to_texts(pair: &minisign::KeyPair, comment: &str) -> Result<NewKeyPair, KeyEr
         .map_err(|error| KeyError::Sign(error.to_string()))?
         .into_string();
     let key_id = public_key_id(&public_key)?;
-    Ok(NewKeyPair { public_key, secret_key, key_id })
+    Ok(NewKeyPair {
+        public_key,
+        secret_key,
+        key_id,
+    })
 }
 
 /// A secret key unlocked for signing. Dropped as soon as the signature is made.
@@ -129,21 +134,29 @@ impl fmt::Debug for UnlockedKey {
 
 /// Unlocks a secret key file with its passphrase (`None` for an unencrypted test key).
 pub fn unlock(secret_key: &str, passphrase: Option<&str>) -> Result<UnlockedKey, KeyError> {
-    let boxed = minisign::SecretKeyBox::from_string(secret_key).map_err(|_| KeyError::Malformed("secret key"))?;
+    let boxed = minisign::SecretKeyBox::from_string(secret_key)
+        .map_err(|_| KeyError::Malformed("secret key"))?;
     let secret = match passphrase {
         Some(passphrase) => boxed.into_secret_key(Some(passphrase.to_owned())),
         None => boxed.into_unencrypted_secret_key(),
     }
     .map_err(|_| KeyError::WrongPassphrase)?;
-    let public = minisign::PublicKey::from_secret_key(&secret).map_err(|_| KeyError::WrongPassphrase)?;
+    let public =
+        minisign::PublicKey::from_secret_key(&secret).map_err(|_| KeyError::WrongPassphrase)?;
     Ok(UnlockedKey { secret, public })
 }
 
 impl UnlockedKey {
     /// Signs `bytes`; `trusted_comment` is signed too. Returns the `.minisig` file text.
     pub fn sign(&self, bytes: &[u8], trusted_comment: &str) -> Result<String, KeyError> {
-        let signature = minisign::sign(Some(&self.public), &self.secret, Cursor::new(bytes), Some(trusted_comment), Some("hattama signature"))
-            .map_err(|error| KeyError::Sign(error.to_string()))?;
+        let signature = minisign::sign(
+            Some(&self.public),
+            &self.secret,
+            Cursor::new(bytes),
+            Some(trusted_comment),
+            Some(UNTRUSTED_COMMENT),
+        )
+        .map_err(|error| KeyError::Sign(error.to_string()))?;
         Ok(signature.into_string())
     }
 
@@ -155,7 +168,8 @@ impl UnlockedKey {
 
 /// The key id of a minisign public key line.
 pub fn public_key_id(public_key: &str) -> Result<KeyId, KeyError> {
-    let bytes = Base64::decode_to_vec(public_key.trim(), None).map_err(|_| KeyError::Malformed("public key"))?;
+    let bytes = Base64::decode_to_vec(public_key.trim(), None)
+        .map_err(|_| KeyError::Malformed("public key"))?;
     if bytes.len() != 42 || bytes[0] != b'E' {
         return Err(KeyError::Malformed("public key"));
     }
@@ -166,8 +180,12 @@ pub fn public_key_id(public_key: &str) -> Result<KeyId, KeyError> {
 
 /// The key id a signature names (unverified: only to find the key to verify with).
 pub fn signature_key_id(signature: &str) -> Result<KeyId, KeyError> {
-    let line = signature.lines().nth(1).ok_or(KeyError::Malformed("signature"))?;
-    let bytes = Base64::decode_to_vec(line.trim(), None).map_err(|_| KeyError::Malformed("signature"))?;
+    let line = signature
+        .lines()
+        .nth(1)
+        .ok_or(KeyError::Malformed("signature"))?;
+    let bytes =
+        Base64::decode_to_vec(line.trim(), None).map_err(|_| KeyError::Malformed("signature"))?;
     if bytes.len() != 74 {
         return Err(KeyError::Malformed("signature"));
     }
@@ -178,7 +196,8 @@ pub fn signature_key_id(signature: &str) -> Result<KeyId, KeyError> {
 
 /// The printable fingerprint of a public key: SHA-256 of its bytes, 32 hex digits in groups of four.
 pub fn fingerprint(public_key: &str) -> Result<String, KeyError> {
-    let bytes = Base64::decode_to_vec(public_key.trim(), None).map_err(|_| KeyError::Malformed("public key"))?;
+    let bytes = Base64::decode_to_vec(public_key.trim(), None)
+        .map_err(|_| KeyError::Malformed("public key"))?;
     let digest = Sha256::digest(&bytes);
     let hex = hattama_protocol::definition::sha256_hex(&digest);
     Ok(group_hex(&hex[..32]))
@@ -207,10 +226,43 @@ pub enum SignatureProblem {
     Invalid,
 }
 
+/// The untrusted comment every Hattama signature carries. It is not covered by the signature, so
+/// it is fixed: a file with any other first line is refused.
+pub const UNTRUSTED_COMMENT: &str = "hattama signature";
+
+/// Whether a signature text is in the one canonical form Hattama writes: the fixed untrusted
+/// comment, base64 lines that re-encode to themselves, a trusted comment, and one final newline.
+/// This makes every byte of the file matter, including those the signature itself does not cover.
+pub fn is_canonical_signature(signature: &str) -> bool {
+    let Some(body) = signature.strip_suffix('\n') else {
+        return false;
+    };
+    let lines: Vec<&str> = body.split('\n').collect();
+    let [untrusted, sig_line, trusted, global_line] = lines.as_slice() else {
+        return false;
+    };
+    let canonical_b64 = |line: &str, len: usize| match Base64::decode_to_vec(line, None) {
+        Ok(bytes) => {
+            bytes.len() == len && Base64::encode_to_string(&bytes).is_ok_and(|again| again == line)
+        }
+        Err(_) => false,
+    };
+    *untrusted == format!("untrusted comment: {UNTRUSTED_COMMENT}")
+        && canonical_b64(sig_line, 74)
+        && trusted.starts_with("trusted comment: ")
+        && trusted.is_ascii()
+        && canonical_b64(global_line, 64)
+}
+
 /// Verifies `signature` (a `.minisig` text) over `bytes` with `public_key`; returns the trusted comment.
 pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String, SignatureProblem> {
-    let key = minisign_verify::PublicKey::from_base64(public_key.trim()).map_err(|_| SignatureProblem::Malformed)?;
-    let decoded = minisign_verify::Signature::decode(signature).map_err(|_| SignatureProblem::Malformed)?;
+    if !is_canonical_signature(signature) {
+        return Err(SignatureProblem::Malformed);
+    }
+    let key = minisign_verify::PublicKey::from_base64(public_key.trim())
+        .map_err(|_| SignatureProblem::Malformed)?;
+    let decoded =
+        minisign_verify::Signature::decode(signature).map_err(|_| SignatureProblem::Malformed)?;
     match key.verify(bytes, &decoded, false) {
         Ok(()) => Ok(decoded.trusted_comment().to_owned()),
         Err(minisign_verify::Error::UnexpectedKeyId) => Err(SignatureProblem::OtherKey),
@@ -220,7 +272,9 @@ pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String,
 
 /// The trusted comment of a signature, unverified (for diagnosis after a failed verification).
 pub fn unverified_trusted_comment(signature: &str) -> Option<String> {
-    minisign_verify::Signature::decode(signature).ok().map(|s| s.trusted_comment().to_owned())
+    minisign_verify::Signature::decode(signature)
+        .ok()
+        .map(|s| s.trusted_comment().to_owned())
 }
 
 #[cfg(test)]
@@ -234,19 +288,34 @@ mod tests {
         assert_eq!(key.public_key(), pair.public_key);
         let signature = key.sign(b"hello", "hattama test").unwrap();
         assert_eq!(signature_key_id(&signature).unwrap(), pair.key_id);
-        assert_eq!(verify(&pair.public_key, b"hello", &signature), Ok("hattama test".to_owned()));
-        assert_eq!(verify(&pair.public_key, b"hellO", &signature), Err(SignatureProblem::Invalid));
+        assert_eq!(
+            verify(&pair.public_key, b"hello", &signature),
+            Ok("hattama test".to_owned())
+        );
+        assert_eq!(
+            verify(&pair.public_key, b"hellO", &signature),
+            Err(SignatureProblem::Invalid)
+        );
         let other = generate_unencrypted("other").unwrap();
-        assert_eq!(verify(&other.public_key, b"hello", &signature), Err(SignatureProblem::OtherKey));
+        assert_eq!(
+            verify(&other.public_key, b"hello", &signature),
+            Err(SignatureProblem::OtherKey)
+        );
         assert_eq!(KeyId::parse(&pair.key_id.to_string()), Some(pair.key_id));
         assert_eq!(fingerprint(&pair.public_key).unwrap().len(), 39);
     }
 
     #[test]
     fn an_encrypted_key_needs_its_passphrase() {
-        assert!(matches!(generate("short", "x"), Err(KeyError::WeakPassphrase)));
+        assert!(matches!(
+            generate("short", "x"),
+            Err(KeyError::WeakPassphrase)
+        ));
         let pair = generate("correct horse battery", "device").unwrap();
-        assert!(matches!(unlock(&pair.secret_key, Some("wrong passphrase")), Err(KeyError::WrongPassphrase)));
+        assert!(matches!(
+            unlock(&pair.secret_key, Some("wrong passphrase")),
+            Err(KeyError::WrongPassphrase)
+        ));
         let key = unlock(&pair.secret_key, Some("correct horse battery")).unwrap();
         assert_eq!(key.public_key(), pair.public_key);
     }

@@ -76,7 +76,9 @@ pub enum VerifyError {
     #[error("the batch content is not a valid payload: {0}")]
     Malformed(String),
     /// The key belongs to another precinct than the payload names.
-    #[error("signed with the key of precinct {key_precinct}, but the batch is for {batch_precinct}")]
+    #[error(
+        "signed with the key of precinct {key_precinct}, but the batch is for {batch_precinct}"
+    )]
     KeyPrecinctMismatch {
         /// The precinct the registry gives the key.
         key_precinct: PrecinctId,
@@ -131,9 +133,16 @@ impl VerifyError {
 }
 
 /// Verifies a batch's bytes and signature against the registry, then checks its content.
-pub fn verify_batch(bytes: &[u8], signature: &str, registry: &Registry, expect: &Expect<'_>) -> Result<VerifiedBatch, VerifyError> {
+pub fn verify_batch(
+    bytes: &[u8],
+    signature: &str,
+    registry: &Registry,
+    expect: &Expect<'_>,
+) -> Result<VerifiedBatch, VerifyError> {
     let key_id = keys::signature_key_id(signature).map_err(|_| VerifyError::MalformedSignature)?;
-    let entry = registry.entry(key_id).ok_or(VerifyError::UnknownKey(key_id))?;
+    let entry = registry
+        .entry(key_id)
+        .ok_or(VerifyError::UnknownKey(key_id))?;
     if entry.status == KeyStatus::Revoked {
         return Err(VerifyError::RevokedKey(key_id));
     }
@@ -141,10 +150,16 @@ pub fn verify_batch(bytes: &[u8], signature: &str, registry: &Registry, expect: 
         Ok(_) => {}
         Err(SignatureProblem::Malformed) => return Err(VerifyError::MalformedSignature),
         Err(SignatureProblem::OtherKey | SignatureProblem::Invalid) => {
-            let stated = keys::unverified_trusted_comment(signature).and_then(|comment| format::stated_size(&comment));
+            let stated = keys::unverified_trusted_comment(signature)
+                .and_then(|comment| format::stated_size(&comment));
             return Err(match stated {
-                Some(stated) if bytes.len() < stated => VerifyError::Truncated { actual: bytes.len(), stated },
-                Some(stated) if stated < bytes.len() => VerifyError::TrailingBytes { extra: bytes.len() - stated },
+                Some(stated) if bytes.len() < stated => VerifyError::Truncated {
+                    actual: bytes.len(),
+                    stated,
+                },
+                Some(stated) if stated < bytes.len() => VerifyError::TrailingBytes {
+                    extra: bytes.len() - stated,
+                },
                 _ => VerifyError::BadSignature,
             });
         }
@@ -152,10 +167,17 @@ pub fn verify_batch(bytes: &[u8], signature: &str, registry: &Registry, expect: 
     // The bytes are what the key signed: now, and only now, read them.
     let payload = format::decode(bytes).map_err(VerifyError::Malformed)?;
     if payload.precinct != entry.precinct {
-        return Err(VerifyError::KeyPrecinctMismatch { key_precinct: entry.precinct.clone(), batch_precinct: payload.precinct.clone() });
+        return Err(VerifyError::KeyPrecinctMismatch {
+            key_precinct: entry.precinct.clone(),
+            batch_precinct: payload.precinct.clone(),
+        });
     }
     check_content(&payload, expect)?;
-    Ok(VerifiedBatch { payload, hash: format::batch_hash(bytes), key_id })
+    Ok(VerifiedBatch {
+        payload,
+        hash: format::batch_hash(bytes),
+        key_id,
+    })
 }
 
 fn check_content(payload: &Payload, expect: &Expect<'_>) -> Result<(), VerifyError> {
@@ -164,7 +186,9 @@ fn check_content(payload: &Payload, expect: &Expect<'_>) -> Result<(), VerifyErr
         return Err(VerifyError::WrongElection(payload.election.id.clone()));
     }
     if payload.election.definition_hash != definition.hash {
-        return Err(VerifyError::DefinitionMismatch(payload.election.definition_hash.clone()));
+        return Err(VerifyError::DefinitionMismatch(
+            payload.election.definition_hash.clone(),
+        ));
     }
     match (payload.election.mode, expect.mode) {
         (Mode::Test, Mode::Live) => return Err(VerifyError::TestBatchInLiveMode),
@@ -179,38 +203,72 @@ fn check_content(payload: &Payload, expect: &Expect<'_>) -> Result<(), VerifyErr
         return Err(VerifyError::ProtocolsOutOfOrder);
     }
     let Some(precinct) = definition.precinct(&payload.precinct) else {
-        return Err(VerifyError::BadProtocol { contest: String::new(), reason: format!("precinct {} is not in the definition", payload.precinct) });
+        return Err(VerifyError::BadProtocol {
+            contest: String::new(),
+            reason: format!("precinct {} is not in the definition", payload.precinct),
+        });
     };
     for protocol in &payload.protocols {
-        let bad = |reason: String| VerifyError::BadProtocol { contest: protocol.contest.clone(), reason };
+        let bad = |reason: String| VerifyError::BadProtocol {
+            contest: protocol.contest.clone(),
+            reason,
+        };
         if !precinct.contests.contains(&protocol.contest) {
             return Err(bad("the precinct does not hold this contest".to_owned()));
         }
-        let contest = definition.contest(&protocol.contest).ok_or_else(|| bad("unknown contest".to_owned()))?;
+        let contest = definition
+            .contest(&protocol.contest)
+            .ok_or_else(|| bad("unknown contest".to_owned()))?;
         if contest.template != protocol.template {
-            return Err(bad(format!("template {} instead of {}", protocol.template, contest.template)));
+            return Err(bad(format!(
+                "template {} instead of {}",
+                protocol.template, contest.template
+            )));
         }
-        let template = expect.templates.template(&contest.template).ok_or_else(|| bad("unknown template".to_owned()))?;
+        let template = expect
+            .templates
+            .template(&contest.template)
+            .ok_or_else(|| bad("unknown template".to_owned()))?;
         if template.version != protocol.template_version {
-            return Err(bad(format!("template version {} instead of {}", protocol.template_version, template.version)));
+            return Err(bad(format!(
+                "template version {} instead of {}",
+                protocol.template_version, template.version
+            )));
         }
         if protocol.version == 0 || (1 < protocol.version) != protocol.repeated_reason.is_some() {
-            return Err(bad("a repeated protocol (version 2 and up), and only it, gives a reason".to_owned()));
+            return Err(bad(
+                "a repeated protocol (version 2 and up), and only it, gives a reason".to_owned(),
+            ));
         }
         let mut map = serde_json::Map::new();
         for line in &protocol.values {
-            if map.insert(line.line.clone(), serde_json::Value::from(line.value)).is_some() {
+            if map
+                .insert(line.line.clone(), serde_json::Value::from(line.value))
+                .is_some()
+            {
                 return Err(bad(format!("line {} given twice", line.line)));
             }
         }
-        let values = values_from_map(template, contest.rows.len(), &map)
-            .map_err(|errors| bad(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")))?;
-        let order: Vec<&str> = protocol.values.iter().map(|line| line.line.as_str()).collect();
+        let values = values_from_map(template, contest.rows.len(), &map).map_err(|errors| {
+            bad(errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "))
+        })?;
+        let order: Vec<&str> = protocol
+            .values
+            .iter()
+            .map(|line| line.line.as_str())
+            .collect();
         if order != template.line_ids(contest.rows.len()) {
             return Err(bad("lines are not in the template's order".to_owned()));
         }
         for report in reports(template, &values) {
-            if report.severity == Severity::Error && report.status == Status::Fail && !protocol.acts.iter().any(|act| act.code == report.code) {
+            if report.severity == Severity::Error
+                && report.status == Status::Fail
+                && !protocol.acts.iter().any(|act| act.code == report.code)
+            {
                 return Err(bad(format!("{} fails and no act is attached", report.code)));
             }
         }
@@ -271,16 +329,28 @@ impl Decision {
 pub fn decide(batch: &VerifiedBatch, imported: &[Imported]) -> Decision {
     let sequence = batch.payload.sequence;
     if let Some(same) = imported.iter().find(|earlier| earlier.sequence == sequence) {
-        return if same.hash == batch.hash { Decision::AlreadyImported } else { Decision::Conflict { existing: same.hash.clone() } };
+        return if same.hash == batch.hash {
+            Decision::AlreadyImported
+        } else {
+            Decision::Conflict {
+                existing: same.hash.clone(),
+            }
+        };
     }
     let newest = imported.iter().max_by_key(|earlier| earlier.sequence);
     match newest {
         None if sequence == 1 && batch.payload.previous.is_none() => Decision::Import,
         None if sequence == 1 => Decision::ChainBroken,
         None => Decision::Gap { expected: 1 },
-        Some(newest) if sequence < newest.sequence => Decision::Replayed { newest: newest.sequence },
-        Some(newest) if sequence != newest.sequence + 1 => Decision::Gap { expected: newest.sequence + 1 },
-        Some(newest) if batch.payload.previous.as_deref() == Some(newest.hash.as_str()) => Decision::Import,
+        Some(newest) if sequence < newest.sequence => Decision::Replayed {
+            newest: newest.sequence,
+        },
+        Some(newest) if sequence != newest.sequence + 1 => Decision::Gap {
+            expected: newest.sequence + 1,
+        },
+        Some(newest) if batch.payload.previous.as_deref() == Some(newest.hash.as_str()) => {
+            Decision::Import
+        }
         Some(_) => Decision::ChainBroken,
     }
 }

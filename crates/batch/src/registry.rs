@@ -113,7 +113,11 @@ impl Registry {
         if self.keys.iter().any(|entry| entry.key_id == key_id) {
             return Err(RegistryError::Duplicate(key_id));
         }
-        if self.keys.iter().any(|entry| entry.precinct == precinct && entry.status == KeyStatus::Valid) {
+        if self
+            .keys
+            .iter()
+            .any(|entry| entry.precinct == precinct && entry.status == KeyStatus::Valid)
+        {
             return Err(RegistryError::PrecinctHasKey(precinct));
         }
         self.keys.push(RegistryEntry {
@@ -128,7 +132,11 @@ impl Registry {
 
     /// Revokes a key, keeping its entry.
     pub fn revoke(&mut self, key_id: KeyId, reason: &str) -> Result<(), RegistryError> {
-        let entry = self.keys.iter_mut().find(|entry| entry.key_id == key_id).ok_or(RegistryError::UnknownKey(key_id))?;
+        let entry = self
+            .keys
+            .iter_mut()
+            .find(|entry| entry.key_id == key_id)
+            .ok_or(RegistryError::UnknownKey(key_id))?;
         entry.status = KeyStatus::Revoked;
         entry.revoked_reason = Some(reason.to_owned());
         Ok(())
@@ -142,24 +150,40 @@ impl Registry {
     /// Bumps the serial and returns the file bytes and their signature.
     pub fn sign(&mut self, commission: &UnlockedKey) -> Result<(Vec<u8>, String), RegistryError> {
         self.serial += 1;
-        let mut bytes = serde_json::to_vec_pretty(self).map_err(|error| RegistryError::Malformed(error.to_string()))?;
+        let mut bytes = serde_json::to_vec_pretty(self)
+            .map_err(|error| RegistryError::Malformed(error.to_string()))?;
         bytes.push(b'\n');
-        let comment = format!("hattama-registry election={} serial={}", self.election, self.serial);
+        let comment = format!(
+            "hattama-registry election={} serial={}",
+            self.election, self.serial
+        );
         let signature = commission.sign(&bytes, &comment)?;
         Ok((bytes, signature))
     }
 
     /// Verifies the registry bytes with the commission's public key, then parses them.
-    pub fn verify_and_load(bytes: &[u8], signature: &str, commission_public_key: &str) -> Result<Registry, RegistryError> {
+    pub fn verify_and_load(
+        bytes: &[u8],
+        signature: &str,
+        commission_public_key: &str,
+    ) -> Result<Registry, RegistryError> {
         match keys::verify(commission_public_key, bytes, signature) {
             Ok(_) => {}
-            Err(SignatureProblem::Malformed | SignatureProblem::OtherKey | SignatureProblem::Invalid) => {
+            Err(
+                SignatureProblem::Malformed
+                | SignatureProblem::OtherKey
+                | SignatureProblem::Invalid,
+            ) => {
                 return Err(RegistryError::BadSignature);
             }
         }
-        let registry: Registry = serde_json::from_slice(bytes).map_err(|error| RegistryError::Malformed(error.to_string()))?;
+        let registry: Registry = serde_json::from_slice(bytes)
+            .map_err(|error| RegistryError::Malformed(error.to_string()))?;
         if registry.format != REGISTRY_FORMAT || registry.version != 1 {
-            return Err(RegistryError::Malformed(format!("format {} version {}", registry.format, registry.version)));
+            return Err(RegistryError::Malformed(format!(
+                "format {} version {}",
+                registry.format, registry.version
+            )));
         }
         Ok(registry)
     }
@@ -167,11 +191,20 @@ impl Registry {
 
 /// Signs a definition file with the commission key; returns the `.minisig` text.
 pub fn sign_definition(bytes: &[u8], commission: &UnlockedKey) -> Result<String, KeyError> {
-    let comment = format!("hattama-definition sha256={}", hattama_protocol::definition::sha256_hex(bytes));
+    let comment = format!(
+        "hattama-definition sha256={}",
+        hattama_protocol::definition::sha256_hex(bytes)
+    );
     commission.sign(bytes, &comment)
 }
 
 /// Verifies a definition file's signature against the commission's public key before loading it.
-pub fn verify_definition(bytes: &[u8], signature: &str, commission_public_key: &str) -> Result<(), RegistryError> {
-    keys::verify(commission_public_key, bytes, signature).map(|_| ()).map_err(|_| RegistryError::BadSignature)
+pub fn verify_definition(
+    bytes: &[u8],
+    signature: &str,
+    commission_public_key: &str,
+) -> Result<(), RegistryError> {
+    keys::verify(commission_public_key, bytes, signature)
+        .map(|_| ())
+        .map_err(|_| RegistryError::BadSignature)
 }

@@ -40,7 +40,11 @@ pub struct RealIo;
 
 impl Io for RealIo {
     fn write_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        let mut file = OpenOptions::new().write(true).create(true).truncate(true).open(path)?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)?;
         file.write_all(bytes)
     }
 
@@ -152,7 +156,11 @@ pub struct Written {
 /// The paths of a batch's files in `dir`.
 pub fn paths(dir: &Path, base_name: &str) -> (PathBuf, PathBuf, PathBuf) {
     let payload = dir.join(format!("{base_name}.{}", crate::format::PAYLOAD_EXT));
-    let signature = dir.join(format!("{base_name}.{}.{}", crate::format::PAYLOAD_EXT, crate::format::SIGNATURE_EXT));
+    let signature = dir.join(format!(
+        "{base_name}.{}.{}",
+        crate::format::PAYLOAD_EXT,
+        crate::format::SIGNATURE_EXT
+    ));
     let marker = dir.join(format!("{base_name}.{}", crate::format::IN_PROGRESS_EXT));
     (payload, signature, marker)
 }
@@ -174,7 +182,13 @@ pub fn write_batch(io: &dyn Io, dir: &Path, files: &BatchFiles<'_>) -> Result<Wr
     let (payload, signature, marker) = paths(dir, files.base_name);
     let payload_tmp = tmp_path(&payload);
     let signature_tmp = tmp_path(&signature);
-    let result = write_steps(io, dir, files, (&payload, &signature, &marker), (&payload_tmp, &signature_tmp));
+    let result = write_steps(
+        io,
+        dir,
+        files,
+        (&payload, &signature, &marker),
+        (&payload_tmp, &signature_tmp),
+    );
     if result.is_err() {
         // Best effort: the device may be gone. What matters is what was never renamed.
         let _ = io.remove(&payload_tmp);
@@ -190,22 +204,31 @@ fn write_steps(
     (payload, signature, marker): (&Path, &Path, &Path),
     (payload_tmp, signature_tmp): (&Path, &Path),
 ) -> Result<(), WriteError> {
-    io.write_file(marker, b"export in progress: do not remove the drive\n").map_err(step_error(Step::Marker))?;
+    io.write_file(marker, b"export in progress: do not remove the drive\n")
+        .map_err(step_error(Step::Marker))?;
     io.fsync_file(marker).map_err(step_error(Step::Marker))?;
-    io.write_file(payload_tmp, files.payload).map_err(step_error(Step::WritePayload))?;
-    io.write_file(signature_tmp, files.signature.as_bytes()).map_err(step_error(Step::WriteSignature))?;
-    io.fsync_file(payload_tmp).map_err(step_error(Step::SyncFiles))?;
-    io.fsync_file(signature_tmp).map_err(step_error(Step::SyncFiles))?;
-    io.rename(signature_tmp, signature).map_err(step_error(Step::RenameSignature))?;
-    io.fsync_dir(dir).map_err(step_error(Step::RenameSignature))?;
-    io.rename(payload_tmp, payload).map_err(step_error(Step::RenamePayload))?;
+    io.write_file(payload_tmp, files.payload)
+        .map_err(step_error(Step::WritePayload))?;
+    io.write_file(signature_tmp, files.signature.as_bytes())
+        .map_err(step_error(Step::WriteSignature))?;
+    io.fsync_file(payload_tmp)
+        .map_err(step_error(Step::SyncFiles))?;
+    io.fsync_file(signature_tmp)
+        .map_err(step_error(Step::SyncFiles))?;
+    io.rename(signature_tmp, signature)
+        .map_err(step_error(Step::RenameSignature))?;
+    io.fsync_dir(dir)
+        .map_err(step_error(Step::RenameSignature))?;
+    io.rename(payload_tmp, payload)
+        .map_err(step_error(Step::RenamePayload))?;
     io.fsync_dir(dir).map_err(step_error(Step::SyncFolder))?;
     io.sync_fs(dir).map_err(step_error(Step::SyncFolder))?;
     let read_payload = io.read(payload).map_err(step_error(Step::ReadBack));
     let read_signature = io.read(signature).map_err(step_error(Step::ReadBack));
     let matches = match (&read_payload, &read_signature) {
         (Ok(read_payload), Ok(read_signature)) => {
-            read_payload.as_slice() == files.payload && read_signature.as_slice() == files.signature.as_bytes()
+            read_payload.as_slice() == files.payload
+                && read_signature.as_slice() == files.signature.as_bytes()
         }
         _ => false,
     };
@@ -223,7 +246,10 @@ fn write_steps(
 }
 
 fn tmp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|name| name.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_default();
     name.push(".tmp");
     path.with_file_name(name)
 }

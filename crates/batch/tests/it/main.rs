@@ -1,0 +1,11 @@
+//! The batch crate's integration tests, in one binary.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
+mod fuzz;
+mod sample;
+mod tamper;
+mod write;

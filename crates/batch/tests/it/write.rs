@@ -1,0 +1,1 @@
+//! Writing batches: see write tests.
