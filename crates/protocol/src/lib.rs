@@ -23,6 +23,7 @@ pub mod check;
 pub mod count;
 pub mod definition;
 pub mod input;
+pub mod tally;
 pub mod template;
 pub mod text;
 
