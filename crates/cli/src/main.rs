@@ -5,6 +5,7 @@
 
 mod check_cmd;
 mod common;
+mod registry_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,6 +26,16 @@ enum Command {
     Check(check_cmd::CheckArgs),
     /// List the protocol templates and their rules.
     Templates(check_cmd::TemplatesArgs),
+    /// The commission's key registry.
+    #[command(subcommand)]
+    Registry(registry_cmd::RegistryCommand),
+    /// Sign or verify an election definition file with the commission key.
+    #[command(subcommand)]
+    Definition(registry_cmd::DefinitionCommand),
+    /// Make a device key pair (headless precinct setup).
+    Keygen(registry_cmd::KeygenArgs),
+    /// Verify one batch file against the registry and definition.
+    Verify(registry_cmd::VerifyArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +53,10 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check_cmd::check(&args),
         Command::Templates(args) => check_cmd::templates(&args),
+        Command::Registry(command) => registry_cmd::registry(&command),
+        Command::Definition(command) => registry_cmd::definition(&command),
+        Command::Keygen(args) => registry_cmd::keygen(&args),
+        Command::Verify(args) => registry_cmd::verify(&args),
     };
     match outcome {
         Ok(code) => code,
