@@ -1,0 +1,106 @@
+//! The cost of a durable field save beside the raw fsync floor, on the same disk in the same run.
+//!
+//! `cargo bench -p hattama-store --bench save` prints p50 and p99 of
+//! - the floor: overwrite 128 bytes of a small file and `fsync` it (`File::sync_all`), and
+//! - `Store::save_value`: parse, check the line, write value, history and audit rows in one
+//!   `BEGIN IMMEDIATE` transaction, commit with WAL and `synchronous=FULL`, return findings.
+//!
+//! The files live under Cargo's target temp folder (the disk the project builds on) unless
+//! `HATTAMA_BENCH_DIR` names another folder; `HATTAMA_BENCH_N` sets the samples (default 1000).
+//! The target is a p50 within 1.5× the floor. Figures are printed, never asserted.
+
+use std::fs::File;
+use std::io::{Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant, SystemTime};
+
+use hattama_protocol::{PrecinctId, builtin};
+use hattama_store::{EntryNo, Role, Store, Timestamp};
+
+fn percentile(sorted: &[Duration], pct: usize) -> Duration {
+    let idx = (sorted.len() * pct / 100).min(sorted.len().saturating_sub(1));
+    sorted.get(idx).copied().unwrap_or_default()
+}
+
+fn micros(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e6
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let base = std::env::var_os("HATTAMA_BENCH_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")), PathBuf::from);
+    std::fs::create_dir_all(&base)?;
+    let dir = tempfile::tempdir_in(&base)?;
+    let samples: usize = std::env::var("HATTAMA_BENCH_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+
+    let now = Timestamp::from_system(SystemTime::now());
+    let mut store = Store::open(&dir.path().join("bench.db"))?;
+    let precinct = PrecinctId {
+        region: "abai".into(),
+        number: 1,
+    };
+    store.setup_precinct(builtin::DEMO_JSON, &precinct, now)?;
+    let clerk = store.add_user("Bench", Role::Clerk, "1234", now)?;
+    let lines = [
+        "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8.1", "L8.2", "L9",
+    ];
+
+    let mut floor_file = File::create(dir.path().join("floor.bin"))?;
+    floor_file.write_all(&[0u8; 4096])?;
+    floor_file.sync_all()?;
+
+    // Warm up both, then interleave the two so drift in the disk hits both alike.
+    let mut floor = Vec::with_capacity(samples);
+    let mut save = Vec::with_capacity(samples);
+    for idx in 0..samples + 20 {
+        let payload = [u8::try_from(idx % 251).unwrap_or(0); 128];
+        let started = Instant::now();
+        floor_file.seek(SeekFrom::Start(0))?;
+        floor_file.write_all(&payload)?;
+        floor_file.sync_all()?;
+        let floor_took = started.elapsed();
+
+        let line = lines[idx % lines.len()];
+        let value = (idx * 7 % 5000).to_string();
+        let started = Instant::now();
+        store.save_value("majilis-list", EntryNo::First, clerk, line, &value, now)?;
+        let save_took = started.elapsed();
+        if 20 <= idx {
+            floor.push(floor_took);
+            save.push(save_took);
+        }
+    }
+    floor.sort_unstable();
+    save.sort_unstable();
+    let (floor50, floor99) = (percentile(&floor, 50), percentile(&floor, 99));
+    let (save50, save99) = (percentile(&save, 50), percentile(&save, 99));
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "durable field save vs fsync floor ({samples} samples each, {})",
+        base.display()
+    )?;
+    writeln!(
+        out,
+        "  fsync floor (write 128 B + fsync): p50 {:>9.1} µs  p99 {:>9.1} µs",
+        micros(floor50),
+        micros(floor99)
+    )?;
+    writeln!(
+        out,
+        "  Store::save_value:                 p50 {:>9.1} µs  p99 {:>9.1} µs",
+        micros(save50),
+        micros(save99)
+    )?;
+    writeln!(
+        out,
+        "  ratio save/floor:                  p50 {:>9.2}×    p99 {:>9.2}×   (target p50 ≤ 1.5×)",
+        save50.as_secs_f64() / floor50.as_secs_f64().max(1e-9),
+        save99.as_secs_f64() / floor99.as_secs_f64().max(1e-9)
+    )?;
+    store.close()?;
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! [`StoreError`]: every way a store operation can be refused or fail, each with a stable code
+//! (the UI's message key) and the parameters a message needs.
+//!
+//! Refusals (a wrong PIN, a value out of range, a transition the state machine forbids) leave the
+//! database unchanged: they are detected before the transaction writes, and a failed transaction
+//! rolls back.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use hattama_protocol::{DefinitionError, InputError, PrecinctId};
+
+use crate::state::TransitionError;
+
+/// Why a store operation did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The state machine refuses the step (same user for both entries, a final protocol, …).
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    /// The file is damaged: SQLite cannot read it, or `quick_check` reports problems. Nothing was
+    /// written to it; the newest backups are listed, newest first.
+    #[error("{} is damaged ({detail}); restore a backup", path.display())]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite reported.
+        detail: String,
+        /// Backups next to it, newest first.
+        backups: Vec<PathBuf>,
+    },
+    /// The file is not a Hattama database (another program's file, or an empty file). Nothing was
+    /// written to it.
+    #[error("{} is not a Hattama database", path.display())]
+    NotHattama {
+        /// The file.
+        path: PathBuf,
+        /// Backups next to it, newest first.
+        backups: Vec<PathBuf>,
+    },
+    /// The database was written by a newer Hattama.
+    #[error("the database has schema version {found}; this build reads up to {supported}")]
+    TooNew {
+        /// The file's schema version.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// No election definition and precinct are set up yet.
+    #[error("the precinct is not set up yet")]
+    NotSetUp,
+    /// The precinct is set up already; one installation serves one precinct.
+    #[error("the precinct is already set up")]
+    AlreadySetUp,
+    /// The election definition did not load.
+    #[error("the election definition does not load: {0}")]
+    Definition(#[from] DefinitionError),
+    /// The definition has no such precinct.
+    #[error("the definition has no precinct {0}")]
+    UnknownPrecinct(PrecinctId),
+    /// The precinct holds no such contest.
+    #[error("the precinct holds no contest `{0}`")]
+    UnknownContest(String),
+    /// The protocol form has no such line (or row number).
+    #[error("the protocol of `{contest}` has no line `{line}`")]
+    UnknownLine {
+        /// The contest.
+        contest: String,
+        /// The line id as given.
+        line: String,
+    },
+    /// The typed text is not a count (a letter, a sign, above 9,999,999); `hattama_protocol` judged it.
+    #[error("line {line}: {error}")]
+    BadValue {
+        /// The line.
+        line: String,
+        /// What is wrong, as the protocol crate says.
+        error: InputError,
+    },
+    /// Reconciling a line on which the two entries agree.
+    #[error("the entries agree on line {0}; only differing lines are reconciled")]
+    LineNotDiffering(String),
+    /// The template has no rule with this code.
+    #[error("the protocol has no rule `{0}`")]
+    UnknownRule(String),
+    /// Acknowledging a rule that is not a warning, or attaching an act to a rule that is not an error.
+    #[error("rule {code} is not {expected}")]
+    WrongSeverity {
+        /// The rule.
+        code: String,
+        /// `warning` or `error`.
+        expected: &'static str,
+    },
+    /// Acknowledging or explaining a rule that holds on the agreed values.
+    #[error("rule {0} does not fail on the agreed values")]
+    RuleNotFailing(String),
+    /// The warning is acknowledged already.
+    #[error("warning {0} is already acknowledged")]
+    AlreadyAcknowledged(String),
+    /// An act or a name with no text.
+    #[error("{0} cannot be empty")]
+    EmptyText(&'static str),
+    /// No user with this id or name.
+    #[error("no user `{0}`")]
+    UnknownUser(String),
+    /// A user with this name exists already.
+    #[error("a user named `{0}` exists already")]
+    DuplicateUser(String),
+    /// A PIN must be 4 to 12 digits.
+    #[error("a PIN is 4 to 12 digits")]
+    PinFormat,
+    /// The PIN does not match.
+    #[error("wrong PIN")]
+    WrongPin,
+    /// Finalizing needs a chair, and there is none among the users.
+    #[error("no user has the chair role")]
+    NoChair,
+    /// A file operation failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The platform has no data folder and no path was given.
+    #[error("no data folder on this platform; set HATTAMA_DB")]
+    NoDataDir,
+    /// A backup to restore is itself unusable.
+    #[error("backup {} is unusable: {reason}", path.display())]
+    BadBackup {
+        /// The backup.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The stored data contradicts itself (a state that cannot be, a definition that no longer
+    /// loads). A bug or an outside edit; `audit verify` says more.
+    #[error("inconsistent database: {0}")]
+    Inconsistent(String),
+    /// SQLite failed (disk full, I/O error, locked for too long).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// The stable code, used as a message key (`error.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Transition(error) => error.code(),
+            StoreError::Corrupt { .. } => "store.corrupt",
+            StoreError::NotHattama { .. } => "store.not_hattama",
+            StoreError::TooNew { .. } => "store.too_new",
+            StoreError::NotSetUp => "store.not_set_up",
+            StoreError::AlreadySetUp => "store.already_set_up",
+            StoreError::Definition(_) => "store.bad_definition",
+            StoreError::UnknownPrecinct(_) => "store.unknown_precinct",
+            StoreError::UnknownContest(_) => "store.unknown_contest",
+            StoreError::UnknownLine { .. } => "store.unknown_line",
+            StoreError::BadValue { .. } => "store.bad_value",
+            StoreError::LineNotDiffering(_) => "store.line_not_differing",
+            StoreError::UnknownRule(_) => "store.unknown_rule",
+            StoreError::WrongSeverity { .. } => "store.wrong_severity",
+            StoreError::RuleNotFailing(_) => "store.rule_not_failing",
+            StoreError::AlreadyAcknowledged(_) => "store.already_acknowledged",
+            StoreError::EmptyText(_) => "store.empty_text",
+            StoreError::UnknownUser(_) => "store.unknown_user",
+            StoreError::DuplicateUser(_) => "store.duplicate_user",
+            StoreError::PinFormat => "store.pin_format",
+            StoreError::WrongPin => "store.wrong_pin",
+            StoreError::NoChair => "store.no_chair",
+            StoreError::Io { .. } => "store.io",
+            StoreError::NoDataDir => "store.no_data_dir",
+            StoreError::BadBackup { .. } => "store.bad_backup",
+            StoreError::Inconsistent(_) => "store.inconsistent",
+            StoreError::Sqlite(_) => "store.sqlite",
+        }
+    }
+
+    /// The parameters a message for this error fills in, by name.
+    pub fn params(&self) -> BTreeMap<&'static str, String> {
+        let mut params = BTreeMap::new();
+        let join = |items: &[String]| items.join(", ");
+        match self {
+            StoreError::Transition(error) => match error {
+                TransitionError::NotYourEntry { entry, owner } => {
+                    params.insert("entry", entry.number().to_string());
+                    params.insert("owner", owner.0.to_string());
+                }
+                TransitionError::EntryClosed { entry } | TransitionError::Blind { entry } => {
+                    params.insert("entry", entry.number().to_string());
+                }
+                TransitionError::IncompleteEntry { missing } => {
+                    params.insert("lines", join(missing));
+                }
+                TransitionError::UnacknowledgedWarnings { codes }
+                | TransitionError::ErrorsWithoutAct { codes } => {
+                    params.insert("codes", join(codes));
+                }
+                _ => {}
+            },
+            StoreError::Corrupt {
+                path,
+                detail,
+                backups,
+            } => {
+                params.insert("path", path.display().to_string());
+                params.insert("detail", detail.clone());
+                if let Some(newest) = backups.first() {
+                    params.insert("backup", newest.display().to_string());
+                }
+            }
+            StoreError::NotHattama { path, backups } => {
+                params.insert("path", path.display().to_string());
+                if let Some(newest) = backups.first() {
+                    params.insert("backup", newest.display().to_string());
+                }
+            }
+            StoreError::TooNew { found, supported } => {
+                params.insert("found", found.to_string());
+                params.insert("supported", supported.to_string());
+            }
+            StoreError::UnknownPrecinct(precinct) => {
+                params.insert("precinct", precinct.to_string());
+            }
+            StoreError::UnknownContest(contest) => {
+                params.insert("contest", contest.clone());
+            }
+            StoreError::UnknownLine { contest, line } => {
+                params.insert("contest", contest.clone());
+                params.insert("line", line.clone());
+            }
+            StoreError::BadValue { line, error } => {
+                params.insert("line", line.clone());
+                params.insert("input", error.code().to_owned());
+            }
+            StoreError::LineNotDiffering(line) => {
+                params.insert("line", line.clone());
+            }
+            StoreError::UnknownRule(code)
+            | StoreError::RuleNotFailing(code)
+            | StoreError::AlreadyAcknowledged(code) => {
+                params.insert("code", code.clone());
+            }
+            StoreError::WrongSeverity { code, expected } => {
+                params.insert("code", code.clone());
+                params.insert("expected", (*expected).to_owned());
+            }
+            StoreError::EmptyText(what) => {
+                params.insert("what", (*what).to_owned());
+            }
+            StoreError::UnknownUser(user) | StoreError::DuplicateUser(user) => {
+                params.insert("user", user.clone());
+            }
+            StoreError::Io { path, .. } | StoreError::BadBackup { path, .. } => {
+                params.insert("path", path.display().to_string());
+            }
+            _ => {}
+        }
+        params
+    }
+
+    pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}

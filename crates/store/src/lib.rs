@@ -1,0 +1,64 @@
+//! Hattama's durable local store: one SQLite file per installation holding the election
+//! definition, the precinct, users, and every protocol's two entries, reconciliation, findings
+//! decisions and final versions, with a hash-chained audit log of every change.
+//!
+//! Durability: WAL with `synchronous=FULL`, one `BEGIN IMMEDIATE` transaction per user action
+//! (a field save is one), and the audit row in the same transaction as the change. A value whose
+//! save returned `Ok` survives a power cut; the crash test kills a writer with SIGKILL hundreds
+//! of times to show it (`HATTAMA_CRASH_KILLS=1000 cargo test -p hattama-store --test crash` for
+//! the long run).
+//!
+//! Judging numbers is not this crate's job: it parses typed text with
+//! [`hattama_protocol::Count::parse`], finds lines with `Template::slot`, checks with
+//! `hattama_protocol::check` and compares entries with `check::compare`. Which rules block
+//! finalizing comes from each rule's severity in the template.
+//!
+//! ```
+//! use hattama_store::{EntryNo, Role, Store, Timestamp};
+//! use hattama_protocol::{PrecinctId, builtin};
+//!
+//! # fn main() -> Result<(), hattama_store::StoreError> {
+//! let mut store = Store::open(std::path::Path::new("hattama.db"))?;
+//! let now = Timestamp(1_679_245_200_000);
+//! let precinct = PrecinctId { region: "abai".into(), number: 1 };
+//! store.setup_precinct(builtin::DEMO_JSON, &precinct, now)?;
+//! let ana = store.add_user("Ana", Role::Clerk, "1234", now)?;
+//! let saved = store.save_value("majilis-list", EntryNo::First, ana, "L1", "1203", now)?;
+//! assert_eq!(saved.value.map(|count| count.get()), Some(1203));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Modules: [`state`] is the pure entry state machine; [`audit`] the hash chain and its check;
+//! [`backup`] backups and restore; [`schema`] the migrations; the other modules are one per
+//! table, with free functions over a `rusqlite` connection or transaction.
+
+#![warn(missing_docs)]
+
+pub mod audit;
+pub mod backup;
+mod error;
+pub mod finals;
+pub mod paths;
+pub mod protocols;
+pub mod review;
+pub mod schema;
+pub mod setup;
+pub mod state;
+mod store;
+mod types;
+pub mod users;
+pub mod values;
+
+pub use audit::{AuditEntry, AuditReport, Break, BreakKind};
+pub use backup::{Restored, restore};
+pub use error::StoreError;
+pub use paths::{DB_ENV, db_path};
+pub use review::Act;
+pub use state::{Phase, State, TransitionError};
+pub use store::{
+    Config, Difference, Finalized, LineValue, ProtocolStatus, Review, SavedField, Store,
+};
+pub use types::{EntryNo, Role, Timestamp, UserId};
+pub use users::{Member, User};
+pub use values::HistoryRow;

@@ -1,0 +1,44 @@
+//! Where the database lives: `HATTAMA_DB` when set (tests, the CLI, a second installation on one
+//! laptop), otherwise `hattama/hattama.db` in the platform's data folder (on Linux
+//! `$XDG_DATA_HOME` or `~/.local/share`). Backups go to a `backups` folder beside the file.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::StoreError;
+
+/// The environment variable that overrides the database path; the desktop app reads it too.
+pub const DB_ENV: &str = "HATTAMA_DB";
+
+/// The database path: `flag` if given, else `HATTAMA_DB` if set and not empty, else the
+/// platform data folder.
+pub fn db_path(flag: Option<&Path>) -> Result<PathBuf, StoreError> {
+    if let Some(path) = flag {
+        return Ok(path.to_owned());
+    }
+    match std::env::var_os(DB_ENV) {
+        Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
+        _ => dirs::data_dir()
+            .map(|dir| dir.join("hattama").join("hattama.db"))
+            .ok_or(StoreError::NoDataDir),
+    }
+}
+
+/// The folder holding the database at `db` (`.` for a bare file name).
+pub fn parent_dir(db: &Path) -> PathBuf {
+    match db.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The backups folder of the database at `db`.
+pub fn backups_dir(db: &Path) -> PathBuf {
+    parent_dir(db).join("backups")
+}
+
+/// `db` with `suffix` appended to its file name (`hattama.db` → `hattama.db-wal`).
+pub fn with_suffix(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_owned();
+    name.push(suffix);
+    db.with_file_name(name)
+}

@@ -1,0 +1,277 @@
+//! The database schema as versioned migrations, and applying them.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. An applied migration is never
+//! edited: a change to the schema is a new entry at the end of [`MIGRATIONS`], and the tidy test
+//! `applied_migrations_are_unchanged` pins the SHA-256 of each one. Every table is `STRICT`;
+//! triggers make the audit log, the value history and everything final append-only, so even a
+//! bug in this crate cannot edit them (an outside edit that drops the triggers is caught by
+//! `audit verify`).
+
+use rusqlite::Transaction;
+
+use crate::error::StoreError;
+
+/// `PRAGMA application_id` of a Hattama database: "HTMA" in ASCII. A file without it belongs to
+/// another program and is refused.
+pub const APPLICATION_ID: i32 = 0x4854_4D41;
+
+/// One schema step.
+#[derive(Clone, Copy, Debug)]
+pub struct Migration {
+    /// The `user_version` after this step.
+    pub version: i64,
+    /// What it does, in a sentence.
+    pub summary: &'static str,
+    /// The SQL, run as one batch inside the migration's transaction.
+    pub sql: &'static str,
+}
+
+/// Every migration, in order. Append only.
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    summary: "definition, precinct, users, members, protocols, entries, history, reconciliations, acknowledgements, acts, final values, audit log",
+    sql: V1,
+}];
+
+/// The schema version this build writes.
+pub fn current_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |migration| migration.version)
+}
+
+/// Applies every migration after `from`, in the caller's transaction, and sets `user_version`.
+pub fn migrate(tx: &Transaction<'_>, from: i64) -> Result<(), StoreError> {
+    for migration in MIGRATIONS.iter().filter(|m| from < m.version) {
+        tracing::info!(version = migration.version, "applying migration");
+        tx.execute_batch(migration.sql)?;
+        tx.pragma_update(None, "user_version", migration.version)?;
+    }
+    Ok(())
+}
+
+const V1: &str = r"
+CREATE TABLE definition (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    election TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    loaded_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE precinct (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    region TEXT NOT NULL,
+    number INTEGER NOT NULL CHECK (1 <= number),
+    set_up_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+    role TEXT NOT NULL CHECK (role IN ('clerk', 'secretary', 'chair')),
+    pin_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE members (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (name <> ''),
+    position TEXT NOT NULL CHECK (position <> ''),
+    added_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE protocols (
+    id INTEGER PRIMARY KEY,
+    contest TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (1 <= version),
+    state TEXT NOT NULL CHECK (state IN ('empty', 'first_in_progress', 'first_done',
+        'second_in_progress', 'differ', 'agreed', 'final')),
+    first_user INTEGER REFERENCES users (id),
+    second_user INTEGER REFERENCES users (id),
+    reason TEXT,
+    started_at INTEGER NOT NULL,
+    finalized_by INTEGER REFERENCES users (id),
+    finalized_at INTEGER,
+    UNIQUE (contest, version)
+) STRICT;
+
+CREATE TABLE entry_values (
+    protocol INTEGER NOT NULL REFERENCES protocols (id),
+    entry INTEGER NOT NULL CHECK (entry IN (1, 2)),
+    line TEXT NOT NULL,
+    value INTEGER CHECK (value BETWEEN 0 AND 9999999),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    saved_at INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL,
+    PRIMARY KEY (protocol, entry, line)
+) STRICT;
+
+CREATE TABLE value_history (
+    id INTEGER PRIMARY KEY,
+    protocol INTEGER NOT NULL REFERENCES protocols (id),
+    entry INTEGER NOT NULL CHECK (entry IN (1, 2)),
+    line TEXT NOT NULL,
+    value INTEGER CHECK (value BETWEEN 0 AND 9999999),
+    raw TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    saved_at INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL UNIQUE
+) STRICT;
+
+CREATE TABLE reconciliations (
+    protocol INTEGER NOT NULL REFERENCES protocols (id),
+    line TEXT NOT NULL,
+    value INTEGER NOT NULL CHECK (value BETWEEN 0 AND 9999999),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    settled_at INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL,
+    PRIMARY KEY (protocol, line)
+) STRICT;
+
+CREATE TABLE acknowledgements (
+    protocol INTEGER NOT NULL REFERENCES protocols (id),
+    code TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    at INTEGER NOT NULL,
+    PRIMARY KEY (protocol, code)
+) STRICT;
+
+CREATE TABLE acts (
+    id INTEGER PRIMARY KEY,
+    protocol INTEGER NOT NULL REFERENCES protocols (id),
+    code TEXT NOT NULL,
+    text TEXT NOT NULL CHECK (text <> ''),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE final_values (
+    protocol INTEGER NOT NULL REFERENCES protocols (id),
+    line TEXT NOT NULL,
+    value INTEGER NOT NULL CHECK (value BETWEEN 0 AND 9999999),
+    PRIMARY KEY (protocol, line)
+) STRICT;
+
+CREATE TABLE audit (
+    seq INTEGER PRIMARY KEY CHECK (1 <= seq),
+    at INTEGER NOT NULL,
+    user_id INTEGER,
+    action TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    prev_hash BLOB NOT NULL CHECK (length(prev_hash) = 32),
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
+
+CREATE TABLE audit_head (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    seq INTEGER NOT NULL,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
+
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, zeroblob(32));
+
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'the audit head is never deleted'); END;
+
+CREATE TRIGGER history_no_update BEFORE UPDATE ON value_history
+BEGIN SELECT RAISE(ABORT, 'value history is append-only'); END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON value_history
+BEGIN SELECT RAISE(ABORT, 'value history is append-only'); END;
+
+CREATE TRIGGER definition_no_update BEFORE UPDATE ON definition
+BEGIN SELECT RAISE(ABORT, 'the election definition is never replaced'); END;
+CREATE TRIGGER definition_no_delete BEFORE DELETE ON definition
+BEGIN SELECT RAISE(ABORT, 'the election definition is never replaced'); END;
+CREATE TRIGGER precinct_no_update BEFORE UPDATE ON precinct
+BEGIN SELECT RAISE(ABORT, 'the precinct is never replaced'); END;
+CREATE TRIGGER precinct_no_delete BEFORE DELETE ON precinct
+BEGIN SELECT RAISE(ABORT, 'the precinct is never replaced'); END;
+
+CREATE TRIGGER protocols_final_no_update BEFORE UPDATE ON protocols WHEN OLD.state = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER protocols_no_delete BEFORE DELETE ON protocols
+BEGIN SELECT RAISE(ABORT, 'protocols are never deleted'); END;
+
+CREATE TRIGGER entry_values_final_no_insert BEFORE INSERT ON entry_values
+WHEN (SELECT state FROM protocols WHERE id = NEW.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER entry_values_final_no_update BEFORE UPDATE ON entry_values
+WHEN (SELECT state FROM protocols WHERE id = OLD.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER entry_values_no_delete BEFORE DELETE ON entry_values
+BEGIN SELECT RAISE(ABORT, 'entry values are cleared, never deleted'); END;
+
+CREATE TRIGGER reconciliations_final_no_insert BEFORE INSERT ON reconciliations
+WHEN (SELECT state FROM protocols WHERE id = NEW.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER reconciliations_final_no_update BEFORE UPDATE ON reconciliations
+WHEN (SELECT state FROM protocols WHERE id = OLD.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER reconciliations_no_delete BEFORE DELETE ON reconciliations
+BEGIN SELECT RAISE(ABORT, 'reconciliations are never deleted'); END;
+
+CREATE TRIGGER acknowledgements_final_no_insert BEFORE INSERT ON acknowledgements
+WHEN (SELECT state FROM protocols WHERE id = NEW.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER acknowledgements_no_update BEFORE UPDATE ON acknowledgements
+BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+CREATE TRIGGER acknowledgements_no_delete BEFORE DELETE ON acknowledgements
+BEGIN SELECT RAISE(ABORT, 'acknowledgements are append-only'); END;
+
+CREATE TRIGGER acts_final_no_insert BEFORE INSERT ON acts
+WHEN (SELECT state FROM protocols WHERE id = NEW.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER acts_no_update BEFORE UPDATE ON acts
+BEGIN SELECT RAISE(ABORT, 'acts are append-only'); END;
+CREATE TRIGGER acts_no_delete BEFORE DELETE ON acts
+BEGIN SELECT RAISE(ABORT, 'acts are append-only'); END;
+
+CREATE TRIGGER final_values_final_no_insert BEFORE INSERT ON final_values
+WHEN (SELECT state FROM protocols WHERE id = NEW.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER final_values_no_update BEFORE UPDATE ON final_values
+BEGIN SELECT RAISE(ABORT, 'final values are never edited'); END;
+CREATE TRIGGER final_values_no_delete BEFORE DELETE ON final_values
+BEGIN SELECT RAISE(ABORT, 'final values are never edited'); END;
+";
+
+#[cfg(test)]
+mod tests {
+    use hattama_protocol::definition::sha256_hex;
+
+    use super::*;
+
+    /// SHA-256 of each applied migration's SQL. A migration that has shipped is never edited:
+    /// change the schema with a new migration, and add its hash here.
+    const APPLIED: &[(i64, &str)] = &[(
+        1,
+        "7b21da6048de0d540a55fea99c3c61499f2bf7d31f51530d18f0ec34a6c88454",
+    )];
+
+    #[test]
+    fn applied_migrations_are_unchanged() {
+        let actual: Vec<(i64, String)> = MIGRATIONS
+            .iter()
+            .map(|m| (m.version, sha256_hex(m.sql.as_bytes())))
+            .collect();
+        let pinned: Vec<(i64, String)> = APPLIED
+            .iter()
+            .map(|(version, hash)| (*version, (*hash).to_owned()))
+            .collect();
+        assert_eq!(
+            actual, pinned,
+            "an applied migration changed, or a new one is not pinned yet: never edit an applied \
+             migration; append a new one and pin its hash in APPLIED"
+        );
+    }
+
+    #[test]
+    fn versions_count_up_from_one() {
+        for (idx, migration) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(migration.version, i64::try_from(idx).unwrap() + 1);
+        }
+    }
+}

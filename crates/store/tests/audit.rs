@@ -1,0 +1,162 @@
+//! Tampering with the audit log (or with the values it records) through raw SQL, as someone
+//! with the file and an SQLite shell could, is detected by `verify_audit`.
+
+pub mod common;
+
+use std::path::Path;
+
+use hattama_store::{BreakKind, EntryNo, Store};
+
+use common::{CHAIR_PIN, NOW, P1, clean_p1, precinct, type_entry, with};
+
+/// A finalized protocol plus a few saves on another; returns the temp dir, the path and the
+/// head seq.
+fn populated() -> (tempfile::TempDir, std::path::PathBuf, i64) {
+    let mut p = precinct();
+    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
+    type_entry(
+        &mut p.store,
+        P1,
+        EntryNo::Second,
+        p.bek,
+        &with(&clean_p1(), "L1", 1001),
+    );
+    p.store
+        .reconcile(P1, "L1", "1000", p.chair, NOW)
+        .expect("test helper");
+    p.store.finalize(P1, CHAIR_PIN, NOW).expect("test helper");
+    p.store
+        .save_value("abai-list", EntryNo::First, p.ana, "L1", "5", NOW)
+        .expect("test helper");
+    let (head, _) = p.store.audit_head().expect("test helper");
+    assert!(p.store.verify_audit().expect("test helper").is_ok());
+    p.store.close().expect("test helper");
+    (p.dir, p.path, head)
+}
+
+/// Runs `sql` on the file as an outsider would: triggers dropped first.
+fn tamper(path: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(path).expect("test helper");
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
+         DROP TRIGGER audit_head_no_delete; DROP TRIGGER final_values_no_update;
+         DROP TRIGGER entry_values_final_no_update; DROP TRIGGER entry_values_no_delete;",
+    )
+    .expect("test helper");
+    conn.execute_batch(sql).expect("test helper");
+    conn.close().expect("test helper");
+}
+
+fn assert_broken(sql: &str, seq: i64, kind: BreakKind) {
+    let (_dir, path, _) = populated();
+    tamper(&path, sql);
+    let store = Store::open(&path).expect("test helper");
+    let report = store.verify_audit().expect("test helper");
+    let broken = report
+        .broken
+        .unwrap_or_else(|| panic!("not detected: {sql}"));
+    assert_eq!((broken.seq, broken.kind), (seq, kind), "{sql}");
+}
+
+#[test]
+fn an_edited_payload_is_detected() {
+    assert_broken(
+        "UPDATE audit SET payload = replace(payload, '\"raw\":\"', '\"raw\":\"9') WHERE seq = 10",
+        10,
+        BreakKind::Edited,
+    );
+}
+
+#[test]
+fn an_edited_time_user_or_action_is_detected() {
+    assert_broken(
+        "UPDATE audit SET at = at + 1 WHERE seq = 7",
+        7,
+        BreakKind::Edited,
+    );
+    assert_broken(
+        "UPDATE audit SET user_id = 2 WHERE seq = 7",
+        7,
+        BreakKind::Edited,
+    );
+    assert_broken(
+        "UPDATE audit SET action = 'value.clear' WHERE seq = 7",
+        7,
+        BreakKind::Edited,
+    );
+}
+
+#[test]
+fn a_deleted_row_is_detected() {
+    assert_broken("DELETE FROM audit WHERE seq = 12", 12, BreakKind::Missing);
+    assert_broken("DELETE FROM audit WHERE seq = 1", 1, BreakKind::Missing);
+}
+
+#[test]
+fn deleted_last_rows_are_detected() {
+    let (_dir, path, head) = populated();
+    tamper(
+        &path,
+        &format!("DELETE FROM audit WHERE seq >= {}", head - 1),
+    );
+    let store = Store::open(&path).unwrap();
+    let broken = store.verify_audit().unwrap().broken.unwrap();
+    assert_eq!((broken.seq, broken.kind), (head - 1, BreakKind::Truncated));
+}
+
+#[test]
+fn reordered_rows_are_detected() {
+    // Swap the contents of rows 8 and 9, keeping their seq numbers.
+    assert_broken(
+        "CREATE TEMP TABLE swap AS SELECT * FROM audit WHERE seq IN (8, 9);
+         UPDATE audit SET at = (SELECT at FROM swap WHERE seq = 9),
+             user_id = (SELECT user_id FROM swap WHERE seq = 9),
+             action = (SELECT action FROM swap WHERE seq = 9),
+             payload = (SELECT payload FROM swap WHERE seq = 9),
+             prev_hash = (SELECT prev_hash FROM swap WHERE seq = 9),
+             hash = (SELECT hash FROM swap WHERE seq = 9) WHERE seq = 8;
+         UPDATE audit SET at = (SELECT at FROM swap WHERE seq = 8),
+             user_id = (SELECT user_id FROM swap WHERE seq = 8),
+             action = (SELECT action FROM swap WHERE seq = 8),
+             payload = (SELECT payload FROM swap WHERE seq = 8),
+             prev_hash = (SELECT prev_hash FROM swap WHERE seq = 8),
+             hash = (SELECT hash FROM swap WHERE seq = 8) WHERE seq = 9;",
+        8,
+        BreakKind::Unlinked,
+    );
+    // Renumber two rows' seq so they trade places.
+    assert_broken(
+        "UPDATE audit SET seq = 1000000 WHERE seq = 8; UPDATE audit SET seq = 8 WHERE seq = 9;
+         UPDATE audit SET seq = 9 WHERE seq = 1000000;",
+        8,
+        BreakKind::Unlinked,
+    );
+}
+
+#[test]
+fn a_value_edited_outside_the_log_is_detected() {
+    let (_dir, path, _) = populated();
+    tamper(
+        &path,
+        "UPDATE entry_values SET value = 7 WHERE line = 'L1' AND entry = 1
+         AND protocol = (SELECT id FROM protocols WHERE contest = 'abai-list')",
+    );
+    let store = Store::open(&path).unwrap();
+    let broken = store.verify_audit().unwrap().broken.unwrap();
+    assert!(
+        matches!(broken.kind, BreakKind::TableMismatch { .. }),
+        "{broken:?}"
+    );
+
+    let (_dir, path, _) = populated();
+    tamper(
+        &path,
+        "UPDATE final_values SET value = 999 WHERE line = 'L9'",
+    );
+    let store = Store::open(&path).unwrap();
+    let broken = store.verify_audit().unwrap().broken.unwrap();
+    assert!(
+        matches!(broken.kind, BreakKind::TableMismatch { ref what } if what.starts_with("final_values")),
+        "{broken:?}"
+    );
+}

@@ -1,0 +1,230 @@
+//! The database file itself: damaged files, files of other programs, restoring a backup, and
+//! upgrading from every earlier schema version.
+
+pub mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use hattama_store::schema::{self, APPLICATION_ID, MIGRATIONS};
+use hattama_store::{EntryNo, Phase, Store, StoreError, Timestamp, restore};
+
+use common::{CHAIR_PIN, NOW, P1, clean_p1, precinct, type_entry};
+
+/// A database with one finalized protocol (so one automatic backup) and one more save after it.
+fn with_backup() -> (tempfile::TempDir, PathBuf) {
+    let mut p = precinct();
+    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
+    p.store.finalize(P1, CHAIR_PIN, NOW).expect("test helper");
+    p.store
+        .save_value("abai-list", EntryNo::First, p.ana, "L1", "5", NOW)
+        .expect("test helper");
+    p.store.close().expect("test helper");
+    (p.dir, p.path)
+}
+
+/// Deterministic noise.
+fn noise(len: usize, mut seed: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len);
+    while out.len() < len {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        out.push(seed.to_be_bytes()[3]);
+    }
+    out
+}
+
+/// Opens `path`, expecting a refusal with `code`; the file must be left exactly as it was and
+/// nothing created in its place.
+fn assert_refused(path: &Path, code: &str) -> StoreError {
+    let before = fs::read(path).expect("test helper");
+    let error = Store::open(path).expect_err("refused");
+    assert_eq!(error.code(), code, "{error}");
+    assert!(!error.to_string().is_empty());
+    assert_eq!(
+        fs::read(path).expect("test helper"),
+        before,
+        "the refused file was changed"
+    );
+    error
+}
+
+#[test]
+fn a_truncated_database_is_refused_and_the_backup_offered() {
+    let (_dir, path) = with_backup();
+    let len = fs::metadata(&path).unwrap().len();
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(len / 2)
+        .unwrap();
+    let error = assert_refused(&path, "store.corrupt");
+    let StoreError::Corrupt { backups, .. } = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(backups.len(), 1);
+    assert!(backups[0].exists());
+}
+
+#[test]
+fn overwritten_pages_are_refused() {
+    let (_dir, path) = with_backup();
+    let mut bytes = fs::read(&path).unwrap();
+    let page = 4096;
+    bytes[2 * page..5 * page].copy_from_slice(&noise(3 * page, 7));
+    fs::write(&path, &bytes).unwrap();
+    assert_refused(&path, "store.corrupt");
+}
+
+#[test]
+fn random_bytes_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hattama.db");
+    fs::write(&path, noise(16_384, 42)).unwrap();
+    assert_refused(&path, "store.not_hattama");
+}
+
+#[test]
+fn a_file_of_another_program_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("picture.db");
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bytes.extend(noise(500, 3));
+    fs::write(&png, bytes).unwrap();
+    assert_refused(&png, "store.not_hattama");
+
+    let other = dir.path().join("other.db");
+    let conn = rusqlite::Connection::open(&other).unwrap();
+    conn.execute_batch("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('hello');")
+        .unwrap();
+    conn.close().unwrap();
+    assert_refused(&other, "store.not_hattama");
+
+    let empty = dir.path().join("empty.db");
+    fs::write(&empty, b"").unwrap();
+    assert_refused(&empty, "store.not_hattama");
+
+    let folder = dir.path().join("folder.db");
+    fs::create_dir(&folder).unwrap();
+    assert_eq!(
+        Store::open(&folder).unwrap_err().code(),
+        "store.not_hattama"
+    );
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let (_dir, path) = with_backup();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", schema::current_version() + 1)
+        .unwrap();
+    conn.close().unwrap();
+    assert_refused(&path, "store.too_new");
+}
+
+#[test]
+fn a_backup_is_restored_over_a_damaged_file() {
+    let (_dir, path) = with_backup();
+    fs::write(&path, noise(8192, 1)).unwrap();
+    let error = Store::open(&path).unwrap_err();
+    let StoreError::NotHattama { backups, .. } = error else {
+        panic!("{error:?}");
+    };
+    let restored = restore(&backups[0], &path, Timestamp(5)).unwrap();
+    assert_eq!(restored.moved_aside.len(), 1);
+    assert_eq!(fs::read(&restored.moved_aside[0]).unwrap(), noise(8192, 1));
+    let store = Store::open(&path).unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    assert!(store.verify_audit().unwrap().is_ok());
+    assert_eq!(store.status(P1).unwrap().state.phase(), Phase::Final);
+    // The save made after the backup is not in it.
+    assert_eq!(
+        store.status("abai-list").unwrap().state.phase(),
+        Phase::Empty
+    );
+    assert_eq!(store.final_values(P1, 1).unwrap().unwrap().len(), 18);
+}
+
+#[test]
+fn an_unusable_backup_is_not_restored() {
+    let (dir, path) = with_backup();
+    let before = fs::read(&path).unwrap();
+    let bogus = dir.path().join("bogus.db");
+    fs::write(&bogus, noise(4096, 9)).unwrap();
+    let error = restore(&bogus, &path, Timestamp(5)).unwrap_err();
+    assert_eq!(error.code(), "store.bad_backup");
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert!(Store::open(&path).is_ok());
+}
+
+#[test]
+fn no_file_creates_a_complete_database_and_no_leftovers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub").join("hattama.db");
+    let store = Store::open(&path).unwrap();
+    assert!(store.integrity_check().unwrap().is_empty());
+    assert_eq!(store.status(P1).unwrap_err().code(), "store.not_set_up");
+    store.close().unwrap();
+    let names: Vec<String> = fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["hattama.db"]);
+}
+
+/// Builds a database at schema `version` the way that version's build would have left it.
+fn database_at(path: &Path, version: i64) {
+    let mut conn = rusqlite::Connection::open(path).expect("test helper");
+    let _: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .expect("test helper");
+    let tx = conn.transaction().expect("test helper");
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .expect("test helper");
+    for migration in MIGRATIONS.iter().filter(|m| m.version <= version) {
+        tx.execute_batch(migration.sql).expect("test helper");
+        tx.pragma_update(None, "user_version", migration.version)
+            .expect("test helper");
+    }
+    if 1 <= version {
+        // Data every version since 1 can hold: a user.
+        tx.execute(
+            "INSERT INTO users (name, role, pin_hash, created_at) VALUES ('Old', 'clerk', 'x', 0)",
+            [],
+        )
+        .expect("test helper");
+    }
+    tx.commit().expect("test helper");
+    conn.close().expect("test helper");
+}
+
+#[test]
+fn every_earlier_schema_version_upgrades_with_its_data() {
+    for version in 0..schema::current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hattama.db");
+        database_at(&path, version);
+        let mut store = Store::open(&path).unwrap();
+        if 1 <= version {
+            assert_eq!(
+                store.users().unwrap()[0].name,
+                "Old",
+                "from version {version}"
+            );
+            assert_eq!(store.backups().len(), 1, "a backup before migrating");
+        }
+        store
+            .setup_precinct(hattama_protocol::builtin::DEMO_JSON, &common::abai_1(), NOW)
+            .unwrap();
+        assert!(store.verify_audit().unwrap().is_ok());
+        store.close().unwrap();
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let user_version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(user_version, schema::current_version());
+    }
+}
