@@ -15,10 +15,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::elements::Element;
 use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
+
+/// Keys for [`Session::press`].
+pub use fantoccini::key::Key;
 
 /// How long a condition may take to come true before a test fails.
 pub const DEADLINE: Duration = Duration::from_secs(15);
@@ -279,11 +283,59 @@ impl Session {
         .await;
     }
 
+    /// Presses and releases `key` on whatever has focus, as a person at the keyboard would.
+    pub async fn press(&self, key: Key) {
+        let key = char::from(key);
+        let actions = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("the webview takes key presses");
+    }
+
+    /// The `data-testid` of the focused element, if it has one.
+    pub async fn focused(&self) -> Option<String> {
+        let element = self.client.active_element().await.ok()?;
+        element.attr("data-testid").await.ok().flatten()
+    }
+
+    /// Presses Tab until the element `id` has focus; fails if it is not among the first tab stops.
+    pub async fn tab_to(&self, id: &str) {
+        const TAB_STOPS: usize = 20;
+        let mut seen = Vec::new();
+        for _ in 0..TAB_STOPS {
+            let focused = self.focused().await;
+            if focused.as_deref() == Some(id) {
+                return;
+            }
+            seen.push(focused.unwrap_or_else(|| "(no data-testid)".to_owned()));
+            self.press(Key::Tab).await;
+        }
+        panic!("Tab never reached [data-testid={id}]; focus went through {seen:?}");
+    }
+
+    /// Runs `script` in the page and returns its result.
+    pub async fn script(&self, script: &str) -> Value {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .expect("the webview runs scripts")
+    }
+
     /// Writes a screenshot to `docs/screenshots/<name>.png` when `HATTAMA_SCREENSHOTS=1`.
     pub async fn screenshot(&self, name: &str) {
         if std::env::var(SCREENSHOTS_ENV).as_deref() != Ok("1") {
             return;
         }
+        // Let the webview paint what the test just waited for before capturing it.
+        let painted = "const done = arguments[arguments.length - 1];\n\
+                       requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.client
+            .execute_async(painted, Vec::new())
+            .await
+            .expect("the webview runs scripts");
         let png = self
             .client
             .screenshot()

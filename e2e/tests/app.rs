@@ -3,7 +3,7 @@
 //! Elements are found by `data-testid`; visible text is compared only to assert which language
 //! shows, and then against the UI's own catalogues.
 
-use hattama_e2e::{Session, message};
+use hattama_e2e::{Key, Session, message};
 
 /// Elements whose text is one catalogue message, checked on every language switch.
 const LABELS: &[(&str, &str)] = &[
@@ -70,5 +70,40 @@ async fn switching_to_english_and_asking_for_the_demo() {
         .wait_for_text("demo-status", &message("en", "welcome.demo_pending"))
         .await;
     session.screenshot("welcome-en").await;
+    session.finish().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_and_the_demo_button_work_from_the_keyboard() {
+    let session = Session::start().await;
+    assert_shows_language(&session, "kk").await;
+    session.tab_to("language-ru").await;
+    session.press(Key::Enter).await;
+    assert_shows_language(&session, "ru").await;
+    session.tab_to("load-demo").await;
+    session.press(Key::Enter).await;
+    session
+        .wait_for_text("demo-status", &message("ru", "welcome.demo_pending"))
+        .await;
+    session.finish().await;
+}
+
+#[tokio::test]
+async fn nothing_runs_off_the_side_at_double_zoom() {
+    let session = Session::start().await;
+    assert_shows_language(&session, "kk").await;
+    let widths = session
+        .script(
+            "document.documentElement.style.zoom = '2';\n\
+             const page = document.documentElement;\n\
+             return [page.scrollWidth, page.clientWidth];",
+        )
+        .await;
+    let (scroll, client) = (widths[0].as_u64(), widths[1].as_u64());
+    assert!(
+        scroll <= client,
+        "at 200 % zoom the page is {scroll:?} px wide in a {client:?} px window"
+    );
+    session.screenshot("welcome-kk-zoom").await;
     session.finish().await;
 }

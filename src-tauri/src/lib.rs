@@ -6,6 +6,11 @@
 //!
 //! [`builder`] is the one place the app is put together; `main.rs` runs it and the tests build it
 //! on Tauri's mock runtime through [`configure`].
+//!
+//! Start the app with `cargo xtask run`, which builds it with the UI embedded. A plain
+//! `cargo run -p hattama-app` is a development build that loads the UI from Vite's dev server
+//! (`build.devUrl`); `ui/node_modules/.bin/tauri dev` at the workspace root starts both, with hot
+//! reload.
 
 mod commands;
 mod dto;

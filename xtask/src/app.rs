@@ -1,9 +1,10 @@
 //! Tasks about the desktop app: install what it needs, build, run, test end to end, package.
 //!
 //! Every task starts with [`prepare`], which installs only what is missing: Debian packages
-//! (`WebKitGTK` and friends, Xvfb, `WebKitWebDriver`), the UI's npm packages, `tauri-driver`, and
-//! builds the UI, because compiling `hattama-app` embeds `ui/dist`. Everything builds into the
-//! workspace `target/`, and a release build happens at most once per run (for the `.deb`).
+//! (`WebKitGTK` and friends, Xvfb, `WebKitWebDriver`), the UI's npm packages and `tauri-driver`.
+//! The app under test is always built by `tauri build`, which builds the UI and embeds it (a plain
+//! `cargo build` would load Vite's dev server instead). Everything builds into the workspace
+//! `target/`, and a release build happens at most once per run (for the `.deb`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,8 +38,9 @@ fn ui_dir() -> PathBuf {
     sh::root().join("ui")
 }
 
+/// The Cargo target dir: the workspace `target/`, unless `CARGO_TARGET_DIR` says otherwise.
 fn target_dir() -> PathBuf {
-    sh::root().join("target")
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh::root().join("target"), PathBuf::from)
 }
 
 /// Builds the app and starts it on this machine's display.
@@ -96,13 +98,14 @@ pub(crate) fn codegen() -> Result<()> {
 pub(crate) fn test_steps() -> Result<()> {
     prepare()?;
     npm(&["run", "check"])?;
+    npm(&["run", "lint"])?;
     npm(&["test"])?;
     sh::run("cargo", &["test", "-p", "hattama-app"])?;
     build_debug_app()?;
     run_e2e(&[], &[])?;
     let deb = build_deb()?;
     let deb = deb.display().to_string();
-    sh::run("dpkg", &["-i", &deb])?;
+    as_root(&[], &["dpkg", "-i", &deb])?;
     if !Path::new(INSTALLED_APP).is_file() {
         bail!("{deb} did not install {INSTALLED_APP}");
     }
@@ -112,12 +115,12 @@ pub(crate) fn test_steps() -> Result<()> {
     )
 }
 
-/// Installs whatever is missing and builds the UI; cheap when everything is there.
+/// Installs whatever the app's builds and tests need and is missing; cheap when all is there.
+/// `cargo clippy` or `cargo test` over the whole workspace need it first (for `WebKitGTK`).
 pub(crate) fn prepare() -> Result<()> {
     system_packages()?;
     ui_packages()?;
-    tauri_driver()?;
-    npm(&["run", "build"])
+    tauri_driver()
 }
 
 /// Installs the Debian packages that are not installed yet (`apt-get update` first).
@@ -131,25 +134,23 @@ fn system_packages() -> Result<()> {
         return Ok(());
     }
     sh::say(&format!("missing Debian packages: {}", missing.join(" ")));
-    let mut apt = vec!["apt-get"];
-    if !is_root() {
-        apt.insert(0, "sudo");
-    }
-    let (program, prefix) = apt.split_first().context("the apt command is not empty")?;
-    let update: Vec<&str> = prefix.iter().copied().chain(["update"]).collect();
-    sh::run(program, &update)?;
-    let install: Vec<&str> = prefix
-        .iter()
-        .copied()
-        .chain(["install", "-y", "--no-install-recommends"])
+    as_root(&[], &["apt-get", "update"])?;
+    let install: Vec<&str> = ["apt-get", "install", "-y", "--no-install-recommends"]
+        .into_iter()
         .chain(missing.iter().copied())
         .collect();
-    sh::run_env_in(
-        &sh::root(),
-        &[("DEBIAN_FRONTEND", "noninteractive")],
-        program,
-        &install,
-    )
+    as_root(&[("DEBIAN_FRONTEND", "noninteractive")], &install)
+}
+
+/// Runs `command` as root: directly when xtask is root, else through `sudo`.
+fn as_root(env: &[(&str, &str)], command: &[&str]) -> Result<()> {
+    let mut full: Vec<&str> = Vec::new();
+    if !is_root() {
+        full.push("sudo");
+    }
+    full.extend(command);
+    let (program, args) = full.split_first().context("a command to run")?;
+    sh::run_env_in(&sh::root(), env, program, args)
 }
 
 fn installed(package: &str) -> bool {
@@ -223,7 +224,7 @@ fn build_deb() -> Result<PathBuf> {
 /// Runs the E2E crate under Xvfb with `env`; `args` go to the test binary.
 fn run_e2e(env: &[(&str, &str)], args: &[String]) -> Result<()> {
     let mut command: Vec<&str> = XVFB_RUN.to_vec();
-    command.extend(["cargo", "test", "-p", "hattama-e2e", "--"]);
+    command.extend(["cargo", "test", "-p", "hattama-e2e", "--test", "app", "--"]);
     command.extend(args.iter().map(String::as_str));
     sh::run_env_in(&sh::root(), env, "xvfb-run", &command)
 }
