@@ -1,0 +1,551 @@
+//! Pieces the documents share: the page flow with its cursor, the fixed wording in Kazakh and
+//! Russian, the document head, the signature block and the QR code drawing.
+
+use hattama_protocol::{Mode, Text};
+use qrcode::{Color, EcLevel, QrCode};
+
+use crate::fonts::{Face, Fonts};
+use crate::pdf::canvas::{Canvas, Footer, PAGE_HEIGHT, PAGE_WIDTH};
+use crate::pdf::{Member, PdfError, ProtocolHeader};
+
+/// The left margin.
+pub(crate) const LEFT: f32 = 42.0;
+/// The right edge of the text area.
+pub(crate) const RIGHT: f32 = PAGE_WIDTH - 42.0;
+/// The width of the text area.
+pub(crate) const WIDTH: f32 = RIGHT - LEFT;
+/// Where the first line of a page starts.
+const TOP: f32 = PAGE_HEIGHT - 40.0;
+/// Nothing is drawn below this, but the footer.
+const BOTTOM: f32 = 48.0;
+/// The gray of the Russian text under the Kazakh.
+pub(crate) const RU_GRAY: f32 = 0.28;
+/// The gray of captions.
+pub(crate) const CAPTION_GRAY: f32 = 0.4;
+
+/// A fixed text of the documents, in the state language and in Russian.
+#[derive(Clone, Copy)]
+pub(crate) struct Phrase {
+    pub(crate) kk: &'static str,
+    pub(crate) ru: &'static str,
+}
+
+impl Phrase {
+    /// Both languages on one line: `kk · ru`.
+    pub(crate) fn both(self) -> String {
+        format!("{} · {}", self.kk, self.ru)
+    }
+}
+
+/// The wording of the documents, every phrase in one place.
+pub(crate) mod phrase {
+    use crate::pdf::parts::Phrase;
+
+    pub(crate) const FORM: Phrase = Phrase {
+        kk: "Нысан",
+        ru: "Форма",
+    };
+    pub(crate) const TEST_MODE: Phrase = Phrase {
+        kk: "СЫНАҚ РЕЖИМІ: ЗАҢДЫҚ КҮШІ ЖОҚ",
+        ru: "ТЕСТОВЫЙ РЕЖИМ: НЕ ИМЕЕТ ЮРИДИЧЕСКОЙ СИЛЫ",
+    };
+    pub(crate) const REGION: Phrase = Phrase {
+        kk: "Өңір",
+        ru: "Регион",
+    };
+    pub(crate) const PRECINCT: Phrase = Phrase {
+        kk: "Сайлау учаскесі",
+        ru: "Избирательный участок",
+    };
+    pub(crate) const ADDRESS: Phrase = Phrase {
+        kk: "Мекенжайы",
+        ru: "Адрес",
+    };
+    pub(crate) const CONTEST: Phrase = Phrase {
+        kk: "Сайлау",
+        ru: "Выборы",
+    };
+    pub(crate) const DISTRICT: Phrase = Phrase {
+        kk: "Сайлау округі",
+        ru: "Избирательный округ",
+    };
+    pub(crate) const REPEATED: Phrase = Phrase {
+        kk: "ҚАЙТАЛАМА ХАТТАМА",
+        ru: "ПОВТОРНЫЙ ПРОТОКОЛ",
+    };
+    pub(crate) const VERSION: Phrase = Phrase {
+        kk: "нұсқа",
+        ru: "версия",
+    };
+    pub(crate) const REASON: Phrase = Phrase {
+        kk: "Себебі",
+        ru: "Причина",
+    };
+    pub(crate) const COLUMN_LINE: Phrase = Phrase {
+        kk: "Жолдың атауы",
+        ru: "Наименование строки",
+    };
+    pub(crate) const COLUMN_DIGITS: Phrase = Phrase {
+        kk: "Санмен",
+        ru: "Цифрами",
+    };
+    pub(crate) const COLUMN_WORDS: Phrase = Phrase {
+        kk: "Жазбаша",
+        ru: "Прописью",
+    };
+    pub(crate) const ACKNOWLEDGED: Phrase = Phrase {
+        kk: "Қағаз хаттамамен салыстырылып расталған ескертулер",
+        ru: "Предупреждения, подтверждённые сверкой с бумажным протоколом",
+    };
+    pub(crate) const ACTS: Phrase = Phrase {
+        kk: "Хаттамаға қоса берілген актілер",
+        ru: "Акты, приложенные к протоколу",
+    };
+    pub(crate) const NONE: Phrase = Phrase {
+        kk: "жоқ",
+        ru: "нет",
+    };
+    pub(crate) const CONFIRMED_BY: Phrase = Phrase {
+        kk: "растаған",
+        ru: "подтвердил(а)",
+    };
+    pub(crate) const COMMISSION: Phrase = Phrase {
+        kk: "Учаскелік сайлау комиссиясы",
+        ru: "Участковая избирательная комиссия",
+    };
+    pub(crate) const SIGNATURE: Phrase = Phrase {
+        kk: "қолы",
+        ru: "подпись",
+    };
+    pub(crate) const FULL_NAME: Phrase = Phrase {
+        kk: "тегі, аты-жөні",
+        ru: "фамилия, инициалы",
+    };
+    pub(crate) const STAMP: Phrase = Phrase {
+        kk: "М.О.",
+        ru: "М.П.",
+    };
+    pub(crate) const SIGNED_AT: Phrase = Phrase {
+        kk: "Хаттамаға қол қойылған күні мен уақыты",
+        ru: "Дата и время подписания протокола",
+    };
+    pub(crate) const BATCH_HASH: Phrase = Phrase {
+        kk: "Нәтижелер топтамасының хэші (SHA-256)",
+        ru: "Хеш пакета результатов (SHA-256)",
+    };
+    pub(crate) const QR_NOTE: Phrase = Phrase {
+        kk: "QR-кодта осы хаттаманың деректері мен құрылғының электрондық қолтаңбасы бар. \
+             Тексеру: hattama verify-qr.",
+        ru: "QR-код содержит данные этого протокола и электронную подпись устройства. \
+             Проверка: hattama verify-qr.",
+    };
+    pub(crate) const POSTING: Phrase = Phrase {
+        kk: "ЖАЛПЫ ЖҰРТТЫҢ ТАНЫСУЫ ҮШІН ХАТТАМАНЫҢ КӨШІРМЕСІ",
+        ru: "КОПИЯ ПРОТОКОЛА ДЛЯ ВСЕОБЩЕГО ОЗНАКОМЛЕНИЯ",
+    };
+    pub(crate) const POSTING_NOTE: Phrase = Phrase {
+        kk: "Хаттаманың түпнұсқасына учаскелік сайлау комиссиясының мүшелері қол қойды; \
+             куәландырылған көшірмені комиссиядан сұрауға болады.",
+        ru: "Оригинал протокола подписан членами участковой избирательной комиссии; \
+             заверенную копию можно получить у комиссии.",
+    };
+    pub(crate) const BLANK: Phrase = Phrase {
+        kk: "ҚОЛМЕН САНАУҒА АРНАЛҒАН ХАТТАМА БЛАНКІСІ",
+        ru: "БЛАНК ПРОТОКОЛА ДЛЯ ПОДСЧЁТА ВРУЧНУЮ",
+    };
+    pub(crate) const BLANK_NOTE: Phrase = Phrase {
+        kk: "Сандар цифрмен және жазбаша, түзетусіз толтырылады.",
+        ru: "Числа вписываются цифрами и прописью, без исправлений.",
+    };
+    pub(crate) const PAGE: Phrase = Phrase {
+        kk: "Бет",
+        ru: "Стр.",
+    };
+    pub(crate) const ENROLMENT: Phrase = Phrase {
+        kk: "ҚҰРЫЛҒЫНЫ ТІРКЕУ ПАРАҒЫ",
+        ru: "ЛИСТ РЕГИСТРАЦИИ УСТРОЙСТВА",
+    };
+    pub(crate) const ENROLMENT_NOTE: Phrase = Phrase {
+        kk: "Осы учаскенің ноутбугы нәтижелер топтамаларына төмендегі кілтпен қол қояды. \
+             Аумақтық сайлау комиссиясы кілтті тізілімге енгізерде саусақ ізін осы парақпен \
+             таңбама-таңба салыстырады.",
+        ru: "Ноутбук этого участка подписывает пакеты результатов ключом, указанным ниже. \
+             Территориальная избирательная комиссия, внося ключ в реестр, сверяет отпечаток \
+             с этим листом знак за знаком.",
+    };
+    pub(crate) const KEY_ID: Phrase = Phrase {
+        kk: "Кілт идентификаторы",
+        ru: "Идентификатор ключа",
+    };
+    pub(crate) const FINGERPRINT: Phrase = Phrase {
+        kk: "Ашық кілттің саусақ ізі",
+        ru: "Отпечаток открытого ключа",
+    };
+    pub(crate) const PUBLIC_KEY: Phrase = Phrase {
+        kk: "Ашық кілт (minisign)",
+        ru: "Открытый ключ (minisign)",
+    };
+    pub(crate) const DATE: Phrase = Phrase {
+        kk: "Күні",
+        ru: "Дата",
+    };
+    pub(crate) const TERRITORIAL: Phrase = Phrase {
+        kk: "Аумақтық сайлау комиссиясы толтырады",
+        ru: "Заполняет территориальная избирательная комиссия",
+    };
+    pub(crate) const REGISTERED: Phrase = Phrase {
+        kk: "Кілт тізілімге енгізілді, саусақ ізі сәйкес келеді",
+        ru: "Ключ внесён в реестр, отпечаток совпадает",
+    };
+    pub(crate) const RESPONSIBLE: Phrase = Phrase {
+        kk: "Жауапты тұлға",
+        ru: "Ответственное лицо",
+    };
+}
+
+/// A canvas with a cursor that runs down the page and on to the next.
+pub(crate) struct Flow<'f> {
+    pub(crate) canvas: Canvas<'f>,
+    /// The top of the next thing to draw.
+    pub(crate) y: f32,
+}
+
+impl<'f> Flow<'f> {
+    pub(crate) fn new(fonts: &'f Fonts) -> Result<Flow<'f>, PdfError> {
+        Ok(Flow {
+            canvas: Canvas::new(fonts)?,
+            y: TOP,
+        })
+    }
+
+    /// Starts a new page when fewer than `height` points are left; says whether it did.
+    pub(crate) fn ensure(&mut self, height: f32) -> bool {
+        if BOTTOM <= self.y - height {
+            return false;
+        }
+        self.canvas.new_page();
+        self.y = TOP;
+        true
+    }
+
+    /// Moves the cursor down.
+    pub(crate) fn skip(&mut self, height: f32) {
+        self.y -= height;
+    }
+
+    /// The height of `text` wrapped to `width` at `size`.
+    pub(crate) fn height(&self, face: Face, size: f32, text: &str, width: f32) -> f32 {
+        let n_lines = self.canvas.wrap(face, size, text, width).len();
+        leading(size) * count_f32(n_lines)
+    }
+
+    /// Draws `text` wrapped to `width` from (`x`, `top`) down; returns the height used.
+    pub(crate) fn block(
+        &mut self,
+        style: (Face, f32, f32),
+        x: f32,
+        top: f32,
+        width: f32,
+        text: &str,
+    ) -> f32 {
+        let (face, size, gray) = style;
+        let lines = self.canvas.wrap(face, size, text, width);
+        let step = leading(size);
+        for (idx, line) in lines.iter().enumerate() {
+            let baseline = top - size - step * count_f32(idx);
+            self.canvas.text_gray(face, size, x, baseline, line, gray);
+        }
+        step * count_f32(lines.len())
+    }
+
+    /// Draws `text` wrapped and centred across the text area at the cursor, and moves down.
+    pub(crate) fn centered(&mut self, face: Face, size: f32, text: &str, gray: f32) {
+        let lines = self.canvas.wrap(face, size, text, WIDTH);
+        for line in lines {
+            self.ensure(leading(size));
+            self.canvas
+                .text_center(face, size, LEFT + WIDTH / 2.0, self.y - size, &line, gray);
+            self.y -= leading(size);
+        }
+    }
+
+    /// Draws a paragraph across the text area at the cursor, and moves down.
+    pub(crate) fn paragraph(&mut self, face: Face, size: f32, text: &str, gray: f32) {
+        let height = self.height(face, size, text, WIDTH);
+        self.ensure(height);
+        let used = self.block((face, size, gray), LEFT, self.y, WIDTH, text);
+        self.y -= used;
+    }
+
+    pub(crate) fn finish(self, title: &str, footer: &Footer<'_>) -> Result<Vec<u8>, PdfError> {
+        self.canvas.finish(title, footer)
+    }
+}
+
+/// The line height for a font size.
+pub(crate) fn leading(size: f32) -> f32 {
+    size * 1.24
+}
+
+/// A small count as `f32` (lines on a page, QR modules): exact far beyond what a page holds.
+pub(crate) fn count_f32(count: usize) -> f32 {
+    f32::from(u16::try_from(count).unwrap_or(u16::MAX))
+}
+
+/// The page number text of the footer.
+pub(crate) fn page_number(page: usize, n_pages: usize) -> String {
+    format!(
+        "{kk} {page}/{n_pages} · {ru} {page}/{n_pages}",
+        kk = phrase::PAGE.kk,
+        ru = phrase::PAGE.ru
+    )
+}
+
+/// The footer's left text: what document (a short name), which precinct.
+pub(crate) fn footer_left(what: Phrase, region: &Text, precinct: u32, extra: &str) -> String {
+    format!(
+        "{} · {} · № {precinct} · {}{extra}",
+        what.both(),
+        region.kk,
+        region.ru
+    )
+}
+
+/// Short document names for the footer.
+pub(crate) mod short {
+    use crate::pdf::parts::Phrase;
+
+    pub(crate) const PROTOCOL: Phrase = Phrase {
+        kk: "Хаттама",
+        ru: "Протокол",
+    };
+    pub(crate) const POSTING: Phrase = Phrase {
+        kk: "Ілінетін көшірме",
+        ru: "Копия для вывешивания",
+    };
+    pub(crate) const BLANK: Phrase = Phrase {
+        kk: "Бланк",
+        ru: "Бланк",
+    };
+    pub(crate) const ENROLMENT: Phrase = Phrase {
+        kk: "Тіркеу парағы",
+        ru: "Лист регистрации",
+    };
+}
+
+/// Draws the banner that a test document has no legal force.
+pub(crate) fn test_banner(flow: &mut Flow<'_>, mode: Mode) {
+    if mode != Mode::Test {
+        return;
+    }
+    let height = 16.0;
+    flow.canvas.fill(LEFT, flow.y - height, WIDTH, height, 0.88);
+    flow.canvas.frame(LEFT, flow.y - height, WIDTH, height, 0.8);
+    flow.canvas.text_center(
+        Face::Bold,
+        8.0,
+        LEFT + WIDTH / 2.0,
+        flow.y - 11.0,
+        &phrase::TEST_MODE.both(),
+        0.0,
+    );
+    flow.skip(height + 8.0);
+}
+
+/// Draws the head of a protocol document: form id, election, test banner, title, and the
+/// precinct and contest block. `scale` enlarges it for the posting copy.
+pub(crate) fn protocol_head(flow: &mut Flow<'_>, header: &ProtocolHeader, scale: f32) {
+    let small = 7.5 * scale;
+    let form = format!(
+        "{} {id} · {} {id}",
+        phrase::FORM.kk,
+        phrase::FORM.ru,
+        id = header.template_id
+    );
+    flow.canvas
+        .text_right(Face::Bold, small, RIGHT, flow.y - small, &form);
+    let election_width = WIDTH - flow.canvas.width(Face::Bold, small, &form) - 12.0;
+    let used = flow.block(
+        (Face::Regular, small, 0.0),
+        LEFT,
+        flow.y,
+        election_width,
+        &header.election.kk,
+    );
+    flow.skip(used);
+    let used = flow.block(
+        (Face::Regular, small, RU_GRAY),
+        LEFT,
+        flow.y,
+        election_width,
+        &header.election.ru,
+    );
+    flow.skip(used + 8.0);
+    test_banner(flow, header.mode);
+    flow.centered(Face::Bold, 11.0 * scale, &header.title.kk, 0.0);
+    flow.skip(2.0);
+    flow.centered(Face::Bold, 10.0 * scale, &header.title.ru, RU_GRAY);
+    flow.skip(8.0);
+
+    let mut rows: Vec<(Phrase, String, String)> = vec![
+        (
+            phrase::REGION,
+            header.region.kk.clone(),
+            header.region.ru.clone(),
+        ),
+        (
+            phrase::PRECINCT,
+            format!("№ {}", header.precinct_number),
+            String::new(),
+        ),
+        (
+            phrase::ADDRESS,
+            header.address.kk.clone(),
+            header.address.ru.clone(),
+        ),
+        (
+            phrase::CONTEST,
+            header.contest.kk.clone(),
+            header.contest.ru.clone(),
+        ),
+    ];
+    if let Some(district) = header.district {
+        rows.push((phrase::DISTRICT, format!("№ {district}"), String::new()));
+    }
+    let label_width = 130.0 * scale;
+    let value_x = LEFT + label_width;
+    let value_width = WIDTH - label_width;
+    for (label, kk, ru) in rows {
+        let size = 9.0 * scale;
+        let mut height = flow.height(Face::Bold, size, &kk, value_width);
+        if !ru.is_empty() {
+            height += flow.height(Face::Regular, size * 0.9, &ru, value_width);
+        }
+        let height = height.max(leading(small) * 2.0) + 4.0;
+        flow.ensure(height);
+        let top = flow.y;
+        flow.canvas
+            .text_gray(Face::Regular, small, LEFT, top - small - 1.0, label.kk, 0.0);
+        flow.canvas.text_gray(
+            Face::Regular,
+            small,
+            LEFT,
+            top - small - 1.0 - leading(small),
+            label.ru,
+            RU_GRAY,
+        );
+        let used = flow.block((Face::Bold, size, 0.0), value_x, top, value_width, &kk);
+        if !ru.is_empty() {
+            flow.block(
+                (Face::Regular, size * 0.9, RU_GRAY),
+                value_x,
+                top - used,
+                value_width,
+                &ru,
+            );
+        }
+        flow.canvas.line(
+            (value_x, top - height + 1.5),
+            (RIGHT, top - height + 1.5),
+            0.3,
+        );
+        flow.skip(height);
+    }
+    flow.skip(10.0);
+}
+
+/// Draws a section title (kk bold, ru beside it).
+pub(crate) fn section_title(flow: &mut Flow<'_>, title: Phrase) {
+    flow.ensure(40.0);
+    flow.paragraph(Face::Bold, 8.5, title.kk, 0.0);
+    flow.paragraph(Face::Regular, 8.0, title.ru, RU_GRAY);
+    flow.skip(3.0);
+}
+
+/// Draws the signature block: a row per member with role, name and an empty signature line.
+pub(crate) fn signature_block(flow: &mut Flow<'_>, members: &[Member]) {
+    let row_height = 30.0;
+    let title_height = 2.0 * leading(8.5) + 6.0;
+    // Keep the title with at least two rows.
+    flow.ensure(title_height + row_height * 2.0);
+    section_title(flow, phrase::COMMISSION);
+    let name_x = LEFT + 190.0;
+    let signature_x = LEFT + 370.0;
+    for member in members {
+        flow.ensure(row_height);
+        let top = flow.y;
+        let used = flow.block((Face::Regular, 7.5, 0.0), LEFT, top, 180.0, &member.role.kk);
+        flow.block(
+            (Face::Regular, 7.0, RU_GRAY),
+            LEFT,
+            top - used,
+            180.0,
+            &member.role.ru,
+        );
+        let baseline = top - row_height + 12.0;
+        if member.name.is_empty() {
+            flow.canvas
+                .line((name_x, baseline), (signature_x - 14.0, baseline), 0.5);
+        } else {
+            flow.canvas
+                .text(Face::Regular, 9.5, name_x, baseline + 2.0, &member.name);
+        }
+        flow.canvas.text_gray(
+            Face::Regular,
+            5.5,
+            name_x,
+            baseline - 7.0,
+            &format!("({} · {})", phrase::FULL_NAME.kk, phrase::FULL_NAME.ru),
+            CAPTION_GRAY,
+        );
+        flow.canvas
+            .line((signature_x, baseline), (RIGHT, baseline), 0.5);
+        flow.canvas.text_gray(
+            Face::Regular,
+            5.5,
+            signature_x,
+            baseline - 7.0,
+            &format!("({} · {})", phrase::SIGNATURE.kk, phrase::SIGNATURE.ru),
+            CAPTION_GRAY,
+        );
+        flow.skip(row_height);
+    }
+}
+
+/// Draws `text` as a QR code of side about `side` points with its top left corner at
+/// (`x`, `top`), dark modules as filled squares (merged along each row); returns the side used.
+pub(crate) fn qr_code(
+    flow: &mut Flow<'_>,
+    text: &str,
+    x: f32,
+    top: f32,
+    side: f32,
+) -> Result<f32, PdfError> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+        .map_err(|error| PdfError::Qr(error.to_string()))?;
+    let n_modules = code.width();
+    let colors = code.to_colors();
+    let module = side / count_f32(n_modules);
+    for (row_idx, row) in colors.chunks(n_modules).enumerate() {
+        let mut col_idx = 0;
+        while col_idx < n_modules {
+            if row[col_idx] != Color::Dark {
+                col_idx += 1;
+                continue;
+            }
+            let start = col_idx;
+            while col_idx < n_modules && row[col_idx] == Color::Dark {
+                col_idx += 1;
+            }
+            // A hair of overlap so no white seam shows between squares when rasterized.
+            flow.canvas.fill(
+                x + module * count_f32(start),
+                top - module * count_f32(row_idx + 1) - 0.02,
+                module * count_f32(col_idx - start) + 0.02,
+                module + 0.04,
+                0.0,
+            );
+        }
+    }
+    Ok(module * count_f32(n_modules))
+}
