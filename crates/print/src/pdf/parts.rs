@@ -324,8 +324,8 @@ pub(crate) mod short {
         ru: "Копия для вывешивания",
     };
     pub(crate) const BLANK: Phrase = Phrase {
-        kk: "Бланк",
-        ru: "Бланк",
+        kk: "Хаттама бланкісі",
+        ru: "Бланк протокола",
     };
     pub(crate) const ENROLMENT: Phrase = Phrase {
         kk: "Тіркеу парағы",
