@@ -6,6 +6,7 @@
 mod check_cmd;
 mod common;
 mod registry_cmd;
+mod store_cmd;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -36,6 +37,10 @@ enum Command {
     Keygen(registry_cmd::KeygenArgs),
     /// Verify one batch file against the registry and definition.
     Verify(registry_cmd::VerifyArgs),
+    /// The precinct store, headless: setup, user, enter, reconcile, ack, act, finalize, repeat,
+    /// state, restore, audit.
+    #[command(flatten)]
+    Store(store_cmd::StoreCommand),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +62,7 @@ fn main() -> ExitCode {
         Command::Definition(command) => registry_cmd::definition(&command),
         Command::Keygen(args) => registry_cmd::keygen(&args),
         Command::Verify(args) => registry_cmd::verify(&args),
+        Command::Store(command) => store_cmd::run(&command),
     };
     match outcome {
         Ok(code) => code,

@@ -1,0 +1,236 @@
+//! A whole precinct scripted through the `hattama` binary: setup, users, two entries that
+//! differ in one line, reconciliation, a warning acknowledged, finalizing, the audit chain.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `hattama ARGS` against the database at `db` (through `HATTAMA_DB`).
+fn hattama(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hattama"))
+        .args(args)
+        .env("HATTAMA_DB", db)
+        .output()
+        .unwrap()
+}
+
+/// Runs a step that must succeed and returns its JSON.
+fn ok(db: &Path, args: &[&str]) -> serde_json::Value {
+    let output = hattama(db, args);
+    assert!(
+        output.status.success(),
+        "hattama {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// P1 values with L6 = 41 of L5 = 800 (above 5 %: warning W05) and everything else whole.
+fn values(l9: u32) -> String {
+    let l8 = (1..=7)
+        .map(|k| format!(r#""L8.{k}": 100"#))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        r#"{{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800,
+        "L5b": 20, "L6": 41, "L7": 759, {l8}, "L9": {l9}}}"#
+    )
+}
+
+#[test]
+fn a_whole_precinct_scripted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hattama.db");
+    let first = dir.path().join("first.json");
+    let second = dir.path().join("second.json");
+    std::fs::write(&first, values(59)).unwrap();
+    std::fs::write(&second, values(95)).unwrap();
+    let (first, second) = (first.to_str().unwrap(), second.to_str().unwrap());
+
+    let setup = ok(
+        &db,
+        &[
+            "setup",
+            "--definition",
+            "demo",
+            "--region",
+            "abai",
+            "--precinct",
+            "1",
+        ],
+    );
+    assert_eq!(setup["precinct"], "abai/1");
+    assert_eq!(setup["contests"].as_array().unwrap().len(), 5);
+    for (name, role, pin) in [
+        ("Ana", "clerk", "1111"),
+        ("Bek", "clerk", "2222"),
+        ("Aigul", "chair", "9999"),
+    ] {
+        ok(
+            &db,
+            &["user", "add", "--name", name, "--role", role, "--pin", pin],
+        );
+    }
+
+    let entered = ok(
+        &db,
+        &[
+            "enter",
+            "--user",
+            "Ana",
+            "--pin",
+            "1111",
+            "--contest",
+            "majilis-list",
+            "--entry",
+            "1",
+            "--file",
+            first,
+        ],
+    );
+    assert_eq!(entered["state"]["phase"], "first_done");
+    assert_eq!(entered["failing"], serde_json::json!(["W05"]));
+
+    // The same clerk cannot type the second entry.
+    let refused = hattama(
+        &db,
+        &[
+            "enter",
+            "--user",
+            "Ana",
+            "--contest",
+            "majilis-list",
+            "--entry",
+            "2",
+            "--file",
+            second,
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("store.same_user_second_entry"));
+
+    let entered = ok(
+        &db,
+        &[
+            "enter",
+            "--user",
+            "Bek",
+            "--contest",
+            "majilis-list",
+            "--entry",
+            "2",
+            "--file",
+            second,
+        ],
+    );
+    assert_eq!(entered["state"]["phase"], "differ");
+    let state = ok(&db, &["state", "--contest", "majilis-list"]);
+    let differences = &state["protocol"]["differences"];
+    assert_eq!(differences.as_array().unwrap().len(), 1);
+    assert_eq!(differences[0]["line"], "L9");
+
+    let reconciled = ok(
+        &db,
+        &[
+            "reconcile",
+            "--contest",
+            "majilis-list",
+            "--line",
+            "L9",
+            "--value",
+            "59",
+            "--user",
+            "Aigul",
+        ],
+    );
+    assert_eq!(reconciled["state"]["phase"], "agreed");
+
+    let refused = hattama(
+        &db,
+        &[
+            "finalize",
+            "--contest",
+            "majilis-list",
+            "--chair-pin",
+            "9999",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("store.unacknowledged_warnings"));
+    ok(
+        &db,
+        &[
+            "ack",
+            "--contest",
+            "majilis-list",
+            "--code",
+            "W05",
+            "--user",
+            "Aigul",
+        ],
+    );
+    let refused = hattama(
+        &db,
+        &[
+            "finalize",
+            "--contest",
+            "majilis-list",
+            "--chair-pin",
+            "0000",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("store.wrong_pin"));
+    let finalized = ok(
+        &db,
+        &[
+            "finalize",
+            "--contest",
+            "majilis-list",
+            "--chair-pin",
+            "9999",
+        ],
+    );
+    assert_eq!(finalized["version"], 1);
+    assert!(Path::new(finalized["backup"].as_str().unwrap()).exists());
+
+    let state = ok(&db, &["state", "--contest", "majilis-list"]);
+    assert_eq!(state["protocol"]["state"]["phase"], "final");
+    assert_eq!(state["protocol"]["state"]["chair"], "Aigul");
+    assert_eq!(state["protocol"]["final_values"]["L9"], 59);
+    assert_eq!(state["protocols"].as_array().unwrap().len(), 5);
+
+    let report = ok(&db, &["audit", "verify"]);
+    assert_eq!(report["broken"], serde_json::Value::Null);
+    assert!(40 < report["rows"].as_i64().unwrap());
+
+    assert_edited_copy_fails_verification(&db);
+}
+
+/// Edits one audit row of a copy of the file with raw SQL (dropping the trigger first, as an
+/// outsider would) and expects `audit verify` to exit 1 naming that row.
+fn assert_edited_copy_fails_verification(db: &Path) {
+    let copy = db.with_file_name("tampered.db");
+    std::fs::copy(db, &copy).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update;
+         UPDATE audit SET payload = replace(payload, '\"raw\":\"1000\"', '\"raw\":\"2000\"')
+         WHERE seq = 7;",
+    )
+    .unwrap();
+    conn.close().unwrap();
+    let output = hattama(&copy, &["audit", "verify"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["broken"]["kind"], "edited");
+    assert_eq!(report["broken"]["seq"], 7);
+}
