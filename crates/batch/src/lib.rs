@@ -15,4 +15,5 @@ pub mod format;
 pub mod keys;
 pub mod receive;
 pub mod registry;
+pub mod report;
 pub mod write;

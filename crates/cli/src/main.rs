@@ -5,6 +5,7 @@
 
 mod check_cmd;
 mod common;
+mod receive_cmd;
 mod registry_cmd;
 mod store_cmd;
 
@@ -41,6 +42,10 @@ enum Command {
     /// state, restore, audit.
     #[command(flatten)]
     Store(store_cmd::StoreCommand),
+    /// Verify and import batch files into the receiver database.
+    Import(receive_cmd::ImportArgs),
+    /// Tally the imported protocols per contest and region (JSON, CSV or HTML).
+    Tally(receive_cmd::TallyArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +68,8 @@ fn main() -> ExitCode {
         Command::Keygen(args) => registry_cmd::keygen(&args),
         Command::Verify(args) => registry_cmd::verify(&args),
         Command::Store(command) => store_cmd::run(&command),
+        Command::Import(args) => receive_cmd::import(&args),
+        Command::Tally(args) => receive_cmd::tally(&args),
     };
     match outcome {
         Ok(code) => code,

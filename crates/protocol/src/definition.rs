@@ -136,23 +136,52 @@ pub struct LoadedDefinition {
     pub definition: Definition,
     /// SHA-256 of the file bytes, lowercase hex.
     pub hash: String,
+    contests_by_id: HashMap<String, usize>,
+    precincts_by_id: HashMap<PrecinctId, usize>,
 }
 
 impl LoadedDefinition {
-    /// The contest with this id.
-    pub fn contest(&self, id: &str) -> Option<&Contest> {
-        self.definition
+    fn new(definition: Definition, hash: String) -> LoadedDefinition {
+        let contests_by_id = definition
             .contests
             .iter()
-            .find(|contest| contest.id == id)
+            .enumerate()
+            .map(|(idx, c)| (c.id.clone(), idx))
+            .collect();
+        let precincts_by_id = definition
+            .precincts
+            .iter()
+            .enumerate()
+            .map(|(idx, p)| {
+                (
+                    PrecinctId {
+                        region: p.region.clone(),
+                        number: p.number,
+                    },
+                    idx,
+                )
+            })
+            .collect();
+        LoadedDefinition {
+            definition,
+            hash,
+            contests_by_id,
+            precincts_by_id,
+        }
+    }
+
+    /// The contest with this id.
+    pub fn contest(&self, id: &str) -> Option<&Contest> {
+        self.contests_by_id
+            .get(id)
+            .and_then(|idx| self.definition.contests.get(*idx))
     }
 
     /// The precinct with this identity.
     pub fn precinct(&self, id: &PrecinctId) -> Option<&Precinct> {
-        self.definition
-            .precincts
-            .iter()
-            .find(|precinct| precinct.region == id.region && precinct.number == id.number)
+        self.precincts_by_id
+            .get(id)
+            .and_then(|idx| self.definition.precincts.get(*idx))
     }
 
     /// The region with this id.
@@ -283,10 +312,7 @@ pub fn load_definition(
     let definition: Definition = serde_json::from_slice(bytes)
         .map_err(|error| DefinitionError::Syntax(error.to_string()))?;
     validate(&definition, templates)?;
-    Ok(LoadedDefinition {
-        definition,
-        hash: sha256_hex(bytes),
-    })
+    Ok(LoadedDefinition::new(definition, sha256_hex(bytes)))
 }
 
 /// Checks a parsed definition against `templates`.

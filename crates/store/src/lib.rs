@@ -41,6 +41,7 @@ mod error;
 pub mod finals;
 pub mod paths;
 pub mod protocols;
+pub mod receiver;
 pub mod review;
 pub mod schema;
 pub mod setup;

@@ -1,0 +1,120 @@
+//! Verify + import + tally of the 10,223 national batches by the release `hattama` binary, beside
+//! the raw Ed25519 (minisign) verification rate measured in the same run. Prints figures; asserts
+//! nothing about time. Target: verify + import + tally under 2 s on 2 cores.
+
+#![expect(
+    clippy::print_stdout,
+    reason = "a bench binary reports its figures on stdout"
+)]
+
+#[path = "../tests/support/national.rs"]
+mod national;
+
+use std::process::Command;
+use std::time::Instant;
+
+fn main() {
+    let dir = std::env::temp_dir().join(format!("hattama-national-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let generated = Instant::now();
+    let files = national::generate(&dir);
+    println!(
+        "generated {} signed batches in {:.2} s (not counted)",
+        national::PRECINCTS,
+        generated.elapsed().as_secs_f64()
+    );
+
+    // Raw Ed25519 rate: minisign verification of one real batch, repeated, on one core.
+    let first = std::fs::read_dir(&files.batches)
+        .expect("batches")
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .expect("a batch");
+    let payload = std::fs::read(&first).expect("payload");
+    let signature =
+        std::fs::read_to_string(format!("{}.minisig", first.display())).expect("signature");
+    let key_id = hattama_batch::keys::signature_key_id(&signature).expect("key id");
+    let registry_text = std::fs::read(files.registry.join("registry.json")).expect("registry");
+    let registry: hattama_batch::registry::Registry =
+        serde_json::from_slice(&registry_text).expect("registry parses");
+    let public_key = registry
+        .entry(key_id)
+        .expect("registered")
+        .public_key
+        .clone();
+    let rounds = 20_000;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        hattama_batch::keys::verify(&public_key, &payload, &signature).expect("verifies");
+    }
+    let per_second = f64::from(rounds) / started.elapsed().as_secs_f64();
+    println!(
+        "raw minisign Ed25519 verify, one core: {per_second:.0} /s ({:.1} µs each)",
+        1e6 / per_second
+    );
+    println!(
+        "  => {} batches need {:.3} s on one core, {:.3} s on 2",
+        national::PRECINCTS,
+        national::PRECINCTS as f64 / per_second,
+        national::PRECINCTS as f64 / per_second / 2.0
+    );
+
+    let hattama = env!("CARGO_BIN_EXE_hattama");
+    let db = dir.join("receiver.db");
+    let started = Instant::now();
+    let import = Command::new(hattama)
+        .arg("import")
+        .arg(&files.batches)
+        .args([
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--registry",
+            files.registry.to_str().expect("utf-8"),
+        ])
+        .args([
+            "--definition",
+            files.definition.to_str().expect("utf-8"),
+            "--mode",
+            "live",
+            "--quiet",
+        ])
+        .output()
+        .expect("import runs");
+    let import_time = started.elapsed().as_secs_f64();
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let started = Instant::now();
+    let tally = Command::new(hattama)
+        .args([
+            "tally",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--definition",
+            files.definition.to_str().expect("utf-8"),
+        ])
+        .output()
+        .expect("tally runs");
+    let tally_time = started.elapsed().as_secs_f64();
+    assert!(tally.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&tally.stdout).expect("tally JSON");
+    let valid = json["tally"]["contests"]["majilis-list"]["totals"]
+        .as_array()
+        .and_then(|totals| totals.iter().find(|pair| pair[0] == "L7"))
+        .and_then(|pair| pair[1].as_u64());
+    println!("tallied valid ballots: {valid:?} (published: {})", national::VALID);
+    println!(
+        "hattama import (verify + import) of {} batches: {import_time:.3} s",
+        national::PRECINCTS
+    );
+    println!("hattama tally: {tally_time:.3} s");
+    println!(
+        "verify + import + tally: {:.3} s (target < 2 s on 2 cores)",
+        import_time + tally_time
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
