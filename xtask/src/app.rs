@@ -14,7 +14,9 @@ use anyhow::{Context, Result, bail};
 
 use crate::sh;
 
-/// Debian packages the app needs to build, run headless and be driven through `WebDriver`.
+/// Debian packages the builds and tests need: the app's (`WebKitGTK`, Xvfb, `WebKitWebDriver`), the
+/// printed documents' (`pdftotext`/`pdftoppm`, `DejaVu` fonts with Kazakh Cyrillic), and the batch
+/// write tests' (a FAT32 image made by `mkfs.vfat` and mounted with `fusefat`).
 const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -23,6 +25,10 @@ const APT_PACKAGES: &[&str] = &[
     "xvfb",
     "xauth",
     "webkit2gtk-driver",
+    "poppler-utils",
+    "fonts-dejavu-core",
+    "dosfstools",
+    "fusefat",
 ];
 
 /// `xvfb-run` arguments: any free display, one screen large enough for the window.

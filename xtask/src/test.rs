@@ -5,6 +5,8 @@ use anyhow::Result;
 use crate::{app, demo, sh};
 
 pub(crate) fn run(_args: &[String]) -> Result<()> {
+    // System packages first: clippy and the tests of the whole workspace need them.
+    app::prepare()?;
     sh::run("cargo", &["fmt", "--all", "--check"])?;
     sh::run(
         "cargo",
