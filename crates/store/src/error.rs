@@ -141,6 +141,21 @@ pub enum StoreError {
     /// SQLite failed (disk full, I/O error, locked for too long).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The device key was made already; it is never replaced on this installation.
+    #[error("this installation already has a device key")]
+    DeviceKeyExists,
+    /// No device key yet: it is made at setup, before the first export.
+    #[error("this installation has no device key yet")]
+    NoDeviceKey,
+    /// Nothing is finalized yet, so there is nothing to export.
+    #[error("no protocol is finalized yet")]
+    NothingToExport,
+    /// A key operation failed (wrong passphrase, a weak one, a damaged key file).
+    #[error(transparent)]
+    Key(#[from] hattama_batch::keys::KeyError),
+    /// No export with this sequence number.
+    #[error("no export with sequence {0}")]
+    UnknownExport(u64),
 }
 
 impl StoreError {
@@ -174,6 +189,16 @@ impl StoreError {
             StoreError::BadBackup { .. } => "store.bad_backup",
             StoreError::Inconsistent(_) => "store.inconsistent",
             StoreError::Sqlite(_) => "store.sqlite",
+            StoreError::DeviceKeyExists => "store.device_key_exists",
+            StoreError::NoDeviceKey => "store.no_device_key",
+            StoreError::NothingToExport => "store.nothing_to_export",
+            StoreError::Key(error) => match error {
+                hattama_batch::keys::KeyError::WeakPassphrase => "store.weak_passphrase",
+                hattama_batch::keys::KeyError::WrongPassphrase => "store.wrong_passphrase",
+                hattama_batch::keys::KeyError::Malformed(_)
+                | hattama_batch::keys::KeyError::Sign(_) => "store.key_failed",
+            },
+            StoreError::UnknownExport(_) => "store.unknown_export",
         }
     }
 
@@ -254,6 +279,9 @@ impl StoreError {
             }
             StoreError::Io { path, .. } | StoreError::BadBackup { path, .. } => {
                 params.insert("path", path.display().to_string());
+            }
+            StoreError::UnknownExport(sequence) => {
+                params.insert("sequence", sequence.to_string());
             }
             _ => {}
         }

@@ -57,6 +57,7 @@ pub use error::StoreError;
 pub use paths::{DB_ENV, db_path};
 pub use review::Act;
 pub use state::{Phase, State, TransitionError};
+pub use store::export::{DeviceKey, Export, FinalProtocol};
 pub use store::{
     Config, Difference, Finalized, LineValue, ProtocolStatus, Review, SavedField, Store,
 };

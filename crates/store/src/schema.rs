@@ -27,11 +27,18 @@ pub struct Migration {
 }
 
 /// Every migration, in order. Append only.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    summary: "definition, precinct, users, members, protocols, entries, history, reconciliations, acknowledgements, acts, final values, audit log",
-    sql: V1,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        summary: "definition, precinct, users, members, protocols, entries, history, reconciliations, acknowledgements, acts, final values, audit log",
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        summary: "the device key, signed exports and where each was written",
+        sql: V2,
+    },
+];
 
 /// The schema version this build writes.
 pub fn current_version() -> i64 {
@@ -238,6 +245,46 @@ CREATE TRIGGER final_values_no_delete BEFORE DELETE ON final_values
 BEGIN SELECT RAISE(ABORT, 'final values are never edited'); END;
 ";
 
+const V2: &str = r"
+CREATE TABLE device_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    key_id TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    secret_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER device_key_no_update BEFORE UPDATE ON device_key
+BEGIN SELECT RAISE(ABORT, 'the device key is never replaced'); END;
+CREATE TRIGGER device_key_no_delete BEFORE DELETE ON device_key
+BEGIN SELECT RAISE(ABORT, 'the device key is never replaced'); END;
+
+CREATE TABLE exports (
+    sequence INTEGER PRIMARY KEY CHECK (1 <= sequence),
+    hash TEXT NOT NULL UNIQUE,
+    previous TEXT,
+    base_name TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    signature TEXT NOT NULL,
+    protocols TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER exports_no_update BEFORE UPDATE ON exports
+BEGIN SELECT RAISE(ABORT, 'exports are never changed'); END;
+CREATE TRIGGER exports_no_delete BEFORE DELETE ON exports
+BEGIN SELECT RAISE(ABORT, 'exports are never changed'); END;
+
+CREATE TABLE export_writes (
+    sequence INTEGER NOT NULL REFERENCES exports (sequence),
+    place TEXT NOT NULL,
+    at INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER export_writes_no_update BEFORE UPDATE ON export_writes
+BEGIN SELECT RAISE(ABORT, 'export records are append-only'); END;
+CREATE TRIGGER export_writes_no_delete BEFORE DELETE ON export_writes
+BEGIN SELECT RAISE(ABORT, 'export records are append-only'); END;
+";
+
 #[cfg(test)]
 mod tests {
     use hattama_protocol::definition::sha256_hex;
@@ -246,10 +293,16 @@ mod tests {
 
     /// SHA-256 of each applied migration's SQL. A migration that has shipped is never edited:
     /// change the schema with a new migration, and add its hash here.
-    const APPLIED: &[(i64, &str)] = &[(
-        1,
-        "7b21da6048de0d540a55fea99c3c61499f2bf7d31f51530d18f0ec34a6c88454",
-    )];
+    const APPLIED: &[(i64, &str)] = &[
+        (
+            1,
+            "7b21da6048de0d540a55fea99c3c61499f2bf7d31f51530d18f0ec34a6c88454",
+        ),
+        (
+            2,
+            "da7c743dae28879e846c2af4ff3981344ce033de176eabd8a329e79e955483bf",
+        ),
+    ];
 
     #[test]
     fn applied_migrations_are_unchanged() {

@@ -6,6 +6,8 @@
 //! [`state`](crate::state) module whether a step is allowed, and persists the result through the
 //! per-table modules. It holds no transaction between calls, so nothing waits on a person.
 
+pub(crate) mod export;
+
 use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::io::Read;

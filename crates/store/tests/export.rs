@@ -1,0 +1,146 @@
+//! Exports: the device key, a signed batch of every finalized protocol that the commission's
+//! receiver accepts, the same bytes again when nothing new is final, and a chained second batch
+//! after a repeated protocol.
+
+pub mod common;
+
+use hattama_batch::receive::{Decision, Expect, Imported, decide, verify_batch};
+use hattama_batch::registry::Registry;
+use hattama_protocol::{Mode, builtin};
+use hattama_store::{EntryNo, StoreError, Timestamp};
+
+use common::{CHAIR_PIN, NOW, P1, abai_1, clean_p1, file_hashes, precinct, type_entry, with};
+
+const PASSPHRASE: &str = "chair passphrase 2023";
+
+fn registry(public_key: &str) -> Registry {
+    let mut registry = Registry::new(
+        &builtin::demo().definition.id,
+        hattama_batch::keys::KeyId([0; 8]),
+    );
+    registry.add(public_key, abai_1()).expect("test helper");
+    registry
+}
+
+fn expect() -> Expect<'static> {
+    Expect {
+        definition: builtin::demo(),
+        templates: builtin::templates(),
+        mode: Mode::Test,
+    }
+}
+
+#[test]
+fn an_export_verifies_at_the_receiver_and_chains() {
+    let mut p = precinct();
+    assert!(matches!(
+        p.store.export(PASSPHRASE, "0.1.0", NOW),
+        Err(StoreError::NothingToExport)
+    ));
+    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
+    p.store
+        .finalize(P1, CHAIR_PIN, NOW)
+        .unwrap()
+        .backup
+        .unwrap();
+    assert!(matches!(
+        p.store.export(PASSPHRASE, "0.1.0", NOW),
+        Err(StoreError::NoDeviceKey)
+    ));
+
+    let key = p.store.create_device_key(PASSPHRASE, NOW).unwrap();
+    assert_eq!(p.store.device_key().unwrap(), Some(key.clone()));
+    assert!(matches!(
+        p.store.create_device_key(PASSPHRASE, NOW),
+        Err(StoreError::DeviceKeyExists)
+    ));
+    let registry = registry(&key.public_key);
+
+    let first = p.store.export(PASSPHRASE, "0.1.0", NOW).unwrap();
+    assert_eq!((first.sequence, first.reused), (1, false));
+    assert_eq!(first.protocols, [(P1.to_owned(), 1)]);
+    let verified = verify_batch(&first.payload, &first.signature, &registry, &expect()).unwrap();
+    assert_eq!(verified.hash, first.hash);
+    assert_eq!(verified.payload.protocols[0].values.len(), 18);
+    assert_eq!(verified.payload.protocols[0].finalized_by, "Chair");
+    assert_eq!(decide(&verified, &[]), Decision::Import);
+    assert_eq!(
+        p.store.batch_hash_of(P1, 1).unwrap(),
+        Some(first.hash.clone())
+    );
+
+    // Nothing new is final: the same bytes again, for a retry or a second stick.
+    let again = p
+        .store
+        .export(PASSPHRASE, "0.1.0", Timestamp(NOW.0 + 60_000))
+        .unwrap();
+    assert!(again.reused);
+    assert_eq!(
+        (again.payload.as_slice(), again.signature.as_str()),
+        (first.payload.as_slice(), first.signature.as_str())
+    );
+    p.store
+        .record_export_written(1, "/media/stick", NOW)
+        .unwrap();
+    assert!(matches!(
+        p.store.record_export_written(9, "/media/stick", NOW),
+        Err(StoreError::UnknownExport(9))
+    ));
+
+    // A repeated protocol makes a second batch, chained to the first.
+    p.store
+        .repeat(
+            P1,
+            "recount ordered by the territorial commission",
+            p.chair,
+            NOW,
+        )
+        .unwrap();
+    let corrected = with(&with(&clean_p1(), "L8.1", 101), "L9", 79);
+    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &corrected);
+    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &corrected);
+    p.store
+        .finalize(P1, CHAIR_PIN, NOW)
+        .unwrap()
+        .backup
+        .unwrap();
+    let second = p.store.export(PASSPHRASE, "0.1.0", NOW).unwrap();
+    assert_eq!(second.sequence, 2);
+    assert_eq!(second.protocols, [(P1.to_owned(), 1), (P1.to_owned(), 2)]);
+    let verified = verify_batch(&second.payload, &second.signature, &registry, &expect()).unwrap();
+    assert_eq!(
+        verified.payload.previous.as_deref(),
+        Some(first.hash.as_str())
+    );
+    let imported = [Imported {
+        sequence: 1,
+        hash: first.hash.clone(),
+    }];
+    assert_eq!(decide(&verified, &imported), Decision::Import);
+    assert_eq!(p.store.exports().unwrap().len(), 2);
+    assert!(p.store.verify_audit().unwrap().broken.is_none());
+}
+
+#[test]
+fn a_wrong_passphrase_changes_nothing() {
+    let mut p = precinct();
+    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
+    p.store
+        .finalize(P1, CHAIR_PIN, NOW)
+        .unwrap()
+        .backup
+        .unwrap();
+    p.store.create_device_key(PASSPHRASE, NOW).unwrap();
+    let path = p.path.clone();
+    p.store.close().unwrap();
+    let before = file_hashes(&path);
+    let mut store = hattama_store::Store::open(&path).unwrap();
+    let error = store
+        .export("not the passphrase", "0.1.0", NOW)
+        .unwrap_err();
+    assert_eq!(error.code(), "store.wrong_passphrase");
+    store.close().unwrap();
+    assert_eq!(file_hashes(&path), before);
+}
