@@ -1,5 +1,6 @@
 //! The `hattama-app` binary: sets up logging and runs the app.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use tracing_subscriber::EnvFilter;
@@ -9,6 +10,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     match hattama_app::run() {
         Ok(()) => ExitCode::SUCCESS,
