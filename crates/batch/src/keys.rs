@@ -164,6 +164,47 @@ impl UnlockedKey {
     pub fn public_key(&self) -> String {
         self.public.to_base64()
     }
+
+    /// Signs `message` and returns the key id and the bare 64-byte Ed25519 signature over
+    /// BLAKE2b-512 of the message (minisign's prehashed signature), for compact carriers such as
+    /// the QR code on the printed protocol.
+    pub fn sign_raw(&self, message: &[u8]) -> Result<(KeyId, [u8; 64]), KeyError> {
+        let text = self.sign(message, "hattama raw signature")?;
+        let line = text
+            .lines()
+            .nth(1)
+            .ok_or(KeyError::Malformed("signature"))?;
+        let bytes =
+            Base64::decode_to_vec(line, None).map_err(|_| KeyError::Malformed("signature"))?;
+        let (Some(id), Some(signature)) = (bytes.get(2..10), bytes.get(10..74)) else {
+            return Err(KeyError::Malformed("signature"));
+        };
+        let mut key_id = [0_u8; 8];
+        key_id.copy_from_slice(id);
+        let mut raw = [0_u8; 64];
+        raw.copy_from_slice(signature);
+        Ok((KeyId(key_id), raw))
+    }
+}
+
+/// Verifies a bare signature made by [`UnlockedKey::sign_raw`] with a minisign public key.
+pub fn verify_raw(public_key: &str, message: &[u8], signature: &[u8; 64]) -> bool {
+    use blake2::Digest as _;
+    let Ok(bytes) = Base64::decode_to_vec(public_key.trim(), None) else {
+        return false;
+    };
+    let Some(key_bytes) = bytes
+        .get(10..42)
+        .and_then(|slice| <[u8; 32]>::try_from(slice).ok())
+    else {
+        return false;
+    };
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&key_bytes) else {
+        return false;
+    };
+    let digest = blake2::Blake2b512::digest(message);
+    key.verify_strict(&digest, &ed25519_dalek::Signature::from_bytes(signature))
+        .is_ok()
 }
 
 /// The key id of a minisign public key line.
@@ -303,6 +344,11 @@ mod tests {
         );
         assert_eq!(KeyId::parse(&pair.key_id.to_string()), Some(pair.key_id));
         assert_eq!(fingerprint(&pair.public_key).unwrap().len(), 39);
+        let (raw_id, raw) = key.sign_raw(b"protocol").unwrap();
+        assert_eq!(raw_id, pair.key_id);
+        assert!(verify_raw(&pair.public_key, b"protocol", &raw));
+        assert!(!verify_raw(&pair.public_key, b"protocoL", &raw));
+        assert!(!verify_raw(&other.public_key, b"protocol", &raw));
     }
 
     #[test]

@@ -106,7 +106,10 @@ fn main() {
         .as_array()
         .and_then(|totals| totals.iter().find(|pair| pair[0] == "L7"))
         .and_then(|pair| pair[1].as_u64());
-    println!("tallied valid ballots: {valid:?} (published: {})", national::VALID);
+    println!(
+        "tallied valid ballots: {valid:?} (published: {})",
+        national::VALID
+    );
     println!(
         "hattama import (verify + import) of {} batches: {import_time:.3} s",
         national::PRECINCTS

@@ -5,6 +5,7 @@
 
 mod check_cmd;
 mod common;
+mod export_cmd;
 mod receive_cmd;
 mod registry_cmd;
 mod store_cmd;
@@ -46,6 +47,19 @@ enum Command {
     Import(receive_cmd::ImportArgs),
     /// Tally the imported protocols per contest and region (JSON, CSV or HTML).
     Tally(receive_cmd::TallyArgs),
+    /// Commission members (printed in the signature block).
+    #[command(subcommand)]
+    Member(export_cmd::MemberCommand),
+    /// Make this installation's device key (passphrase from `HATTAMA_PASSPHRASE`).
+    DeviceKey(export_cmd::DeviceKeyArgs),
+    /// Sign every finalized protocol into a batch and write it to a removable drive or folder.
+    Export(export_cmd::ExportArgs),
+    /// List mounted removable drives.
+    Drives,
+    /// Print a protocol, posting copy, blank form or enrolment sheet as PDF.
+    Print(export_cmd::PrintArgs),
+    /// Read the QR code from a scan or picture of a printed protocol and verify its signature.
+    VerifyQr(export_cmd::VerifyQrArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +84,12 @@ fn main() -> ExitCode {
         Command::Store(command) => store_cmd::run(&command),
         Command::Import(args) => receive_cmd::import(&args),
         Command::Tally(args) => receive_cmd::tally(&args),
+        Command::Member(command) => export_cmd::member(&command),
+        Command::DeviceKey(args) => export_cmd::device_key(&args),
+        Command::Export(args) => export_cmd::export(&args),
+        Command::Drives => export_cmd::list_drives(),
+        Command::Print(args) => export_cmd::print(&args),
+        Command::VerifyQr(args) => export_cmd::verify_qr(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -139,7 +139,7 @@ pub(crate) enum StoreCommand {
 pub(crate) struct DbArg {
     /// The database file (default: `HATTAMA_DB`, else the platform data folder).
     #[arg(long)]
-    db: Option<PathBuf>,
+    pub(crate) db: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,17 +204,17 @@ fn parse_entry(text: &str) -> Result<EntryNo, String> {
         .ok_or_else(|| format!("entry is 1 or 2, not `{text}`"))
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     Timestamp::from_system(SystemTime::now())
 }
 
 /// A store error as the CLI reports it: the message and the stable code.
-fn refused(error: StoreError) -> anyhow::Error {
+pub(crate) fn refused(error: StoreError) -> anyhow::Error {
     let code = error.code();
     anyhow::Error::new(error).context(format!("[{code}]"))
 }
 
-fn open(db: &DbArg) -> Result<Store> {
+pub(crate) fn open(db: &DbArg) -> Result<Store> {
     let path = db_path(db.db.as_deref()).map_err(refused)?;
     Store::open(&path).map_err(|error| match &error {
         StoreError::Corrupt { backups, .. } | StoreError::NotHattama { backups, .. } => {

@@ -134,6 +134,18 @@ impl Store {
         }
     }
 
+    /// The device's secret key file, encrypted with the chair's passphrase, if made.
+    pub fn device_secret_key(&self) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT secret_key FROM device_key WHERE id = 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
     /// Every finalized protocol version, sorted by contest then version.
     pub fn final_protocols(&self) -> Result<Vec<FinalProtocol>, StoreError> {
         let setup = self.setup()?;
