@@ -295,27 +295,81 @@ pub fn is_canonical_signature(signature: &str) -> bool {
         && canonical_b64(global_line, 64)
 }
 
-/// Verifies `signature` (a `.minisig` text) over `bytes` with `public_key`; returns the trusted comment.
+/// Verifies `signature` (a `.minisig` text) over `bytes` with `public_key`; returns the trusted
+/// comment. Accepts only canonical, prehashed (`ED`) signatures; checks both the signature over
+/// BLAKE2b-512 of the bytes and the global signature over the signature and trusted comment, as
+/// minisign does (with `ed25519-dalek`, which is several times faster than minisign-verify's
+/// portable code; a test checks that the two agree).
 pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String, SignatureProblem> {
+    use blake2::Digest as _;
     if !is_canonical_signature(signature) {
         return Err(SignatureProblem::Malformed);
     }
-    let key = minisign_verify::PublicKey::from_base64(public_key.trim())
-        .map_err(|_| SignatureProblem::Malformed)?;
-    let decoded =
-        minisign_verify::Signature::decode(signature).map_err(|_| SignatureProblem::Malformed)?;
-    match key.verify(bytes, &decoded, false) {
-        Ok(()) => Ok(decoded.trusted_comment().to_owned()),
-        Err(minisign_verify::Error::UnexpectedKeyId) => Err(SignatureProblem::OtherKey),
-        Err(_) => Err(SignatureProblem::Invalid),
+    let key =
+        Base64::decode_to_vec(public_key.trim(), None).map_err(|_| SignatureProblem::Malformed)?;
+    let mut lines = signature.lines().skip(1);
+    let (Some(sig_line), Some(trusted), Some(global_line)) =
+        (lines.next(), lines.next(), lines.next())
+    else {
+        return Err(SignatureProblem::Malformed);
+    };
+    let sig = Base64::decode_to_vec(sig_line, None).map_err(|_| SignatureProblem::Malformed)?;
+    let global =
+        Base64::decode_to_vec(global_line, None).map_err(|_| SignatureProblem::Malformed)?;
+    let trusted = trusted
+        .strip_prefix("trusted comment: ")
+        .ok_or(SignatureProblem::Malformed)?;
+    if key.len() != 42
+        || &key[..2] != b"Ed"
+        || sig.len() != 74
+        || &sig[..2] != b"ED"
+        || global.len() != 64
+    {
+        return Err(SignatureProblem::Malformed);
     }
+    if key[2..10] != sig[2..10] {
+        return Err(SignatureProblem::OtherKey);
+    }
+    let verifying = <[u8; 32]>::try_from(&key[10..42])
+        .ok()
+        .and_then(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok())
+        .ok_or(SignatureProblem::Malformed)?;
+    let data_signature =
+        <[u8; 64]>::try_from(&sig[10..74]).map_err(|_| SignatureProblem::Malformed)?;
+    let global_signature =
+        <[u8; 64]>::try_from(global.as_slice()).map_err(|_| SignatureProblem::Malformed)?;
+    let digest = blake2::Blake2b512::digest(bytes);
+    if verifying
+        .verify_strict(
+            &digest,
+            &ed25519_dalek::Signature::from_bytes(&data_signature),
+        )
+        .is_err()
+    {
+        return Err(SignatureProblem::Invalid);
+    }
+    let mut signed_comment = Vec::with_capacity(64 + trusted.len());
+    signed_comment.extend_from_slice(&data_signature);
+    signed_comment.extend_from_slice(trusted.as_bytes());
+    if verifying
+        .verify_strict(
+            &signed_comment,
+            &ed25519_dalek::Signature::from_bytes(&global_signature),
+        )
+        .is_err()
+    {
+        return Err(SignatureProblem::Invalid);
+    }
+    Ok(trusted.to_owned())
 }
 
 /// The trusted comment of a signature, unverified (for diagnosis after a failed verification).
 pub fn unverified_trusted_comment(signature: &str) -> Option<String> {
-    minisign_verify::Signature::decode(signature)
-        .ok()
-        .map(|s| s.trusted_comment().to_owned())
+    signature
+        .lines()
+        .nth(2)?
+        .strip_prefix("trusted comment: ")
+        .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -349,6 +403,30 @@ mod tests {
         assert!(verify_raw(&pair.public_key, b"protocol", &raw));
         assert!(!verify_raw(&pair.public_key, b"protocoL", &raw));
         assert!(!verify_raw(&other.public_key, b"protocol", &raw));
+    }
+
+    #[test]
+    fn agrees_with_minisign_verify() {
+        let pair = generate_unencrypted("test").unwrap();
+        let key = unlock(&pair.secret_key, None).unwrap();
+        let signature = key.sign(b"the payload", "hattama test").unwrap();
+        let reference_key = minisign_verify::PublicKey::from_base64(&pair.public_key).unwrap();
+        let reference = |bytes: &[u8], text: &str| {
+            minisign_verify::Signature::decode(text)
+                .is_ok_and(|sig| reference_key.verify(bytes, &sig, false).is_ok())
+        };
+        assert!(verify(&pair.public_key, b"the payload", &signature).is_ok());
+        assert!(reference(b"the payload", &signature));
+        for (bytes, text) in [
+            (&b"the payloaD"[..], signature.clone()),
+            (
+                &b"the payload"[..],
+                signature.replace("hattama test", "hattama tesT"),
+            ),
+        ] {
+            assert!(verify(&pair.public_key, bytes, &text).is_err());
+            assert!(!reference(bytes, &text));
+        }
     }
 
     #[test]
