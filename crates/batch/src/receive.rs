@@ -13,13 +13,13 @@
 //! no-op, a different batch with a known sequence is a conflict held for a person, an older
 //! sequence is a replay, a gap or a wrong `previous` hash breaks the chain.
 
-use hattama_protocol::check::{Status, reports};
-use hattama_protocol::input::values_from_map;
+use hattama_protocol::check::check;
+use hattama_protocol::{Count, InputError, Outcome, Values};
 use hattama_protocol::{LoadedDefinition, Mode, PrecinctId, Severity, TemplateSet};
 
 use crate::format::{self, Payload};
 use crate::keys::{self, KeyId, SignatureProblem};
-use crate::registry::{KeyStatus, Registry};
+use crate::registry::{KeyLookup, KeyStatus};
 
 /// What the receiver expects of every batch.
 #[derive(Clone, Copy, Debug)]
@@ -136,12 +136,12 @@ impl VerifyError {
 pub fn verify_batch(
     bytes: &[u8],
     signature: &str,
-    registry: &Registry,
+    registry: &dyn KeyLookup,
     expect: &Expect<'_>,
 ) -> Result<VerifiedBatch, VerifyError> {
     let key_id = keys::signature_key_id(signature).map_err(|_| VerifyError::MalformedSignature)?;
     let entry = registry
-        .entry(key_id)
+        .lookup(key_id)
         .ok_or(VerifyError::UnknownKey(key_id))?;
     if entry.status == KeyStatus::Revoked {
         return Err(VerifyError::RevokedKey(key_id));
@@ -240,36 +240,42 @@ fn check_content(payload: &Payload, expect: &Expect<'_>) -> Result<(), VerifyErr
                 "a repeated protocol (version 2 and up), and only it, gives a reason".to_owned(),
             ));
         }
-        let mut map = serde_json::Map::new();
-        for line in &protocol.values {
-            if map
-                .insert(line.line.clone(), serde_json::Value::from(line.value))
-                .is_some()
-            {
-                return Err(bad(format!("line {} given twice", line.line)));
-            }
-        }
-        let values = values_from_map(template, contest.rows.len(), &map).map_err(|errors| {
-            bad(errors
+        // Every line of the template, once, in paper order, each a valid count.
+        let n_rows = contest.rows.len();
+        let line_ids = template.line_ids(n_rows);
+        let in_order = protocol.values.len() == line_ids.len()
+            && protocol
+                .values
                 .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "))
-        })?;
-        let order: Vec<&str> = protocol
-            .values
-            .iter()
-            .map(|line| line.line.as_str())
-            .collect();
-        if order != template.line_ids(contest.rows.len()) {
-            return Err(bad("lines are not in the template's order".to_owned()));
+                .zip(&line_ids)
+                .all(|(given, expected)| &given.line == expected);
+        if !in_order {
+            return Err(bad(
+                "lines are missing, repeated or not in the template's order".to_owned(),
+            ));
         }
-        for report in reports(template, &values) {
-            if report.severity == Severity::Error
-                && report.status == Status::Fail
-                && !protocol.acts.iter().any(|act| act.code == report.code)
+        let mut values = Values::new(template, n_rows);
+        for (given, id) in protocol.values.iter().zip(&line_ids) {
+            let count = Count::new(given.value)
+                .ok_or_else(|| bad(format!("line {id}: {}", InputError::TooLarge)))?;
+            let slot = template
+                .slot(id, n_rows)
+                .ok_or_else(|| bad(format!("unknown line {id}")))?;
+            values.set(slot, Some(count));
+        }
+        for finding in check(template, &values) {
+            let failing_error = finding.rule.severity == Severity::Error
+                && matches!(finding.outcome, Outcome::Fail(_));
+            if failing_error
+                && !protocol
+                    .acts
+                    .iter()
+                    .any(|act| act.code == finding.rule.code.as_str())
             {
-                return Err(bad(format!("{} fails and no act is attached", report.code)));
+                return Err(bad(format!(
+                    "{} fails and no act is attached",
+                    finding.rule.code
+                )));
             }
         }
     }

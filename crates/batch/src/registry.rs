@@ -189,6 +189,43 @@ impl Registry {
     }
 }
 
+/// Finds a device key's registry entry by its id.
+pub trait KeyLookup: Sync {
+    /// The entry of `key_id`, if registered.
+    fn lookup(&self, key_id: KeyId) -> Option<&RegistryEntry>;
+}
+
+impl KeyLookup for Registry {
+    fn lookup(&self, key_id: KeyId) -> Option<&RegistryEntry> {
+        self.entry(key_id)
+    }
+}
+
+/// A registry indexed by key id, for checking many batches at once.
+#[derive(Debug)]
+pub struct RegistryIndex<'a> {
+    by_id: std::collections::HashMap<KeyId, &'a RegistryEntry>,
+}
+
+impl Registry {
+    /// An index by key id over this registry.
+    pub fn index(&self) -> RegistryIndex<'_> {
+        RegistryIndex {
+            by_id: self
+                .keys
+                .iter()
+                .map(|entry| (entry.key_id, entry))
+                .collect(),
+        }
+    }
+}
+
+impl KeyLookup for RegistryIndex<'_> {
+    fn lookup(&self, key_id: KeyId) -> Option<&RegistryEntry> {
+        self.by_id.get(&key_id).copied()
+    }
+}
+
 /// Signs a definition file with the commission key; returns the `.minisig` text.
 pub fn sign_definition(bytes: &[u8], commission: &UnlockedKey) -> Result<String, KeyError> {
     let comment = format!(

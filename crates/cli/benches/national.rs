@@ -97,10 +97,12 @@ fn main() {
             "--mode",
             "live",
             "--quiet",
+            "--timings",
         ])
         .output()
         .expect("import runs");
     let import_time = started.elapsed().as_secs_f64();
+    print!("{}", String::from_utf8_lossy(&import.stderr));
     assert!(
         import.status.success(),
         "{}",

@@ -34,6 +34,9 @@ pub(crate) struct ImportArgs {
     /// Do not draw the progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Print how long each phase took (to stderr).
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Debug, Args)]
@@ -94,6 +97,8 @@ fn check_files(files: &[PathBuf], receiver: &Receiver, progress: &Progress) -> V
         .max(1);
     let chunk = files.len().div_ceil(threads).max(1);
     let expect = receiver.expect();
+    let index = receiver.registry.index();
+    let index = &index;
     std::thread::scope(|scope| {
         let handles: Vec<_> = files
             .chunks(chunk)
@@ -104,8 +109,7 @@ fn check_files(files: &[PathBuf], receiver: &Receiver, progress: &Progress) -> V
                             let payload = std::fs::read(file).unwrap_or_default();
                             let signature =
                                 std::fs::read_to_string(signature_path(file)).unwrap_or_default();
-                            let result =
-                                verify_batch(&payload, &signature, &receiver.registry, &expect);
+                            let result = verify_batch(&payload, &signature, index, &expect);
                             progress.tick();
                             Checked {
                                 file: file.clone(),
@@ -155,7 +159,14 @@ impl Progress {
 }
 
 pub(crate) fn import(args: &ImportArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let phase = |name: &str| {
+        if args.timings {
+            common::eprint_line(&format!("{name}: {:.3} s", started.elapsed().as_secs_f64()));
+        }
+    };
     let receiver = Receiver::load(&args.receiver)?;
+    phase("registry and definition loaded");
     let files = batch_files(&args.paths)?;
     let progress = Progress {
         total: files.len(),
@@ -163,6 +174,7 @@ pub(crate) fn import(args: &ImportArgs) -> Result<ExitCode> {
         quiet: args.quiet,
     };
     let mut checked = check_files(&files, &receiver, &progress);
+    phase("batches read and verified");
     // Import in chain order: precinct, then sequence.
     checked.sort_by(|a, b| match (&a.result, &b.result) {
         (Ok(x), Ok(y)) => (&x.payload.precinct, x.payload.sequence)
@@ -229,6 +241,7 @@ pub(crate) fn import(args: &ImportArgs) -> Result<ExitCode> {
         outcomes.push(json!({ "file": file, "outcome": decision.code(), "precinct": batch.payload.precinct, "sequence": batch.payload.sequence, "hash": batch.hash }));
     }
     tx.commit()?;
+    phase("recorded and committed");
     print_json(
         &json!({ "imported": imported, "already_imported": unchanged, "conflicts": held, "refused": refused, "batches": outcomes }),
     )?;
