@@ -159,6 +159,16 @@ impl State {
         }
     }
 
+    /// The entry that is typed now: the first until it is done, then the second until it is
+    /// done; `None` once both are done (differing, agreed or final).
+    pub fn open_entry(self) -> Option<EntryNo> {
+        match self {
+            State::Empty | State::FirstInProgress { .. } => Some(EntryNo::First),
+            State::FirstDone { .. } | State::SecondInProgress { .. } => Some(EntryNo::Second),
+            State::Differ { .. } | State::Agreed { .. } | State::Final { .. } => None,
+        }
+    }
+
     /// Rebuilds a state from its stored parts; `None` when the parts do not fit together.
     pub fn from_parts(
         phase: Phase,
@@ -525,6 +535,31 @@ mod tests {
             second: BEK,
             chair: CHAIR,
         }
+    }
+
+    #[test]
+    fn the_open_entry_follows_the_state() {
+        assert_eq!(State::Empty.open_entry(), Some(EntryNo::First));
+        assert_eq!(
+            State::FirstInProgress { first: ANA }.open_entry(),
+            Some(EntryNo::First)
+        );
+        assert_eq!(
+            State::FirstDone { first: ANA }.open_entry(),
+            Some(EntryNo::Second)
+        );
+        let second = State::SecondInProgress {
+            first: ANA,
+            second: BEK,
+        };
+        assert_eq!(second.open_entry(), Some(EntryNo::Second));
+        let differ = State::Differ {
+            first: ANA,
+            second: BEK,
+        };
+        assert_eq!(differ.open_entry(), None);
+        assert_eq!(agreed().open_entry(), None);
+        assert_eq!(final_state().open_entry(), None);
     }
 
     #[test]

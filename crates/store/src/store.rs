@@ -688,8 +688,15 @@ impl Store {
             return Err(TransitionError::NotAgreed.into());
         }
         let values = agreed_values(&self.conn, &protocol, template, n_rows)?;
+        let mut findings = reports(template, &values);
+        findings.extend(precinct_reports(
+            &self.conn,
+            self.setup()?,
+            template,
+            &values,
+        )?);
         Ok(Review {
-            findings: reports(template, &values),
+            findings,
             acknowledged: review::acknowledged(&self.conn, protocol.id)?
                 .into_iter()
                 .collect(),
@@ -708,7 +715,19 @@ impl Store {
         let _span = tracing::info_span!("acknowledge", contest, code, user = user.0).entered();
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
         let (template, n_rows) = setup.contest(contest)?;
-        rule_of_severity(template, code, Severity::Warning)?;
+        let precinct_rule = builtin::templates().precinct_rules().iter().find(|rule| {
+            rule.rule().code.as_str() == code && rule.for_template(&template.id).is_some()
+        });
+        match precinct_rule {
+            Some(rule) if rule.rule().severity != Severity::Warning => {
+                return Err(StoreError::WrongSeverity {
+                    code: code.to_owned(),
+                    expected: "warning",
+                });
+            }
+            Some(_) => {}
+            None => rule_of_severity(template, code, Severity::Warning)?,
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -716,10 +735,13 @@ impl Store {
         let protocol = protocols::current(&tx, contest)?;
         state::review(protocol.state)?;
         let values = agreed_values(&tx, &protocol, template, n_rows)?;
-        if !failing(template, &values)
-            .iter()
-            .any(|failed| failed == code)
-        {
+        let mut failed = failing(template, &values);
+        failed.extend(
+            failing_precinct(&precinct_reports(&tx, setup, template, &values)?)
+                .into_iter()
+                .map(|(code, _)| code),
+        );
+        if !failed.iter().any(|failed| failed == code) {
             return Err(StoreError::RuleNotFailing(code.to_owned()));
         }
         review::acknowledge(&tx, protocol.id, code, user, now)?;
@@ -830,6 +852,19 @@ impl Store {
                         facts.unacknowledged_warnings.push(code.to_owned());
                     }
                 }
+            }
+        }
+        let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
+        for (code, severity) in failing_precinct(&precinct_reports(&tx, setup, template, &values)?)
+        {
+            match severity {
+                Severity::Warning if !acknowledged.contains(&code) => {
+                    facts.unacknowledged_warnings.push(code);
+                }
+                Severity::Error if !acts.iter().any(|act| act.code == code) => {
+                    facts.errors_without_act.push(code);
+                }
+                _ => {}
             }
         }
         let next = state::finalize(protocol.state, chair, &facts)?;
@@ -1019,6 +1054,67 @@ fn parse_field(line: &str, raw: &str) -> Result<Option<Count>, StoreError> {
 fn reports(template: &Template, values: &Values) -> Vec<FindingReport> {
     check::check(template, values)
         .map(|finding| FindingReport::new(template, values, &finding))
+        .collect()
+}
+
+/// The precinct-level findings (W06 and the like) on `values` of `template`, each rule checked
+/// against its reference protocol of this precinct when that one is agreed or final; a rule whose
+/// reference has no agreed values yet is not reported.
+fn precinct_reports(
+    conn: &Connection,
+    setup: &Setup,
+    template: &Template,
+    values: &Values,
+) -> Result<Vec<FindingReport>, StoreError> {
+    let set = builtin::templates();
+    let mut reports: Vec<FindingReport> = Vec::new();
+    for precinct_rule in set.precinct_rules() {
+        if precinct_rule.for_template(&template.id).is_none() {
+            continue;
+        }
+        let reference = setup.contests().into_iter().find(|id| {
+            setup
+                .definition
+                .contest(id)
+                .is_some_and(|contest| contest.template == precinct_rule.reference)
+        });
+        let Some(reference) = reference else { continue };
+        let (ref_template, ref_rows) = setup.contest(&reference)?;
+        let ref_protocol = protocols::current(conn, &reference)?;
+        if !matches!(
+            ref_protocol.state,
+            State::Agreed { .. } | State::Final { .. }
+        ) {
+            continue;
+        }
+        let ref_values = agreed_values(conn, &ref_protocol, ref_template, ref_rows)?;
+        let found = hattama_protocol::check::check_precinct(
+            set,
+            &[
+                hattama_protocol::check::PrecinctProtocol {
+                    template: ref_template,
+                    values: &ref_values,
+                },
+                hattama_protocol::check::PrecinctProtocol { template, values },
+            ],
+        );
+        for report in found {
+            let wanted =
+                report.template == template.id && report.code == precinct_rule.rule().code.as_str();
+            if wanted && !reports.iter().any(|r| r.code == report.code) {
+                reports.push(report);
+            }
+        }
+    }
+    Ok(reports)
+}
+
+/// Codes of the failing precinct-level rules among `reports`.
+fn failing_precinct(reports: &[FindingReport]) -> Vec<(String, Severity)> {
+    reports
+        .iter()
+        .filter(|report| report.status == hattama_protocol::Status::Fail)
+        .map(|report| (report.code.clone(), report.severity))
         .collect()
 }
 
