@@ -11,12 +11,8 @@ use clap::{Args, ValueEnum};
 use hattama_batch::drives;
 use hattama_batch::keys;
 use hattama_batch::write::{BatchFiles, RealIo, write_batch};
-use hattama_print::pdf::{
-    self, Acknowledged, Act, BlankProtocol, EnrolmentSheet, Member, PrintableProtocol,
-    ProtocolHeader,
-};
-use hattama_print::{fonts, qr, scan};
-use hattama_protocol::{Count, Text, Values, builtin};
+use hattama_print::pdf::{self, Act, PrintableProtocol};
+use hattama_print::{assemble, fonts, qr, scan};
 use hattama_store::Store;
 use serde_json::json;
 
@@ -168,132 +164,44 @@ pub(crate) fn export(args: &ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// What a commission member's position is called on paper.
-fn position(position: &str) -> Text {
-    match position {
-        "chair" => Text::new("Комиссия төрағасы", "Председатель комиссии", "Chair"),
-        "deputy_chair" => Text::new(
-            "Төрағаның орынбасары",
-            "Заместитель председателя",
-            "Deputy chair",
-        ),
-        "secretary" => Text::new("Комиссия хатшысы", "Секретарь комиссии", "Secretary"),
-        _ => Text::new("Комиссия мүшесі", "Член комиссии", "Member"),
-    }
-}
-
-struct Precinct<'a> {
-    store: &'a Store,
-    definition: &'a hattama_protocol::LoadedDefinition,
-    precinct: &'a hattama_protocol::PrecinctId,
-}
-
-impl Precinct<'_> {
-    fn members(&self) -> Result<Vec<Member>> {
-        Ok(self
-            .store
-            .members()
-            .map_err(refused)?
-            .into_iter()
-            .map(|m| Member {
-                role: position(&m.position),
-                name: m.name,
-            })
-            .collect())
-    }
-
-    fn header(
-        &self,
-        contest_id: &str,
-    ) -> Result<(
-        ProtocolHeader,
-        &hattama_protocol::definition::Contest,
-        &'static hattama_protocol::Template,
-    )> {
-        let definition = &self.definition.definition;
-        let contest = self
-            .definition
-            .contest(contest_id)
-            .with_context(|| format!("no contest `{contest_id}`"))?;
-        let template = builtin::templates()
-            .template(&contest.template)
-            .with_context(|| format!("no template `{}`", contest.template))?;
-        let region = self
-            .definition
-            .region(&self.precinct.region)
-            .map_or_else(|| Text::new("", "", ""), |r| r.name.clone());
-        let address = self
-            .definition
-            .precinct(self.precinct)
-            .map_or_else(|| Text::new("", "", ""), |p| p.address.clone());
-        Ok((
-            ProtocolHeader {
-                election: definition.name.clone(),
-                mode: definition.mode,
-                region,
-                precinct_number: self.precinct.number,
-                address,
-                contest: contest.name.clone(),
-                district: contest.district,
-                template_id: template.id.clone(),
-                title: template.title.clone(),
-            },
-            contest,
-            template,
-        ))
-    }
+/// The precinct as the print crate takes it: definition, precinct id and the signing members.
+fn precinct_of(store: &Store) -> Result<assemble::Precinct<'_>> {
+    let (Some(definition), Some(precinct)) = (store.definition(), store.precinct()) else {
+        bail!("the installation is not set up [store.not_set_up]");
+    };
+    let members = store
+        .members()
+        .map_err(refused)?
+        .iter()
+        .map(|m| assemble::member(&m.name, &m.position))
+        .collect();
+    Ok(assemble::Precinct {
+        definition,
+        precinct,
+        members,
+    })
 }
 
 pub(crate) fn print(args: &PrintArgs) -> Result<ExitCode> {
     let store = open(&args.db)?;
     let fonts = fonts::load_installed()?;
-    let (Some(definition), Some(precinct)) = (store.definition(), store.precinct()) else {
-        bail!("the installation is not set up [store.not_set_up]");
-    };
-    let context = Precinct {
-        store: &store,
-        definition,
-        precinct,
-    };
+    let precinct = precinct_of(&store)?;
     let bytes = match args.document {
         Document::Enrolment => {
             let key = store.device_key().map_err(refused)?.context(
                 "no device key yet: run `hattama device-key` first [store.no_device_key]",
             )?;
-            let sheet = EnrolmentSheet {
-                election: definition.definition.name.clone(),
-                mode: definition.definition.mode,
-                region: definition
-                    .region(&precinct.region)
-                    .map_or_else(|| Text::new("", "", ""), |r| r.name.clone()),
-                precinct_number: precinct.number,
-                address: definition
-                    .precinct(precinct)
-                    .map_or_else(|| Text::new("", "", ""), |p| p.address.clone()),
-                key_id: key.key_id,
-                fingerprint: key.fingerprint,
-                public_key: key.public_key,
-                date: definition.definition.date.clone(),
-                members: context.members()?,
-            };
+            let sheet =
+                assemble::enrolment(&precinct, &key.key_id, &key.fingerprint, &key.public_key);
             pdf::enrolment_sheet(&sheet, &fonts)?
         }
         Document::Blank => {
             let contest_id = args.contest.as_deref().context("--contest is needed")?;
-            let (header, contest, template) = context.header(contest_id)?;
-            let rows: Vec<Text> = contest.rows.iter().map(|row| row.name.clone()).collect();
-            pdf::blank_protocol(
-                &BlankProtocol {
-                    header,
-                    lines: pdf::form_lines(template, &rows),
-                    members: context.members()?,
-                },
-                &fonts,
-            )?
+            pdf::blank_protocol(&assemble::blank(&precinct, contest_id)?, &fonts)?
         }
         Document::Protocol | Document::Posting => {
             let contest_id = args.contest.as_deref().context("--contest is needed")?;
-            let printable = printable(&context, contest_id, args.version)?;
+            let printable = printable(&store, &precinct, contest_id, args.version)?;
             match args.document {
                 Document::Posting => pdf::posting_copy(&printable, &fonts)?,
                 _ => pdf::protocol(&printable, &fonts)?,
@@ -307,12 +215,12 @@ pub(crate) fn print(args: &PrintArgs) -> Result<ExitCode> {
 }
 
 fn printable(
-    context: &Precinct<'_>,
+    store: &Store,
+    precinct: &assemble::Precinct<'_>,
     contest_id: &str,
     version: Option<u32>,
 ) -> Result<PrintableProtocol> {
-    let (header, contest, template) = context.header(contest_id)?;
-    let finals = context.store.final_protocols().map_err(refused)?;
+    let finals = store.final_protocols().map_err(refused)?;
     let Some(final_protocol) = finals
         .iter()
         .filter(|p| p.contest == contest_id)
@@ -324,8 +232,7 @@ fn printable(
             version.map(|v| format!(" version {v}")).unwrap_or_default()
         );
     };
-    let Some(batch_hash) = context
-        .store
+    let Some(batch_hash) = store
         .batch_hash_of(contest_id, final_protocol.version)
         .map_err(refused)?
     else {
@@ -333,49 +240,16 @@ fn printable(
             "export the protocol first (`hattama export`): the printed protocol carries its batch hash"
         );
     };
-    let rows: Vec<Text> = contest.rows.iter().map(|row| row.name.clone()).collect();
-    let mut values = Values::new(template, rows.len());
-    let mut counts = Vec::with_capacity(final_protocol.values.len());
-    for (line, value) in &final_protocol.values {
-        let count = Count::new(*value).context("stored value out of range")?;
-        if let Some(slot) = template.slot(line, rows.len()) {
-            values.set(slot, Some(count));
-        }
-        counts.push(count);
-    }
-    let key = keys::unlock(&stored_secret(context.store)?, Some(&passphrase()?))?;
-    let public = key.public_key();
-    let key_id = keys::public_key_id(&public)?;
-    let qr_data = qr::QrProtocol {
-        key_id: key_id.0,
-        mode: context.definition.definition.mode,
-        definition_hash: qr::definition_hash_prefix(&context.definition.hash)
-            .context("definition hash")?,
-        election: context.definition.definition.id.clone(),
-        precinct: context.precinct.clone(),
-        contest: contest_id.to_owned(),
-        template: template.id.clone(),
+    let protocol = assemble::FinalVersion {
+        contest: final_protocol.contest.clone(),
         version: final_protocol.version,
-        values: counts,
-    };
-    let message = qr::message(&qr_data)?;
-    let (_, signature) = key.sign_raw(&message)?;
-    Ok(PrintableProtocol {
-        header,
-        version: final_protocol.version,
-        repeated_reason: final_protocol.reason.clone(),
-        lines: pdf::printed_lines(template, &rows, &values),
+        reason: final_protocol.reason.clone(),
+        signed_at: final_protocol.finalized_at.to_rfc3339(),
+        values: final_protocol.values.clone(),
         acknowledged: final_protocol
             .acknowledged
             .iter()
-            .map(|(code, by, _)| Acknowledged {
-                code: code.clone(),
-                statement: template.rule(code).map_or_else(
-                    || Text::new(code, code, code),
-                    |rule| rule.statement.clone(),
-                ),
-                by: by.clone(),
-            })
+            .map(|(code, by, _)| (code.clone(), by.clone()))
             .collect(),
         acts: final_protocol
             .acts
@@ -386,11 +260,17 @@ fn printable(
                 by: by.clone(),
             })
             .collect(),
-        members: context.members()?,
-        signed_at: final_protocol.finalized_at.to_rfc3339(),
-        batch_hash,
-        qr_text: qr::encode(&message, &signature),
-    })
+    };
+    let key = keys::unlock(&stored_secret(store)?, Some(&passphrase()?))?;
+    let key_id = keys::public_key_id(&key.public_key())?;
+    let message = qr::message(&assemble::qr_protocol(precinct, &protocol, key_id.0)?)?;
+    let (_, signature) = key.sign_raw(&message)?;
+    Ok(assemble::printable(
+        precinct,
+        &protocol,
+        &batch_hash,
+        qr::encode(&message, &signature),
+    )?)
 }
 
 fn stored_secret(store: &Store) -> Result<String> {

@@ -23,6 +23,7 @@
 
 #![warn(missing_docs)]
 
+pub mod assemble;
 pub mod fonts;
 pub mod pdf;
 pub mod qr;
