@@ -2,20 +2,20 @@
 //! result are verified, imported and tallied by the real `hattama` binary, and the totals equal the
 //! published figures exactly.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 #[path = "support/national.rs"]
 mod national;
 
-use std::process::Command;
+use std::path::Path;
+use std::process::{Command, Output};
 
-#[test]
-fn national_2023_majilis_tally_equals_the_published_result() {
-    let dir = std::env::temp_dir().join(format!("hattama-national-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let files = national::generate(&dir);
-    let db = dir.join("receiver.db");
-    let hattama = env!("CARGO_BIN_EXE_hattama");
-    let import = Command::new(hattama)
+/// `hattama import` of the generated batches into `db`, in live mode, without the progress bar.
+fn run_import(files: &national::National, db: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hattama"))
         .arg("import")
         .arg(&files.batches)
         .args([
@@ -32,7 +32,18 @@ fn national_2023_majilis_tally_equals_the_published_result() {
             "--quiet",
         ])
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn national_2023_majilis_tally_equals_the_published_result() {
+    let dir = std::env::temp_dir().join(format!("hattama-national-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = national::generate(&dir);
+    let db = dir.join("receiver.db");
+    let hattama = env!("CARGO_BIN_EXE_hattama");
+    let import = run_import(&files, &db);
     assert!(
         import.status.success(),
         "{}",
@@ -43,24 +54,7 @@ fn national_2023_majilis_tally_equals_the_published_result() {
     assert_eq!(summary["refused"], 0);
 
     // Importing the same batches again changes nothing.
-    let again = Command::new(hattama)
-        .arg("import")
-        .arg(&files.batches)
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "--registry",
-            files.registry.to_str().unwrap(),
-        ])
-        .args([
-            "--definition",
-            files.definition.to_str().unwrap(),
-            "--mode",
-            "live",
-            "--quiet",
-        ])
-        .output()
-        .unwrap();
+    let again = run_import(&files, &db);
     let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(
         (
