@@ -168,15 +168,32 @@ pub struct Session {
 }
 
 impl Session {
-    /// Starts a driver and the app, and connects to it.
+    /// Starts a driver and the app on a fresh database, and connects to it.
     pub async fn start() -> Session {
+        Session::launch(TempDir::new()).await
+    }
+
+    /// Ends this session (the app exits) and starts the app again on the same database, as a
+    /// clerk would after closing the laptop.
+    pub async fn restart(mut self) -> Session {
+        let closed = self.client.close().await;
+        self.driver.stop();
+        if let Err(error) = closed {
+            panic!(
+                "the session did not close cleanly: {error}; driver log:\n{}",
+                self.driver.log()
+            );
+        }
+        Session::launch(self.dir).await
+    }
+
+    async fn launch(dir: TempDir) -> Session {
         let app = app_binary();
         assert!(
             app.is_file(),
             "no app binary at {}: build it with `cargo xtask e2e` (or set {APP_ENV})",
             app.display()
         );
-        let dir = TempDir::new();
         let database = dir.0.join("hattama.db");
         let (port, native_port) = free_port_pair();
         let driver = Driver::start(port, native_port, &database, dir.0.join("driver.log"));
@@ -281,6 +298,104 @@ impl Session {
             element.attr(name).await.map(Option::unwrap_or_default)
         })
         .await;
+    }
+
+    /// Types `text` into the element `id` (after what it holds), key by key.
+    pub async fn type_into(&self, id: &str, text: &str) {
+        self.find(id)
+            .await
+            .send_keys(text)
+            .await
+            .expect("the element takes keys");
+    }
+
+    /// Selects the option with value `value` of the `<select>` `id`.
+    pub async fn select(&self, id: &str, value: &str) {
+        self.find(id)
+            .await
+            .select_by_value(value)
+            .await
+            .expect("the option exists");
+    }
+
+    /// Pastes `text` into the input `id` as the clipboard would: the browser's paste fills the
+    /// field and fires an `input` event of type `insertFromPaste` (`WebDriver` has no clipboard).
+    pub async fn paste(&self, id: &str, text: &str) {
+        let element = self.find(id).await;
+        let script = "const [input, text] = arguments;\n\
+                      input.focus();\n\
+                      input.value = text;\n\
+                      input.dispatchEvent(new InputEvent('input', \
+                        { inputType: 'insertFromPaste', data: text, bubbles: true }));";
+        let element = serde_json::to_value(&element).expect("an element is JSON");
+        self.client
+            .execute(script, vec![element, json!(text)])
+            .await
+            .expect("the webview runs scripts");
+    }
+
+    /// Presses Ctrl and `key` together.
+    pub async fn press_ctrl(&self, key: char) {
+        let control = char::from(Key::Control);
+        let actions = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: control })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: control });
+        self.client
+            .perform_actions(actions)
+            .await
+            .expect("the webview takes key presses");
+    }
+
+    /// Waits until the element `id` has focus; fails showing what had it.
+    pub async fn wait_for_focus(&self, id: &str) {
+        let started = Instant::now();
+        let mut seen = None;
+        while started.elapsed() < DEADLINE {
+            seen = self.focused().await;
+            if seen.as_deref() == Some(id) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("[data-testid={id}] has no focus after {DEADLINE:?}; focus is on {seen:?}");
+    }
+
+    /// Waits until the input `id` holds exactly `expected`.
+    pub async fn wait_for_value(&self, id: &str, expected: &str) {
+        self.wait_for(id, "value", expected, |element| async move {
+            element.prop("value").await.map(Option::unwrap_or_default)
+        })
+        .await;
+    }
+
+    /// Waits until no element has `data-testid` `id`.
+    pub async fn wait_for_absent(&self, id: &str) {
+        let selector = format!("[data-testid=\"{id}\"]");
+        let started = Instant::now();
+        while started.elapsed() < DEADLINE {
+            if self.client.find(Locator::Css(&selector)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{selector} is still there after {DEADLINE:?}");
+    }
+
+    /// The texts of every element whose `data-testid` starts with `prefix`.
+    pub async fn texts(&self, prefix: &str) -> Vec<String> {
+        let selector = format!("[data-testid^=\"{prefix}\"]");
+        let mut texts = Vec::new();
+        for element in self
+            .client
+            .find_all(Locator::Css(&selector))
+            .await
+            .expect("the page can be searched")
+        {
+            texts.push(element.text().await.unwrap_or_default());
+        }
+        texts
     }
 
     /// Presses and releases `key` on whatever has focus, as a person at the keyboard would.

@@ -1,97 +1,357 @@
-//! The app through its real webview: it starts in Kazakh, and the language switch changes every label.
+//! The app through its real webview: first-run setup of the demo precinct, two clerks typing P1
+//! blind with one differing line, reconciling it, acknowledging a warning, the chair finalizing,
+//! a restart showing the same state, the language switch, and refused keystrokes storing nothing.
 //!
-//! Elements are found by `data-testid`; visible text is compared only to assert which language
-//! shows, and then against the UI's own catalogues.
+//! Elements are found by `data-testid` (or line ids); visible text is compared only to assert
+//! which language shows, and then against the UI's own catalogues. With `HATTAMA_SCREENSHOTS=1`
+//! every screen is captured in Kazakh and Russian into `docs/screenshots/`.
 
-use hattama_e2e::{Key, Session, message};
+use hattama_e2e::{Key, SCREENSHOTS_ENV, Session, message};
 
-/// Elements whose text is one catalogue message, checked on every language switch.
-const LABELS: &[(&str, &str)] = &[
-    ("app-tagline", "app.tagline"),
-    ("welcome-title", "welcome.title"),
-    ("welcome-intro", "welcome.intro"),
-    ("welcome-first-run", "welcome.first_run"),
-    ("load-demo", "welcome.load_demo"),
-];
+const P1: &str = "majilis-list";
 
-/// Waits until every label shows `locale`'s message and the page says it is in `locale`.
-async fn assert_shows_language(session: &Session, locale: &str) {
-    for (id, key) in LABELS {
-        session.wait_for_text(id, &message(locale, key)).await;
+/// A consistent P1 of the demo precinct (seven parties) whose only failing check is W05
+/// (invalid ballots above 5 %); `l9` is the against-all line.
+fn p1_values(l9: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("L1", "1000"),
+        ("L2", "1000"),
+        ("L3", "800"),
+        ("L3a", "10"),
+        ("L3b", "20"),
+        ("L4", "200"),
+        ("L5", "800"),
+        ("L5b", "20"),
+        ("L6", "50"),
+        ("L7", "750"),
+        ("L8.1", "300"),
+        ("L8.2", "100"),
+        ("L8.3", "100"),
+        ("L8.4", "100"),
+        ("L8.5", "50"),
+        ("L8.6", "50"),
+        ("L8.7", "30"),
+        ("L9", l9),
+    ]
+}
+
+fn screenshots_on() -> bool {
+    std::env::var(SCREENSHOTS_ENV).as_deref() == Ok("1")
+}
+
+/// Captures the current screen as `<name>-kk.png` and `<name>-ru.png`, leaving it in Kazakh.
+async fn shots(session: &Session, name: &str) {
+    if !screenshots_on() {
+        return;
     }
+    session.click("language-kk").await;
     session
-        .wait_for_attribute("app-shell", "data-locale", locale)
+        .wait_for_attribute("app-shell", "data-locale", "kk")
+        .await;
+    session.screenshot(&format!("{name}-kk")).await;
+    session.click("language-ru").await;
+    session
+        .wait_for_attribute("app-shell", "data-locale", "ru")
+        .await;
+    session.screenshot(&format!("{name}-ru")).await;
+    session.click("language-kk").await;
+    session
+        .wait_for_attribute("app-shell", "data-locale", "kk")
+        .await;
+}
+
+async fn wait_for_screen(session: &Session, screen: &str) {
+    session
+        .wait_for_attribute("app-shell", "data-screen", screen)
+        .await;
+}
+
+async fn sign_in(session: &Session, name: &str, pin: &str) {
+    wait_for_screen(session, "login").await;
+    session.click(&format!("login-user-{name}")).await;
+    session.type_into("login-pin", pin).await;
+    session.click("login-submit").await;
+    wait_for_screen(session, "dashboard").await;
+    session
+        .wait_for_attribute("current-user", "data-user", name)
+        .await;
+}
+
+async fn switch_user(session: &Session, name: &str, pin: &str) {
+    session.click("switch-user").await;
+    sign_in(session, name, pin).await;
+}
+
+/// Types every value by keyboard: each into its field, then Enter, which moves to the next line.
+async fn type_entry(session: &Session, values: &[(&str, &str)]) {
+    let (first, _) = values[0];
+    session.wait_for_focus(&format!("field-{first}")).await;
+    for (index, (line, value)) in values.iter().enumerate() {
+        let field = format!("field-{line}");
+        session.wait_for_focus(&field).await;
+        session.type_into(&field, value).await;
+        session
+            .wait_for_attribute(&format!("status-{line}"), "data-status", "saved")
+            .await;
+        session.press(Key::Enter).await;
+        if let Some((next, _)) = values.get(index + 1) {
+            session.wait_for_focus(&format!("field-{next}")).await;
+        }
+    }
+}
+
+async fn clear_and_type(session: &Session, line: &str, value: &str) {
+    let field = session.find(&format!("field-{line}")).await;
+    field.click().await.expect("the field takes a click");
+    session.press_ctrl('a').await;
+    session.press(Key::Backspace).await;
+    session
+        .wait_for_attribute(&format!("status-{line}"), "data-status", "empty")
+        .await;
+    session.type_into(&format!("field-{line}"), value).await;
+    session
+        .wait_for_attribute(&format!("status-{line}"), "data-status", "saved")
+        .await;
+}
+
+/// Waits until `line` shows `refusal` (an `error.input.*` key) and still holds `kept`.
+async fn assert_refused(session: &Session, line: &str, refusal: &str, kept: &str) {
+    session
+        .wait_for_text(&format!("refusal-{line}"), &message("kk", refusal))
         .await;
     session
-        .wait_for_attribute(
-            "language-switch",
-            "aria-label",
-            &message(locale, "shell.language.label"),
+        .wait_for_attribute(&format!("status-{line}"), "data-status", "refused")
+        .await;
+    session.wait_for_value(&format!("field-{line}"), kept).await;
+}
+
+#[tokio::test]
+async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
+    let session = Session::start().await;
+
+    // First run: the demo election, region and precinct.
+    wait_for_screen(&session, "setup").await;
+    session
+        .wait_for_attribute("app-shell", "data-locale", "kk")
+        .await;
+    shots(&session, "setup").await;
+    session.click("load-demo").await;
+    session.find("precinct-form").await;
+    session.select("region", "abai").await;
+    session.select("precinct", "1").await;
+    session
+        .wait_for_text("demo-notice", &message("kk", "demo.invented"))
+        .await;
+    shots(&session, "setup-precinct").await;
+    session.click("setup-precinct").await;
+
+    // The commission and the users.
+    session.find("setup-precinct-done").await;
+    for (name, position) in [("Айгүл Сәрсенова", "chair"), ("Бекзат Омаров", "secretary")]
+    {
+        session.type_into("member-name", name).await;
+        session.select("member-position", position).await;
+        session.click("add-member").await;
+        session.wait_for_value("member-name", "").await;
+    }
+    for (name, role, pin) in [
+        ("Ana", "clerk", "1111"),
+        ("Bek", "clerk", "2222"),
+        ("Aigul", "chair", "9999"),
+    ] {
+        session.type_into("user-name", name).await;
+        session.select("user-role", role).await;
+        session.type_into("user-pin", pin).await;
+        session.click("add-user").await;
+        session.find(&format!("user-{name}")).await;
+    }
+    shots(&session, "setup-people").await;
+    session.click("setup-finish").await;
+    wait_for_screen(&session, "login").await;
+    shots(&session, "login").await;
+
+    // A wrong PIN is refused.
+    session.click("login-user-Ana").await;
+    session.type_into("login-pin", "0000").await;
+    session.click("login-submit").await;
+    session
+        .wait_for_text("login-error", &message("kk", "error.store.wrong_pin"))
+        .await;
+    session
+        .find("login-pin")
+        .await
+        .clear()
+        .await
+        .expect("clears");
+    sign_in(&session, "Ana", "1111").await;
+    session
+        .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "empty")
+        .await;
+    shots(&session, "dashboard").await;
+
+    // Entry 1 by Ana, by keyboard; bad keystrokes are refused and nothing is stored.
+    session.click(&format!("open-{P1}")).await;
+    wait_for_screen(&session, "entry").await;
+    session.wait_for_attribute("entry", "data-entry", "1").await;
+    let values = p1_values("20");
+    type_entry(&session, &values[..3]).await;
+    session.type_into("field-L3", "x").await;
+    assert_refused(&session, "L3", "error.input.not_a_number", "800").await;
+    session.paste("field-L3a", "12 voters").await;
+    assert_refused(&session, "L3a", "error.input.not_a_number", "").await;
+    session.paste("field-L3a", "-5").await;
+    assert_refused(&session, "L3a", "error.input.negative", "").await;
+    session.paste("field-L3a", "12345678").await;
+    assert_refused(&session, "L3a", "error.input.too_large", "").await;
+    shots(&session, "entry-refused").await;
+    session.click("field-L3a").await;
+    type_entry(&session, &values[3..]).await;
+
+    // An error is shown with its lines marked, then fixed.
+    clear_and_type(&session, "L7", "760").await;
+    session.find("finding-E05").await;
+    session
+        .wait_for_attribute("finding-E05", "data-severity", "error")
+        .await;
+    session
+        .wait_for_attribute("field-L7", "data-flag", "error")
+        .await;
+    session
+        .wait_for_attribute("field-L9", "data-flag", "error")
+        .await;
+    shots(&session, "entry-error").await;
+    clear_and_type(&session, "L7", "750").await;
+    session.wait_for_absent("finding-E05").await;
+    session
+        .wait_for_attribute("field-L9", "data-flag", "none")
+        .await;
+    session.find("finding-W05").await;
+
+    // Ctrl+G jumps to a party's row by its number.
+    session.press_ctrl('g').await;
+    session.wait_for_focus("jump").await;
+    session.type_into("jump", "3").await;
+    session.press(Key::Enter).await;
+    session.wait_for_focus("field-L8.3").await;
+
+    session.click("finish-entry").await;
+    session.find("entry-finished").await;
+    session.click("back").await;
+    session
+        .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "first_done")
+        .await;
+
+    // The same clerk may not type the second entry.
+    session.click(&format!("open-{P1}")).await;
+    session.wait_for_attribute("entry", "data-entry", "2").await;
+    session.type_into("field-L1", "1000").await;
+    session
+        .wait_for_text(
+            "refusal-L1",
+            &message("kk", "error.store.same_user_second_entry"),
         )
         .await;
-    session
-        .wait_for_attribute(&format!("language-{locale}"), "aria-pressed", "true")
-        .await;
-}
+    session.click("back").await;
 
-#[tokio::test]
-async fn starts_in_kazakh_on_the_welcome_screen() {
-    let session = Session::start().await;
-    assert_shows_language(&session, "kk").await;
-    let database = session.database().display().to_string();
+    // Entry 2 by Bek, blind, with one differing line (L9).
+    switch_user(&session, "Bek", "2222").await;
+    session.click(&format!("open-{P1}")).await;
+    session.wait_for_attribute("entry", "data-entry", "2").await;
+    session.wait_for_value("field-L1", "").await;
+    session.wait_for_value("field-L9", "").await;
+    shots(&session, "entry-second").await;
+    type_entry(&session, &p1_values("21")).await;
+    session.click("finish-entry").await;
+    session.find("entry-finished").await;
+    session.click("back").await;
     session
-        .wait_for_attribute("database-path", "data-path", &database)
+        .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "differ")
         .await;
-    session.screenshot("welcome-kk").await;
-    session.finish().await;
-}
 
-#[tokio::test]
-async fn switching_to_russian_shows_russian_labels() {
-    let session = Session::start().await;
-    assert_shows_language(&session, "kk").await;
-    session.click("language-ru").await;
-    assert_shows_language(&session, "ru").await;
-    session
-        .wait_for_attribute("language-kk", "aria-pressed", "false")
-        .await;
-    session.screenshot("welcome-ru").await;
-    session.finish().await;
-}
+    // Reconcile the differing line against the paper.
+    session.click(&format!("open-{P1}")).await;
+    wait_for_screen(&session, "reconcile").await;
+    session.wait_for_text("first-L9", "20").await;
+    session.wait_for_text("second-L9", "21").await;
+    shots(&session, "reconcile").await;
+    session.type_into("paper-L9", "20").await;
+    session.click("settle-L9").await;
+    session.find("reconcile-done").await;
+    session.click("to-review").await;
 
-#[tokio::test]
-async fn switching_to_english_and_asking_for_the_demo() {
-    let session = Session::start().await;
-    assert_shows_language(&session, "kk").await;
-    session.click("language-en").await;
-    assert_shows_language(&session, "en").await;
-    session.click("load-demo").await;
+    // Review: the warning is acknowledged, then the chair finalizes.
+    wait_for_screen(&session, "review").await;
+    session.find("acknowledge-W05").await;
+    shots(&session, "review").await;
+    session.type_into("chair-pin", "9999").await;
+    session.click("finalize").await;
     session
-        .wait_for_text("demo-status", &message("en", "welcome.demo_pending"))
+        .wait_for_attribute(
+            "review-error",
+            "data-code",
+            "error.store.unacknowledged_warnings",
+        )
         .await;
-    session.screenshot("welcome-en").await;
-    session.finish().await;
-}
+    session.click("acknowledge-W05").await;
+    session.find("acknowledged-W05").await;
+    session.type_into("chair-pin", "9999").await;
+    session.click("finalize").await;
+    session.find("final").await;
+    session
+        .wait_for_attribute("review-state", "data-phase", "final")
+        .await;
+    shots(&session, "final").await;
 
-#[tokio::test]
-async fn the_language_switch_and_the_demo_button_work_from_the_keyboard() {
-    let session = Session::start().await;
-    assert_shows_language(&session, "kk").await;
-    session.tab_to("language-ru").await;
-    session.press(Key::Enter).await;
-    assert_shows_language(&session, "ru").await;
-    session.tab_to("load-demo").await;
-    session.press(Key::Enter).await;
+    // The audit log holds no trace of the refused text.
+    session.click("back").await;
+    session.click("open-audit").await;
     session
-        .wait_for_text("demo-status", &message("ru", "welcome.demo_pending"))
+        .wait_for_attribute("audit-intact", "data-intact", "true")
         .await;
+    let rows = session.texts("audit-row-").await;
+    assert!(rows.iter().any(|row| row.contains("protocol.finalize")));
+    for refused in ["12 voters", "\"-5\"", "12345678", "800x"] {
+        assert!(
+            !rows.iter().any(|row| row.contains(refused)),
+            "the refused text {refused:?} reached the audit log"
+        );
+    }
+    shots(&session, "audit").await;
+
+    // After a restart the app shows the same state, in Kazakh, and switches languages.
+    let session = session.restart().await;
+    sign_in(&session, "Aigul", "9999").await;
+    session
+        .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "final")
+        .await;
+    session
+        .wait_for_attribute("protocol-majilis-smd-1", "data-phase", "empty")
+        .await;
+    for locale in ["kk", "ru", "kk"] {
+        session.click(&format!("language-{locale}")).await;
+        session
+            .wait_for_attribute("app-shell", "data-locale", locale)
+            .await;
+        session
+            .wait_for_text(&format!("state-{P1}"), &message(locale, "phase.final"))
+            .await;
+        session
+            .wait_for_text("open-audit", &message(locale, "dashboard.audit"))
+            .await;
+        session
+            .wait_for_text("switch-user", &message(locale, "session.switch_user"))
+            .await;
+    }
+    shots(&session, "dashboard-final").await;
     session.finish().await;
 }
 
 #[tokio::test]
 async fn nothing_runs_off_the_side_at_double_zoom() {
     let session = Session::start().await;
-    assert_shows_language(&session, "kk").await;
+    wait_for_screen(&session, "setup").await;
+    session.click("load-demo").await;
+    session.find("precinct-form").await;
     let widths = session
         .script(
             "document.documentElement.style.zoom = '2';\n\
@@ -104,6 +364,24 @@ async fn nothing_runs_off_the_side_at_double_zoom() {
         scroll <= client,
         "at 200 % zoom the page is {scroll:?} px wide in a {client:?} px window"
     );
-    session.screenshot("welcome-kk-zoom").await;
+    session.screenshot("setup-kk-zoom").await;
+    session.finish().await;
+}
+
+#[tokio::test]
+async fn the_setup_screen_works_from_the_keyboard() {
+    let session = Session::start().await;
+    wait_for_screen(&session, "setup").await;
+    session.tab_to("language-ru").await;
+    session.press(Key::Enter).await;
+    session
+        .wait_for_attribute("app-shell", "data-locale", "ru")
+        .await;
+    session
+        .wait_for_text("setup-title", &message("ru", "setup.title"))
+        .await;
+    session.tab_to("load-demo").await;
+    session.press(Key::Enter).await;
+    session.find("precinct-form").await;
     session.finish().await;
 }

@@ -7,8 +7,13 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
-use crate::dto::{AppInfo, Language};
-use crate::error::{ErrorCode, IpcError};
+use crate::dto::{
+    ActInfo, AppInfo, AuditLog, AuditRow, DefinitionChoices, Difference, FieldValue, Finding,
+    FindingSeverity, FindingStatus, FormLine, Language, LocalText, MemberInfo, Overview,
+    PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase, ProtocolState, ProtocolSummary,
+    RegionChoice, ReviewInfo, RowInfo, SavedField, UserInfo, UserRole,
+};
+use crate::error::{ERROR_CODES, IpcError};
 
 /// The committed file, relative to this crate.
 const GENERATED: &str = "../ui/src/lib/ipc/generated/ipc.ts";
@@ -16,11 +21,40 @@ const GENERATED: &str = "../ui/src/lib/ipc/generated/ipc.ts";
 /// The whole generated file: one exported declaration per DTO, in a fixed order.
 pub(crate) fn typescript() -> String {
     let config = Config::new();
+    let error_codes: Vec<String> = ERROR_CODES
+        .iter()
+        .map(|code| format!("\"{code}\""))
+        .collect();
     let declarations = [
         Language::decl(&config),
         AppInfo::decl(&config),
-        ErrorCode::decl(&config),
+        format!("type ErrorCode = {};", error_codes.join(" | ")),
         IpcError::decl(&config),
+        LocalText::decl(&config),
+        UserRole::decl(&config),
+        UserInfo::decl(&config),
+        MemberInfo::decl(&config),
+        PrecinctChoice::decl(&config),
+        RegionChoice::decl(&config),
+        DefinitionChoices::decl(&config),
+        ProtocolPhase::decl(&config),
+        ProtocolState::decl(&config),
+        ProtocolSummary::decl(&config),
+        PrecinctOverview::decl(&config),
+        Overview::decl(&config),
+        RowInfo::decl(&config),
+        FormLine::decl(&config),
+        FieldValue::decl(&config),
+        ProtocolForm::decl(&config),
+        FindingSeverity::decl(&config),
+        FindingStatus::decl(&config),
+        Finding::decl(&config),
+        SavedField::decl(&config),
+        Difference::decl(&config),
+        ActInfo::decl(&config),
+        ReviewInfo::decl(&config),
+        AuditRow::decl(&config),
+        AuditLog::decl(&config),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in src-tauri by `cargo xtask codegen`. Do not edit.\n",

@@ -4,4 +4,26 @@
 //! must grant; the tests check that each name is registered and granted, and nothing else is.
 
 /// Every command the webview may call, by its Rust name.
-pub(crate) const COMMANDS: &[&str] = &["app_info", "get_language", "set_language"];
+pub(crate) const COMMANDS: &[&str] = &[
+    "app_info",
+    "get_language",
+    "set_language",
+    "definition_choices",
+    "setup_precinct",
+    "add_user",
+    "add_member",
+    "login",
+    "logout",
+    "overview",
+    "open_protocol",
+    "save_value",
+    "finish_entry",
+    "differences",
+    "reconcile",
+    "review",
+    "acknowledge",
+    "attach_act",
+    "finalize",
+    "repeat_protocol",
+    "audit_log",
+];

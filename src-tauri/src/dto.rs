@@ -4,6 +4,10 @@
 //! test fails when the committed file is stale. Domain types never cross directly: they convert to
 //! these first.
 
+use hattama_protocol::check::Status;
+use hattama_protocol::definition::Mode;
+use hattama_protocol::{Count, FindingReport, LoadedDefinition, Severity, Text};
+use hattama_store::{AuditEntry, EntryNo, Member, Phase, Role, State, User};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -44,4 +48,519 @@ pub(crate) struct AppInfo {
     pub(crate) languages: Vec<Language>,
     /// Where the app keeps its database, shown so that support can find it.
     pub(crate) database_path: String,
+}
+
+/// A text in the three languages, so the UI switches language without asking again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct LocalText {
+    /// Kazakh.
+    pub(crate) kk: String,
+    /// Russian.
+    pub(crate) ru: String,
+    /// English.
+    pub(crate) en: String,
+}
+
+impl From<&Text> for LocalText {
+    fn from(text: &Text) -> LocalText {
+        LocalText {
+            kk: text.kk.clone(),
+            ru: text.ru.clone(),
+            en: text.en.clone(),
+        }
+    }
+}
+
+/// What a user may do: every role types; the chair's PIN finalizes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum UserRole {
+    /// Types protocols.
+    Clerk,
+    /// Types, reconciles, records acts.
+    Secretary,
+    /// Finalizes with the PIN.
+    Chair,
+}
+
+impl From<Role> for UserRole {
+    fn from(role: Role) -> UserRole {
+        match role {
+            Role::Clerk => UserRole::Clerk,
+            Role::Secretary => UserRole::Secretary,
+            Role::Chair => UserRole::Chair,
+        }
+    }
+}
+
+impl From<UserRole> for Role {
+    fn from(role: UserRole) -> Role {
+        match role {
+            UserRole::Clerk => Role::Clerk,
+            UserRole::Secretary => Role::Secretary,
+            UserRole::Chair => Role::Chair,
+        }
+    }
+}
+
+/// A user of this laptop.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct UserInfo {
+    /// The store's id.
+    #[ts(type = "number")]
+    pub(crate) id: i64,
+    /// The name the user signs in with.
+    pub(crate) name: String,
+    /// The role.
+    pub(crate) role: UserRole,
+}
+
+impl From<&User> for UserInfo {
+    fn from(user: &User) -> UserInfo {
+        UserInfo {
+            id: user.id.0,
+            name: user.name.clone(),
+            role: user.role.into(),
+        }
+    }
+}
+
+/// A commission member, as printed in the protocol's signature block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct MemberInfo {
+    /// The full name.
+    pub(crate) name: String,
+    /// `chair`, `deputy_chair`, `secretary` or `member`.
+    pub(crate) position: String,
+}
+
+impl From<&Member> for MemberInfo {
+    fn from(member: &Member) -> MemberInfo {
+        MemberInfo {
+            name: member.name.clone(),
+            position: member.position.clone(),
+        }
+    }
+}
+
+/// A precinct a definition offers at first run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct PrecinctChoice {
+    /// The number within its region.
+    pub(crate) number: u32,
+    /// Where it sits.
+    pub(crate) address: LocalText,
+}
+
+/// A region and its precincts, in the definition's order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct RegionChoice {
+    /// The region id.
+    pub(crate) id: String,
+    /// Its name.
+    pub(crate) name: LocalText,
+    /// Its precincts.
+    pub(crate) precincts: Vec<PrecinctChoice>,
+}
+
+/// What an election definition offers to choose from at first run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct DefinitionChoices {
+    /// The election id.
+    pub(crate) id: String,
+    /// The election's name.
+    pub(crate) name: LocalText,
+    /// True for the built-in demo, whose candidates are invented.
+    pub(crate) demo: bool,
+    /// True for a test (training) election.
+    pub(crate) test: bool,
+    /// Regions with precincts, in CEC order.
+    pub(crate) regions: Vec<RegionChoice>,
+}
+
+impl From<&LoadedDefinition> for DefinitionChoices {
+    fn from(loaded: &LoadedDefinition) -> DefinitionChoices {
+        let definition = &loaded.definition;
+        let regions = definition
+            .regions
+            .iter()
+            .map(|region| RegionChoice {
+                id: region.id.clone(),
+                name: (&region.name).into(),
+                precincts: definition
+                    .precincts
+                    .iter()
+                    .filter(|precinct| precinct.region == region.id)
+                    .map(|precinct| PrecinctChoice {
+                        number: precinct.number,
+                        address: (&precinct.address).into(),
+                    })
+                    .collect(),
+            })
+            .filter(|region| !region.precincts.is_empty())
+            .collect();
+        DefinitionChoices {
+            id: definition.id.clone(),
+            name: (&definition.name).into(),
+            demo: definition.demo,
+            test: definition.mode == Mode::Test,
+            regions,
+        }
+    }
+}
+
+/// Where a protocol version stands (the store's entry state machine).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum ProtocolPhase {
+    /// Nothing typed yet.
+    Empty,
+    /// The first clerk is typing.
+    FirstInProgress,
+    /// Waiting for the second (blind) entry.
+    FirstDone,
+    /// The second clerk is typing.
+    SecondInProgress,
+    /// The entries differ; settle them against the paper.
+    Differ,
+    /// The entries agree; review and finalize.
+    Agreed,
+    /// Finalized by the chair.
+    Final,
+}
+
+impl From<Phase> for ProtocolPhase {
+    fn from(phase: Phase) -> ProtocolPhase {
+        match phase {
+            Phase::Empty => ProtocolPhase::Empty,
+            Phase::FirstInProgress => ProtocolPhase::FirstInProgress,
+            Phase::FirstDone => ProtocolPhase::FirstDone,
+            Phase::SecondInProgress => ProtocolPhase::SecondInProgress,
+            Phase::Differ => ProtocolPhase::Differ,
+            Phase::Agreed => ProtocolPhase::Agreed,
+            Phase::Final => ProtocolPhase::Final,
+        }
+    }
+}
+
+/// Where a protocol stands: its phase, who typed, and which entry is open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProtocolState {
+    /// The phase.
+    pub(crate) phase: ProtocolPhase,
+    /// The entry typed now (1 or 2), if one is open.
+    pub(crate) open_entry: Option<u8>,
+    /// The first clerk's id.
+    #[ts(type = "number | null")]
+    pub(crate) first: Option<i64>,
+    /// The second clerk's id.
+    #[ts(type = "number | null")]
+    pub(crate) second: Option<i64>,
+}
+
+impl From<State> for ProtocolState {
+    fn from(state: State) -> ProtocolState {
+        ProtocolState {
+            phase: state.phase().into(),
+            open_entry: state.open_entry().map(|entry| match entry {
+                EntryNo::First => 1,
+                EntryNo::Second => 2,
+            }),
+            first: state.first().map(|user| user.0),
+            second: state.second().map(|user| user.0),
+        }
+    }
+}
+
+/// One protocol of the precinct, as the dashboard lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct ProtocolSummary {
+    /// The contest id.
+    pub(crate) contest: String,
+    /// The template id (`P1` … `P5`).
+    pub(crate) template: String,
+    /// The contest's name.
+    pub(crate) name: LocalText,
+    /// The newest version.
+    #[ts(type = "number")]
+    pub(crate) version: i64,
+    /// Why it was repeated (versions from 2 on).
+    pub(crate) reason: Option<String>,
+    /// Where it stands.
+    pub(crate) state: ProtocolState,
+}
+
+/// The precinct this laptop serves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PrecinctOverview {
+    /// The election.
+    pub(crate) election: LocalText,
+    /// True for the built-in demo, whose candidates are invented.
+    pub(crate) demo: bool,
+    /// True for a test (training) election.
+    pub(crate) test: bool,
+    /// The region's name.
+    pub(crate) region: LocalText,
+    /// The precinct number.
+    pub(crate) number: u32,
+    /// The precinct's address.
+    pub(crate) address: LocalText,
+    /// Its protocols, in the definition's order.
+    pub(crate) protocols: Vec<ProtocolSummary>,
+}
+
+/// Everything the UI needs at start: the precinct (once set up), the users and who is signed in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Overview {
+    /// The precinct, `null` before first-run setup.
+    pub(crate) precinct: Option<PrecinctOverview>,
+    /// The users of this laptop.
+    pub(crate) users: Vec<UserInfo>,
+    /// The commission members.
+    pub(crate) members: Vec<MemberInfo>,
+    /// The user signed in now.
+    pub(crate) user: Option<UserInfo>,
+}
+
+/// A party or candidate of a protocol's row block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct RowInfo {
+    /// The row number on the paper (1-based): the key to jump to it.
+    pub(crate) number: u32,
+    /// The party or candidate.
+    pub(crate) name: LocalText,
+    /// True when the name is invented (demo definitions), which the UI must say.
+    pub(crate) invented: bool,
+}
+
+/// One line of a protocol form, in paper order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct FormLine {
+    /// The line id (`L3a`, `L8.2`).
+    pub(crate) id: String,
+    /// The line's label.
+    pub(crate) label: LocalText,
+    /// The line this one is part of ("of whom"), if any.
+    pub(crate) parent: Option<String>,
+    /// For a row of the row block: the party or candidate.
+    pub(crate) row: Option<RowInfo>,
+}
+
+/// One line's value in an entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct FieldValue {
+    /// The line id.
+    pub(crate) line: String,
+    /// The saved value, `null` when empty.
+    pub(crate) value: Option<u32>,
+}
+
+/// A protocol form: its lines and the state of its newest version.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProtocolForm {
+    /// The summary (contest, names, version, state).
+    pub(crate) summary: ProtocolSummary,
+    /// The protocol's title on the paper.
+    pub(crate) title: LocalText,
+    /// True when the definition is the demo (its rows are invented).
+    pub(crate) demo: bool,
+    /// Every line in paper order.
+    pub(crate) lines: Vec<FormLine>,
+    /// The open entry's values, when the signed-in user may see them; `null` when blind.
+    pub(crate) values: Option<Vec<FieldValue>>,
+}
+
+/// Error or warning.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FindingSeverity {
+    /// Blocks finalizing unless an act explains it.
+    Error,
+    /// Must be acknowledged against the paper.
+    Warning,
+}
+
+/// Whether a check holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FindingStatus {
+    /// It holds.
+    Pass,
+    /// It fails.
+    Fail,
+    /// A line it reads is empty.
+    Missing,
+}
+
+/// One check's outcome, as the protocol crate reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct Finding {
+    /// The rule code (`E05`).
+    pub(crate) code: String,
+    /// Error or warning.
+    pub(crate) severity: FindingSeverity,
+    /// Pass, fail or missing.
+    pub(crate) status: FindingStatus,
+    /// The lines the rule reads, for highlighting.
+    pub(crate) lines: Vec<String>,
+    /// For a failed relation: what was entered.
+    #[ts(type = "number | null")]
+    pub(crate) entered: Option<i64>,
+    /// For a failed relation: what the other lines imply.
+    #[ts(type = "number | null")]
+    pub(crate) expected: Option<i64>,
+    /// For a failed relation: `==`, `<=`, …
+    pub(crate) relation: Option<String>,
+    /// The message, when it fails.
+    pub(crate) message: Option<LocalText>,
+}
+
+impl From<&FindingReport> for Finding {
+    fn from(report: &FindingReport) -> Finding {
+        Finding {
+            code: report.code.clone(),
+            severity: match report.severity {
+                Severity::Error => FindingSeverity::Error,
+                Severity::Warning => FindingSeverity::Warning,
+            },
+            status: match report.status {
+                Status::Pass => FindingStatus::Pass,
+                Status::Fail => FindingStatus::Fail,
+                Status::Missing => FindingStatus::Missing,
+            },
+            lines: report.lines.clone(),
+            entered: report.entered,
+            expected: report.expected,
+            relation: report.relation.clone(),
+            message: report.message.as_ref().map(LocalText::from),
+        }
+    }
+}
+
+/// What saving one field returns: the parsed value, the new state and the entry's findings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct SavedField {
+    /// The line.
+    pub(crate) line: String,
+    /// The value stored, `null` for a cleared field.
+    pub(crate) value: Option<u32>,
+    /// The protocol's state after the save.
+    pub(crate) state: ProtocolState,
+    /// Every check on the entry as it now stands.
+    pub(crate) findings: Vec<Finding>,
+}
+
+impl From<&hattama_store::SavedField> for SavedField {
+    fn from(saved: &hattama_store::SavedField) -> SavedField {
+        SavedField {
+            line: saved.line.clone(),
+            value: saved.value.map(Count::get),
+            state: saved.state.into(),
+            findings: saved.findings.iter().map(Finding::from).collect(),
+        }
+    }
+}
+
+/// A line on which the two entries differ.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct Difference {
+    /// The line id.
+    pub(crate) line: String,
+    /// The first entry's value.
+    pub(crate) first: Option<u32>,
+    /// The second entry's value.
+    pub(crate) second: Option<u32>,
+    /// The value on the paper, once settled.
+    pub(crate) settled: Option<u32>,
+}
+
+impl From<&hattama_store::Difference> for Difference {
+    fn from(difference: &hattama_store::Difference) -> Difference {
+        Difference {
+            line: difference.line.clone(),
+            first: difference.first.map(Count::get),
+            second: difference.second.map(Count::get),
+            settled: difference.settled.map(Count::get),
+        }
+    }
+}
+
+/// An act of the commission explaining a failing error.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct ActInfo {
+    /// The error's code.
+    pub(crate) code: String,
+    /// The act's text.
+    pub(crate) text: String,
+}
+
+/// The agreed values' checks and what the commission recorded about them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct ReviewInfo {
+    /// Every check on the agreed values.
+    pub(crate) findings: Vec<Finding>,
+    /// Acknowledged warning codes.
+    pub(crate) acknowledged: Vec<String>,
+    /// Acts attached to errors.
+    pub(crate) acts: Vec<ActInfo>,
+}
+
+impl From<&hattama_store::Review> for ReviewInfo {
+    fn from(review: &hattama_store::Review) -> ReviewInfo {
+        ReviewInfo {
+            findings: review.findings.iter().map(Finding::from).collect(),
+            acknowledged: review.acknowledged.clone(),
+            acts: review
+                .acts
+                .iter()
+                .map(|act| ActInfo {
+                    code: act.code.clone(),
+                    text: act.text.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One row of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct AuditRow {
+    /// Its place in the chain.
+    #[ts(type = "number")]
+    pub(crate) seq: i64,
+    /// When (the laptop clock, informational), RFC 3339.
+    pub(crate) at: String,
+    /// Who, by user id.
+    #[ts(type = "number | null")]
+    pub(crate) user: Option<i64>,
+    /// What happened (`value.save`, `protocol.finalize`, …).
+    pub(crate) action: String,
+    /// The details, as JSON text.
+    pub(crate) payload: String,
+}
+
+impl From<&AuditEntry> for AuditRow {
+    fn from(entry: &AuditEntry) -> AuditRow {
+        AuditRow {
+            seq: entry.seq,
+            at: entry.at.to_rfc3339(),
+            user: entry.user.map(|user| user.0),
+            action: entry.action.clone(),
+            payload: entry.payload.clone(),
+        }
+    }
+}
+
+/// The audit log and whether its hash chain holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AuditLog {
+    /// True when every row hashes the one before and the tables agree with it.
+    pub(crate) intact: bool,
+    /// The rows, newest first.
+    pub(crate) rows: Vec<AuditRow>,
 }

@@ -1,11 +1,14 @@
 //! Errors of the app's own commands and how every error crosses IPC: as `{ code, params }`.
 //!
-//! The `code` is a message key the UI looks up in its catalogues (`error.app.unknown_language`);
-//! `params` fill the message's placeholders. A Rust `Display` string goes to the log, never to a
-//! clerk.
+//! The `code` is a message key the UI looks up in its catalogues (`error.app.unknown_language`,
+//! `error.store.wrong_pin`); `params` fill the message's placeholders. A Rust `Display` string goes
+//! to the log, never to a clerk. [`ERROR_CODES`] lists every code a command can send; codegen
+//! writes it as the TypeScript `ErrorCode` union and a test checks each has a message in every
+//! catalogue.
 
 use std::collections::BTreeMap;
 
+use hattama_store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -21,33 +24,115 @@ pub(crate) enum AppError {
     /// A command panicked while holding the app state, so the state can no longer be trusted.
     #[error("the app state is unavailable after an earlier failure")]
     StateUnavailable,
+    /// The command acts for a user, and nobody is signed in.
+    #[error("nobody is signed in")]
+    NotSignedIn,
+    /// An entry number other than 1 or 2.
+    #[error("there is no entry {entry}")]
+    UnknownEntry {
+        /// The number asked for.
+        entry: u8,
+    },
+    /// The definition file could not be read.
+    #[error("cannot read {path}: {detail}")]
+    DefinitionFile {
+        /// The path as given.
+        path: String,
+        /// What the system said.
+        detail: String,
+    },
 }
 
-/// Every message key an error can carry across IPC.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
-pub(crate) enum ErrorCode {
-    /// See [`AppError::UnknownLanguage`]; params: `language`.
-    #[serde(rename = "error.app.unknown_language")]
-    AppUnknownLanguage,
-    /// See [`AppError::StateUnavailable`]; no params.
-    #[serde(rename = "error.app.state_unavailable")]
-    AppStateUnavailable,
+impl AppError {
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::UnknownLanguage { .. } => "app.unknown_language",
+            AppError::StateUnavailable => "app.state_unavailable",
+            AppError::NotSignedIn => "app.not_signed_in",
+            AppError::UnknownEntry { .. } => "app.unknown_entry",
+            AppError::DefinitionFile { .. } => "app.definition_file",
+        }
+    }
+
+    fn params(&self) -> BTreeMap<String, String> {
+        match self {
+            AppError::UnknownLanguage { language } => {
+                BTreeMap::from([("language".to_owned(), language.clone())])
+            }
+            AppError::UnknownEntry { entry } => {
+                BTreeMap::from([("entry".to_owned(), entry.to_string())])
+            }
+            AppError::DefinitionFile { path, detail } => BTreeMap::from([
+                ("path".to_owned(), path.clone()),
+                ("detail".to_owned(), detail.clone()),
+            ]),
+            AppError::StateUnavailable | AppError::NotSignedIn => BTreeMap::new(),
+        }
+    }
 }
 
-impl ErrorCode {
-    /// Every code, so that tests can check each one has a message in every catalogue.
-    #[cfg(test)]
-    pub(crate) const ALL: [ErrorCode; 2] = [
-        ErrorCode::AppUnknownLanguage,
-        ErrorCode::AppStateUnavailable,
-    ];
-}
+/// Every message key an error can carry across IPC: the app's own, then the store's.
+#[cfg(test)]
+pub(crate) const ERROR_CODES: &[&str] = &[
+    "error.app.unknown_language",
+    "error.app.state_unavailable",
+    "error.app.not_signed_in",
+    "error.app.unknown_entry",
+    "error.app.definition_file",
+    "error.store.already_final",
+    "error.store.same_user_second_entry",
+    "error.store.not_your_entry",
+    "error.store.first_entry_not_done",
+    "error.store.entry_closed",
+    "error.store.incomplete_entry",
+    "error.store.entry_blind",
+    "error.store.nothing_to_reconcile",
+    "error.store.not_agreed",
+    "error.store.unacknowledged_warnings",
+    "error.store.errors_without_act",
+    "error.store.not_final",
+    "error.store.empty_reason",
+    "error.store.corrupt",
+    "error.store.not_hattama",
+    "error.store.too_new",
+    "error.store.not_set_up",
+    "error.store.already_set_up",
+    "error.store.bad_definition",
+    "error.store.unknown_precinct",
+    "error.store.unknown_contest",
+    "error.store.unknown_line",
+    "error.store.bad_value",
+    "error.store.line_not_differing",
+    "error.store.unknown_rule",
+    "error.store.wrong_severity",
+    "error.store.rule_not_failing",
+    "error.store.already_acknowledged",
+    "error.store.empty_text",
+    "error.store.unknown_user",
+    "error.store.duplicate_user",
+    "error.store.pin_format",
+    "error.store.wrong_pin",
+    "error.store.no_chair",
+    "error.store.io",
+    "error.store.no_data_dir",
+    "error.store.bad_backup",
+    "error.store.inconsistent",
+    "error.store.sqlite",
+    "error.store.device_key_exists",
+    "error.store.no_device_key",
+    "error.store.nothing_to_export",
+    "error.store.weak_passphrase",
+    "error.store.wrong_passphrase",
+    "error.store.key_failed",
+    "error.store.unknown_export",
+];
 
 /// An error as the webview receives it: a message key and the values for its placeholders.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub(crate) struct IpcError {
-    /// The message key.
-    pub(crate) code: ErrorCode,
+    /// The message key, one of [`ERROR_CODES`].
+    #[ts(type = "ErrorCode")]
+    pub(crate) code: String,
     /// Values for the message's placeholders, by name.
     pub(crate) params: BTreeMap<String, String>,
 }
@@ -55,15 +140,23 @@ pub(crate) struct IpcError {
 impl From<AppError> for IpcError {
     fn from(error: AppError) -> IpcError {
         tracing::warn!(%error, "command failed");
-        match error {
-            AppError::UnknownLanguage { language } => IpcError {
-                code: ErrorCode::AppUnknownLanguage,
-                params: BTreeMap::from([("language".to_owned(), language)]),
-            },
-            AppError::StateUnavailable => IpcError {
-                code: ErrorCode::AppStateUnavailable,
-                params: BTreeMap::new(),
-            },
+        IpcError {
+            code: format!("error.{}", error.code()),
+            params: error.params(),
+        }
+    }
+}
+
+impl From<StoreError> for IpcError {
+    fn from(error: StoreError) -> IpcError {
+        tracing::warn!(%error, "store refused");
+        IpcError {
+            code: format!("error.{}", error.code()),
+            params: error
+                .params()
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
         }
     }
 }

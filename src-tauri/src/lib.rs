@@ -15,12 +15,15 @@
 mod commands;
 mod dto;
 mod error;
+mod precinct;
+mod protocol;
 mod state;
 
 #[cfg(test)]
 mod codegen;
 #[cfg(test)]
 mod command_names;
+#[cfg(test)]
 #[cfg(test)]
 mod tests;
 
@@ -38,6 +41,24 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::app_info,
             commands::get_language,
             commands::set_language,
+            precinct::definition_choices,
+            precinct::setup_precinct,
+            precinct::add_user,
+            precinct::add_member,
+            precinct::login,
+            precinct::logout,
+            precinct::overview,
+            protocol::open_protocol,
+            protocol::save_value,
+            protocol::finish_entry,
+            protocol::differences,
+            protocol::reconcile,
+            protocol::review,
+            protocol::acknowledge,
+            protocol::attach_act,
+            protocol::finalize,
+            protocol::repeat_protocol,
+            protocol::audit_log,
         ])
 }
 

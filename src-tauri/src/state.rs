@@ -1,13 +1,17 @@
 //! The app's managed state: what every command may read or change, behind one `Mutex`.
 //!
-//! Registered once in `setup`. It holds no database connection yet; the store will add one.
+//! Registered once in `setup`. The store is opened on first use (so a damaged file is reported
+//! to the UI as a coded error rather than stopping the app), and the signed-in user lives here,
+//! not in the webview: commands act for whoever signed in with a PIN.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use hattama_store::{Store, StoreError, User};
+
 use crate::dto::Language;
-use crate::error::AppError;
+use crate::error::{AppError, IpcError};
 
 /// The environment variable that overrides where the database lives (tests point it at a temp dir).
 pub(crate) const DATABASE_ENV: &str = "HATTAMA_DB";
@@ -22,6 +26,10 @@ pub(crate) struct AppState {
     pub(crate) language: Language,
     /// Where the database lives.
     pub(crate) database_path: PathBuf,
+    /// The open database, once a command needed it.
+    store: Option<Store>,
+    /// Who signed in with a PIN, if anyone.
+    pub(crate) user: Option<User>,
 }
 
 impl AppState {
@@ -30,7 +38,32 @@ impl AppState {
         AppState {
             language: Language::Kk,
             database_path,
+            store: None,
+            user: None,
         }
+    }
+
+    /// The store, opened (or created) at `database_path` on first use.
+    pub(crate) fn store(&mut self) -> Result<&mut Store, StoreError> {
+        let store = match self.store.take() {
+            Some(store) => store,
+            None => {
+                if let Some(dir) = self.database_path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                        path: dir.to_owned(),
+                        source,
+                    })?;
+                }
+                Store::open(&self.database_path)?
+            }
+        };
+        Ok(self.store.insert(store))
+    }
+
+    /// The store and the signed-in user, for commands that act for someone.
+    pub(crate) fn store_and_user(&mut self) -> Result<(&mut Store, User), IpcError> {
+        let user = self.user.clone().ok_or(AppError::NotSignedIn)?;
+        Ok((self.store()?, user))
     }
 }
 

@@ -5,7 +5,11 @@
 //! state that was never managed fails here.
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
 
+use hattama_protocol::{DefinitionError, InputError, PrecinctId};
+use hattama_store::{EntryNo, StoreError, TransitionError, UserId};
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, mock_builder};
@@ -13,21 +17,30 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow};
 
 use crate::command_names::COMMANDS;
-use crate::error::ErrorCode;
+use crate::error::ERROR_CODES;
+use crate::state::AppState;
 
 struct TestApp {
     _app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
 }
 
-/// Builds the app and runs its setup once, which opens the configured `main` window.
+/// Builds the app and runs its setup once, which opens the configured `main` window; its
+/// database lives in a fresh temp dir.
 fn app() -> TestApp {
     let mut app = crate::configure(mock_builder())
         .build(tauri::generate_context!())
         .unwrap();
     run_setup(&mut app);
+    let dir = tempfile::tempdir().unwrap();
+    app.state::<Mutex<AppState>>().lock().unwrap().database_path = dir.path().join("hattama.db");
     let window = app.get_webview_window("main").unwrap();
-    TestApp { _app: app, window }
+    TestApp {
+        _app: app,
+        window,
+        _dir: dir,
+    }
 }
 
 #[expect(
@@ -102,9 +115,15 @@ fn an_unlisted_command_is_refused() {
 fn every_command_is_registered_and_granted() {
     let app = app();
     for command in COMMANDS {
-        // Arguments that fit every command: a missing or refused command fails differently.
+        // A missing or refused command fails with Tauri's text; a command that ran (even when
+        // its arguments do not fit) answers otherwise.
         let response = invoke(&app, command, json!({ "language": "kk" }));
-        assert!(response.is_ok(), "`{command}` failed: {response:?}");
+        if let Err(Value::String(text)) = &response {
+            assert!(
+                !text.contains("not allowed") && !text.contains("not found"),
+                "`{command}` is not callable: {text}"
+            );
+        }
     }
 }
 
@@ -135,9 +154,7 @@ fn every_error_code_has_a_message_in_every_catalogue() {
     ];
     for (locale, text) in catalogues {
         let catalogue: Value = serde_json::from_str(text).unwrap();
-        for code in ErrorCode::ALL {
-            let key = serde_json::to_value(code).unwrap();
-            let key = key.as_str().unwrap();
+        for key in ERROR_CODES {
             let message = catalogue[key].as_str().unwrap_or_default();
             assert!(
                 !message.is_empty(),
@@ -162,4 +179,421 @@ fn database_path_prefers_the_environment() {
         crate::state::database_path(None, &data_dir),
         data_dir.join("hattama.db")
     );
+}
+
+/// One value of every `StoreError` variant (and every transition and key error): the match in
+/// `store_error_variant` has no wildcard, so a new variant fails to compile until it is added.
+fn every_store_error() -> Vec<StoreError> {
+    let transitions = [
+        TransitionError::AlreadyFinal,
+        TransitionError::SameUserSecondEntry,
+        TransitionError::NotYourEntry {
+            entry: EntryNo::First,
+            owner: UserId(1),
+        },
+        TransitionError::FirstEntryNotDone,
+        TransitionError::EntryClosed {
+            entry: EntryNo::First,
+        },
+        TransitionError::IncompleteEntry { missing: vec![] },
+        TransitionError::Blind {
+            entry: EntryNo::First,
+        },
+        TransitionError::NothingToReconcile,
+        TransitionError::NotAgreed,
+        TransitionError::UnacknowledgedWarnings { codes: vec![] },
+        TransitionError::ErrorsWithoutAct { codes: vec![] },
+        TransitionError::NotFinal,
+        TransitionError::EmptyReason,
+    ];
+    for transition in &transitions {
+        transition_variant(transition);
+    }
+    let path = PathBuf::from("hattama.db");
+    let io = || std::io::Error::other("test");
+    let mut errors: Vec<StoreError> = transitions.into_iter().map(StoreError::from).collect();
+    errors.extend([
+        StoreError::Corrupt {
+            path: path.clone(),
+            detail: String::new(),
+            backups: vec![],
+        },
+        StoreError::NotHattama {
+            path: path.clone(),
+            backups: vec![],
+        },
+        StoreError::TooNew {
+            found: 9,
+            supported: 1,
+        },
+        StoreError::NotSetUp,
+        StoreError::AlreadySetUp,
+        StoreError::Definition(DefinitionError::Syntax(String::new())),
+        StoreError::UnknownPrecinct(PrecinctId {
+            region: "abai".into(),
+            number: 1,
+        }),
+        StoreError::UnknownContest(String::new()),
+        StoreError::UnknownLine {
+            contest: String::new(),
+            line: String::new(),
+        },
+        StoreError::BadValue {
+            line: String::new(),
+            error: InputError::NotANumber,
+        },
+        StoreError::LineNotDiffering(String::new()),
+        StoreError::UnknownRule(String::new()),
+        StoreError::WrongSeverity {
+            code: String::new(),
+            expected: "warning",
+        },
+        StoreError::RuleNotFailing(String::new()),
+        StoreError::AlreadyAcknowledged(String::new()),
+        StoreError::EmptyText("name"),
+        StoreError::UnknownUser(String::new()),
+        StoreError::DuplicateUser(String::new()),
+        StoreError::PinFormat,
+        StoreError::WrongPin,
+        StoreError::NoChair,
+        StoreError::Io {
+            path: path.clone(),
+            source: io(),
+        },
+        StoreError::NoDataDir,
+        StoreError::BadBackup {
+            path,
+            reason: String::new(),
+        },
+        StoreError::Inconsistent(String::new()),
+        StoreError::Sqlite(rusqlite::Error::InvalidQuery),
+        StoreError::DeviceKeyExists,
+        StoreError::NoDeviceKey,
+        StoreError::NothingToExport,
+        StoreError::Key(hattama_batch::keys::KeyError::WeakPassphrase),
+        StoreError::Key(hattama_batch::keys::KeyError::WrongPassphrase),
+        StoreError::Key(hattama_batch::keys::KeyError::Malformed("key")),
+        StoreError::Key(hattama_batch::keys::KeyError::Sign(String::new())),
+        StoreError::UnknownExport(1),
+    ]);
+    for error in &errors {
+        store_error_variant(error);
+    }
+    errors
+}
+
+/// Fails to compile when `TransitionError` gains a variant `every_store_error` does not build.
+fn transition_variant(error: &TransitionError) {
+    match error {
+        TransitionError::AlreadyFinal
+        | TransitionError::SameUserSecondEntry
+        | TransitionError::NotYourEntry { .. }
+        | TransitionError::FirstEntryNotDone
+        | TransitionError::EntryClosed { .. }
+        | TransitionError::IncompleteEntry { .. }
+        | TransitionError::Blind { .. }
+        | TransitionError::NothingToReconcile
+        | TransitionError::NotAgreed
+        | TransitionError::UnacknowledgedWarnings { .. }
+        | TransitionError::ErrorsWithoutAct { .. }
+        | TransitionError::NotFinal
+        | TransitionError::EmptyReason => {}
+    }
+}
+
+/// Fails to compile when `StoreError` gains a variant `every_store_error` does not build.
+fn store_error_variant(error: &StoreError) {
+    match error {
+        StoreError::Transition(_)
+        | StoreError::Corrupt { .. }
+        | StoreError::NotHattama { .. }
+        | StoreError::TooNew { .. }
+        | StoreError::NotSetUp
+        | StoreError::AlreadySetUp
+        | StoreError::Definition(_)
+        | StoreError::UnknownPrecinct(_)
+        | StoreError::UnknownContest(_)
+        | StoreError::UnknownLine { .. }
+        | StoreError::BadValue { .. }
+        | StoreError::LineNotDiffering(_)
+        | StoreError::UnknownRule(_)
+        | StoreError::WrongSeverity { .. }
+        | StoreError::RuleNotFailing(_)
+        | StoreError::AlreadyAcknowledged(_)
+        | StoreError::EmptyText(_)
+        | StoreError::UnknownUser(_)
+        | StoreError::DuplicateUser(_)
+        | StoreError::PinFormat
+        | StoreError::WrongPin
+        | StoreError::NoChair
+        | StoreError::Io { .. }
+        | StoreError::NoDataDir
+        | StoreError::BadBackup { .. }
+        | StoreError::Inconsistent(_)
+        | StoreError::Sqlite(_)
+        | StoreError::DeviceKeyExists
+        | StoreError::NoDeviceKey
+        | StoreError::NothingToExport
+        | StoreError::Key(_)
+        | StoreError::UnknownExport(_) => {}
+    }
+}
+
+#[test]
+fn every_store_error_code_is_listed_for_the_ui() {
+    for error in every_store_error() {
+        let key = format!("error.{}", error.code());
+        assert!(
+            ERROR_CODES.contains(&key.as_str()),
+            "{key} is missing from ERROR_CODES (and so maybe from the catalogues)"
+        );
+    }
+}
+
+fn ok(app: &TestApp, command: &str, args: Value) -> Value {
+    match invoke(app, command, args) {
+        Ok(value) => value,
+        Err(error) => panic!("`{command}` failed: {error}"),
+    }
+}
+
+fn err(app: &TestApp, command: &str, args: Value) -> Value {
+    match invoke(app, command, args) {
+        Ok(value) => panic!("`{command}` succeeded with {value}"),
+        Err(error) => error,
+    }
+}
+
+/// A demo precinct with two clerks and a chair.
+fn precinct() -> TestApp {
+    let app = app();
+    let choices = ok(&app, "definition_choices", json!({ "path": null }));
+    assert_eq!(choices["demo"], true);
+    assert_eq!(choices["regions"][0]["id"], "abai");
+    ok(
+        &app,
+        "setup_precinct",
+        json!({ "path": null, "region": "abai", "number": 1 }),
+    );
+    for (name, role, pin) in [
+        ("Ana", "clerk", "1111"),
+        ("Bek", "clerk", "2222"),
+        ("Aigul", "chair", "9999"),
+    ] {
+        ok(
+            &app,
+            "add_user",
+            json!({ "name": name, "role": role, "pin": pin }),
+        );
+    }
+    app
+}
+
+const P1: &str = "majilis-list";
+
+fn save(app: &TestApp, entry: u8, line: &str, raw: &str) -> Result<Value, Value> {
+    invoke(
+        app,
+        "save_value",
+        json!({ "contest": P1, "entry": entry, "line": line, "raw": raw }),
+    )
+}
+
+/// The values of a consistent P1 (7 parties), with `L9` as given.
+fn p1_values(l9: &str) -> Vec<(&'static str, String)> {
+    let fixed = [
+        ("L1", "1000"),
+        ("L2", "1000"),
+        ("L3", "800"),
+        ("L3a", "10"),
+        ("L3b", "20"),
+        ("L4", "200"),
+        ("L5", "800"),
+        ("L5b", "20"),
+        ("L6", "50"),
+        ("L7", "750"),
+        ("L8.1", "300"),
+        ("L8.2", "100"),
+        ("L8.3", "100"),
+        ("L8.4", "100"),
+        ("L8.5", "50"),
+        ("L8.6", "50"),
+        ("L8.7", "30"),
+    ];
+    let mut values: Vec<(&str, String)> = fixed
+        .iter()
+        .map(|(line, value)| (*line, (*value).to_owned()))
+        .collect();
+    values.push(("L9", l9.to_owned()));
+    values
+}
+
+#[test]
+fn the_overview_starts_empty_and_shows_the_set_up_precinct() {
+    let app = app();
+    let overview = ok(&app, "overview", json!({}));
+    assert_eq!(overview["precinct"], Value::Null);
+    let app = precinct();
+    let overview = ok(&app, "overview", json!({}));
+    assert_eq!(overview["precinct"]["number"], 1);
+    assert_eq!(overview["precinct"]["demo"], true);
+    let protocols = overview["precinct"]["protocols"].as_array().unwrap();
+    assert_eq!(protocols.len(), 5);
+    assert_eq!(protocols[0]["template"], "P1");
+    assert_eq!(protocols[0]["state"]["phase"], "empty");
+    assert_eq!(protocols[0]["state"]["openEntry"], 1);
+    assert_eq!(overview["users"].as_array().unwrap().len(), 3);
+    assert_eq!(overview["user"], Value::Null);
+}
+
+#[test]
+fn typing_needs_a_signed_in_user_and_a_right_pin() {
+    let app = precinct();
+    assert_eq!(
+        save(&app, 1, "L1", "5").unwrap_err()["code"],
+        "error.app.not_signed_in"
+    );
+    let wrong = err(&app, "login", json!({ "name": "Ana", "pin": "0000" }));
+    assert_eq!(wrong["code"], "error.store.wrong_pin");
+    let user = ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
+    assert_eq!(user["role"], "clerk");
+    assert_eq!(ok(&app, "overview", json!({}))["user"]["name"], "Ana");
+}
+
+#[test]
+fn a_refused_keystroke_stores_nothing() {
+    let app = precinct();
+    ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
+    save(&app, 1, "L1", "1000").unwrap();
+    for (raw, input) in [
+        ("1000a", "not_a_number"),
+        ("-5", "negative"),
+        ("10000000", "too_large"),
+    ] {
+        let refused = save(&app, 1, "L1", raw).unwrap_err();
+        assert_eq!(
+            refused,
+            json!({ "code": "error.store.bad_value", "params": { "line": "L1", "input": input } })
+        );
+    }
+    let form = ok(&app, "open_protocol", json!({ "contest": P1 }));
+    assert_eq!(form["values"][0], json!({ "line": "L1", "value": 1000 }));
+}
+
+#[test]
+fn the_form_lists_lines_in_paper_order_with_invented_rows() {
+    let app = precinct();
+    ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
+    let form = ok(&app, "open_protocol", json!({ "contest": P1 }));
+    let ids: Vec<&str> = form["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|line| line["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.first(), Some(&"L1"));
+    assert_eq!(ids.last(), Some(&"L9"));
+    assert!(ids.contains(&"L8.7"));
+    let smd = ok(&app, "open_protocol", json!({ "contest": "majilis-smd-1" }));
+    let row = smd["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|line| line["id"] == "L8.1")
+        .unwrap();
+    assert_eq!(row["row"]["number"], 1);
+    assert_eq!(row["row"]["invented"], true);
+}
+
+#[test]
+fn two_entries_reconcile_review_and_finalize() {
+    let app = precinct();
+    ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
+    let mut last = Value::Null;
+    for (line, value) in p1_values("20") {
+        last = save(&app, 1, line, &value).unwrap();
+    }
+    let failing: Vec<&str> = last["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["status"] == "fail")
+        .map(|finding| finding["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(failing, ["W05"]);
+    let state = ok(&app, "finish_entry", json!({ "contest": P1, "entry": 1 }));
+    assert_eq!(state["phase"], "first_done");
+
+    // The same clerk cannot type the second entry.
+    assert_eq!(
+        save(&app, 2, "L1", "1000").unwrap_err()["code"],
+        "error.store.same_user_second_entry"
+    );
+    ok(&app, "logout", json!({}));
+    ok(&app, "login", json!({ "name": "Bek", "pin": "2222" }));
+    let form = ok(&app, "open_protocol", json!({ "contest": P1 }));
+    assert_eq!(form["summary"]["state"]["openEntry"], 2);
+    assert!(
+        form["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|value| value["value"].is_null()),
+        "the second entry is blind: {form}"
+    );
+    for (line, value) in p1_values("21") {
+        save(&app, 2, line, &value).unwrap();
+    }
+    let state = ok(&app, "finish_entry", json!({ "contest": P1, "entry": 2 }));
+    assert_eq!(state["phase"], "differ");
+    let differences = ok(&app, "differences", json!({ "contest": P1 }));
+    assert_eq!(
+        differences,
+        json!([{ "line": "L9", "first": 20, "second": 21, "settled": null }])
+    );
+    let state = ok(
+        &app,
+        "reconcile",
+        json!({ "contest": P1, "line": "L9", "raw": "20" }),
+    );
+    assert_eq!(state["phase"], "agreed");
+
+    let refused = err(
+        &app,
+        "finalize",
+        json!({ "contest": P1, "chairPin": "9999" }),
+    );
+    assert_eq!(refused["code"], "error.store.unacknowledged_warnings");
+    ok(&app, "acknowledge", json!({ "contest": P1, "code": "W05" }));
+    let review = ok(&app, "review", json!({ "contest": P1 }));
+    assert_eq!(review["acknowledged"], json!(["W05"]));
+    let wrong = err(
+        &app,
+        "finalize",
+        json!({ "contest": P1, "chairPin": "1111" }),
+    );
+    assert_eq!(wrong["code"], "error.store.wrong_pin");
+    assert_eq!(
+        ok(
+            &app,
+            "finalize",
+            json!({ "contest": P1, "chairPin": "9999" })
+        ),
+        1
+    );
+    let overview = ok(&app, "overview", json!({}));
+    assert_eq!(
+        overview["precinct"]["protocols"][0]["state"]["phase"],
+        "final"
+    );
+
+    let version = ok(
+        &app,
+        "repeat_protocol",
+        json!({ "contest": P1, "reason": "the territorial commission asked for a recount" }),
+    );
+    assert_eq!(version, 2);
+    let log = ok(&app, "audit_log", json!({}));
+    assert_eq!(log["intact"], true);
+    assert_eq!(log["rows"][0]["action"], "protocol.repeat");
 }

@@ -7,9 +7,24 @@
 import { invoke } from '@tauri-apps/api/core';
 
 import type { MessageKey } from '../i18n/catalogues';
-import type { AppInfo, ErrorCode, IpcError, Language } from './generated/ipc';
+import type {
+  AppInfo,
+  AuditLog,
+  DefinitionChoices,
+  Difference,
+  ErrorCode,
+  IpcError,
+  Language,
+  Overview,
+  ProtocolForm,
+  ProtocolState,
+  ReviewInfo,
+  SavedField,
+  UserInfo,
+  UserRole,
+} from './generated/ipc';
 
-export type { AppInfo, ErrorCode, IpcError, Language };
+export type * from './generated/ipc';
 
 /** An error the UI can show: a message key and its params. */
 export interface UiError {
@@ -62,4 +77,94 @@ export function getLanguage(): Promise<Language> {
 /** Switches the app to `language`; resolves to the language now in effect. */
 export function setLanguage(language: Language): Promise<Language> {
   return call('set_language', { language });
+}
+
+/** What a definition offers at first run: the demo when `path` is null, else the file's. */
+export function definitionChoices(path: string | null): Promise<DefinitionChoices> {
+  return call('definition_choices', { path });
+}
+
+/** Sets this laptop up for precinct `number` of `region`. */
+export function setupPrecinct(path: string | null, region: string, number: number): Promise<Overview> {
+  return call('setup_precinct', { path, region, number });
+}
+
+/** Adds a user who signs in with `pin`. */
+export function addUser(name: string, role: UserRole, pin: string): Promise<Overview> {
+  return call('add_user', { name, role, pin });
+}
+
+/** Adds a commission member. */
+export function addMember(name: string, position: string): Promise<Overview> {
+  return call('add_member', { name, position });
+}
+
+/** Signs `name` in with `pin`. */
+export function login(name: string, pin: string): Promise<UserInfo> {
+  return call('login', { name, pin });
+}
+
+/** Signs the current user out. */
+export function logout(): Promise<void> {
+  return call('logout');
+}
+
+/** The precinct, its protocols, the users and who is signed in. */
+export function overview(): Promise<Overview> {
+  return call('overview');
+}
+
+/** The form of a contest's newest protocol version. */
+export function openProtocol(contest: string): Promise<ProtocolForm> {
+  return call('open_protocol', { contest });
+}
+
+/** Sends what was typed into a field, raw; the app parses, saves and checks it. */
+export function saveValue(contest: string, entry: number, line: string, raw: string): Promise<SavedField> {
+  return call('save_value', { contest, entry, line, raw });
+}
+
+/** Marks an entry done. */
+export function finishEntry(contest: string, entry: number): Promise<ProtocolState> {
+  return call('finish_entry', { contest, entry });
+}
+
+/** The lines on which the two entries differ. */
+export function differences(contest: string): Promise<Difference[]> {
+  return call('differences', { contest });
+}
+
+/** Settles a differing line with the paper's value. */
+export function reconcile(contest: string, line: string, raw: string): Promise<ProtocolState> {
+  return call('reconcile', { contest, line, raw });
+}
+
+/** The agreed values' checks, acknowledgements and acts. */
+export function review(contest: string): Promise<ReviewInfo> {
+  return call('review', { contest });
+}
+
+/** Acknowledges a failing warning as checked against the paper. */
+export function acknowledge(contest: string, code: string): Promise<void> {
+  return call('acknowledge', { contest, code });
+}
+
+/** Attaches the commission's act to a failing error. */
+export function attachAct(contest: string, code: string, text: string): Promise<void> {
+  return call('attach_act', { contest, code, text });
+}
+
+/** Finalizes with the chair's PIN; resolves to the version finalized. */
+export function finalize(contest: string, chairPin: string): Promise<number> {
+  return call('finalize', { contest, chairPin });
+}
+
+/** Starts a repeated protocol for `reason`; resolves to its version. */
+export function repeatProtocol(contest: string, reason: string): Promise<number> {
+  return call('repeat_protocol', { contest, reason });
+}
+
+/** The audit log, newest first. */
+export function auditLog(): Promise<AuditLog> {
+  return call('audit_log');
 }

@@ -16,14 +16,388 @@ languages: Array<Language>,
  */
 databasePath: string, };
 
-export type ErrorCode = "error.app.unknown_language" | "error.app.state_unavailable";
+export type ErrorCode = "error.app.unknown_language" | "error.app.state_unavailable" | "error.app.not_signed_in" | "error.app.unknown_entry" | "error.app.definition_file" | "error.store.already_final" | "error.store.same_user_second_entry" | "error.store.not_your_entry" | "error.store.first_entry_not_done" | "error.store.entry_closed" | "error.store.incomplete_entry" | "error.store.entry_blind" | "error.store.nothing_to_reconcile" | "error.store.not_agreed" | "error.store.unacknowledged_warnings" | "error.store.errors_without_act" | "error.store.not_final" | "error.store.empty_reason" | "error.store.corrupt" | "error.store.not_hattama" | "error.store.too_new" | "error.store.not_set_up" | "error.store.already_set_up" | "error.store.bad_definition" | "error.store.unknown_precinct" | "error.store.unknown_contest" | "error.store.unknown_line" | "error.store.bad_value" | "error.store.line_not_differing" | "error.store.unknown_rule" | "error.store.wrong_severity" | "error.store.rule_not_failing" | "error.store.already_acknowledged" | "error.store.empty_text" | "error.store.unknown_user" | "error.store.duplicate_user" | "error.store.pin_format" | "error.store.wrong_pin" | "error.store.no_chair" | "error.store.io" | "error.store.no_data_dir" | "error.store.bad_backup" | "error.store.inconsistent" | "error.store.sqlite" | "error.store.device_key_exists" | "error.store.no_device_key" | "error.store.nothing_to_export" | "error.store.weak_passphrase" | "error.store.wrong_passphrase" | "error.store.key_failed" | "error.store.unknown_export";
 
 export type IpcError = {
 /**
- * The message key.
+ * The message key, one of [`ERROR_CODES`].
  */
 code: ErrorCode,
 /**
  * Values for the message's placeholders, by name.
  */
 params: { [key in string]: string }, };
+
+export type LocalText = {
+/**
+ * Kazakh.
+ */
+kk: string,
+/**
+ * Russian.
+ */
+ru: string,
+/**
+ * English.
+ */
+en: string, };
+
+export type UserRole = "clerk" | "secretary" | "chair";
+
+export type UserInfo = {
+/**
+ * The store's id.
+ */
+id: number,
+/**
+ * The name the user signs in with.
+ */
+name: string,
+/**
+ * The role.
+ */
+role: UserRole, };
+
+export type MemberInfo = {
+/**
+ * The full name.
+ */
+name: string,
+/**
+ * `chair`, `deputy_chair`, `secretary` or `member`.
+ */
+position: string, };
+
+export type PrecinctChoice = {
+/**
+ * The number within its region.
+ */
+number: number,
+/**
+ * Where it sits.
+ */
+address: LocalText, };
+
+export type RegionChoice = {
+/**
+ * The region id.
+ */
+id: string,
+/**
+ * Its name.
+ */
+name: LocalText,
+/**
+ * Its precincts.
+ */
+precincts: Array<PrecinctChoice>, };
+
+export type DefinitionChoices = {
+/**
+ * The election id.
+ */
+id: string,
+/**
+ * The election's name.
+ */
+name: LocalText,
+/**
+ * True for the built-in demo, whose candidates are invented.
+ */
+demo: boolean,
+/**
+ * True for a test (training) election.
+ */
+test: boolean,
+/**
+ * Regions with precincts, in CEC order.
+ */
+regions: Array<RegionChoice>, };
+
+export type ProtocolPhase = "empty" | "first_in_progress" | "first_done" | "second_in_progress" | "differ" | "agreed" | "final";
+
+export type ProtocolState = {
+/**
+ * The phase.
+ */
+phase: ProtocolPhase,
+/**
+ * The entry typed now (1 or 2), if one is open.
+ */
+openEntry: number | null,
+/**
+ * The first clerk's id.
+ */
+first: number | null,
+/**
+ * The second clerk's id.
+ */
+second: number | null, };
+
+export type ProtocolSummary = {
+/**
+ * The contest id.
+ */
+contest: string,
+/**
+ * The template id (`P1` … `P5`).
+ */
+template: string,
+/**
+ * The contest's name.
+ */
+name: LocalText,
+/**
+ * The newest version.
+ */
+version: number,
+/**
+ * Why it was repeated (versions from 2 on).
+ */
+reason: string | null,
+/**
+ * Where it stands.
+ */
+state: ProtocolState, };
+
+export type PrecinctOverview = {
+/**
+ * The election.
+ */
+election: LocalText,
+/**
+ * True for the built-in demo, whose candidates are invented.
+ */
+demo: boolean,
+/**
+ * True for a test (training) election.
+ */
+test: boolean,
+/**
+ * The region's name.
+ */
+region: LocalText,
+/**
+ * The precinct number.
+ */
+number: number,
+/**
+ * The precinct's address.
+ */
+address: LocalText,
+/**
+ * Its protocols, in the definition's order.
+ */
+protocols: Array<ProtocolSummary>, };
+
+export type Overview = {
+/**
+ * The precinct, `null` before first-run setup.
+ */
+precinct: PrecinctOverview | null,
+/**
+ * The users of this laptop.
+ */
+users: Array<UserInfo>,
+/**
+ * The commission members.
+ */
+members: Array<MemberInfo>,
+/**
+ * The user signed in now.
+ */
+user: UserInfo | null, };
+
+export type RowInfo = {
+/**
+ * The row number on the paper (1-based): the key to jump to it.
+ */
+number: number,
+/**
+ * The party or candidate.
+ */
+name: LocalText,
+/**
+ * True when the name is invented (demo definitions), which the UI must say.
+ */
+invented: boolean, };
+
+export type FormLine = {
+/**
+ * The line id (`L3a`, `L8.2`).
+ */
+id: string,
+/**
+ * The line's label.
+ */
+label: LocalText,
+/**
+ * The line this one is part of ("of whom"), if any.
+ */
+parent: string | null,
+/**
+ * For a row of the row block: the party or candidate.
+ */
+row: RowInfo | null, };
+
+export type FieldValue = {
+/**
+ * The line id.
+ */
+line: string,
+/**
+ * The saved value, `null` when empty.
+ */
+value: number | null, };
+
+export type ProtocolForm = {
+/**
+ * The summary (contest, names, version, state).
+ */
+summary: ProtocolSummary,
+/**
+ * The protocol's title on the paper.
+ */
+title: LocalText,
+/**
+ * True when the definition is the demo (its rows are invented).
+ */
+demo: boolean,
+/**
+ * Every line in paper order.
+ */
+lines: Array<FormLine>,
+/**
+ * The open entry's values, when the signed-in user may see them; `null` when blind.
+ */
+values: Array<FieldValue> | null, };
+
+export type FindingSeverity = "error" | "warning";
+
+export type FindingStatus = "pass" | "fail" | "missing";
+
+export type Finding = {
+/**
+ * The rule code (`E05`).
+ */
+code: string,
+/**
+ * Error or warning.
+ */
+severity: FindingSeverity,
+/**
+ * Pass, fail or missing.
+ */
+status: FindingStatus,
+/**
+ * The lines the rule reads, for highlighting.
+ */
+lines: Array<string>,
+/**
+ * For a failed relation: what was entered.
+ */
+entered: number | null,
+/**
+ * For a failed relation: what the other lines imply.
+ */
+expected: number | null,
+/**
+ * For a failed relation: `==`, `<=`, …
+ */
+relation: string | null,
+/**
+ * The message, when it fails.
+ */
+message: LocalText | null, };
+
+export type SavedField = {
+/**
+ * The line.
+ */
+line: string,
+/**
+ * The value stored, `null` for a cleared field.
+ */
+value: number | null,
+/**
+ * The protocol's state after the save.
+ */
+state: ProtocolState,
+/**
+ * Every check on the entry as it now stands.
+ */
+findings: Array<Finding>, };
+
+export type Difference = {
+/**
+ * The line id.
+ */
+line: string,
+/**
+ * The first entry's value.
+ */
+first: number | null,
+/**
+ * The second entry's value.
+ */
+second: number | null,
+/**
+ * The value on the paper, once settled.
+ */
+settled: number | null, };
+
+export type ActInfo = {
+/**
+ * The error's code.
+ */
+code: string,
+/**
+ * The act's text.
+ */
+text: string, };
+
+export type ReviewInfo = {
+/**
+ * Every check on the agreed values.
+ */
+findings: Array<Finding>,
+/**
+ * Acknowledged warning codes.
+ */
+acknowledged: Array<string>,
+/**
+ * Acts attached to errors.
+ */
+acts: Array<ActInfo>, };
+
+export type AuditRow = {
+/**
+ * Its place in the chain.
+ */
+seq: number,
+/**
+ * When (the laptop clock, informational), RFC 3339.
+ */
+at: string,
+/**
+ * Who, by user id.
+ */
+user: number | null,
+/**
+ * What happened (`value.save`, `protocol.finalize`, …).
+ */
+action: string,
+/**
+ * The details, as JSON text.
+ */
+payload: string, };
+
+export type AuditLog = {
+/**
+ * True when every row hashes the one before and the tables agree with it.
+ */
+intact: boolean,
+/**
+ * The rows, newest first.
+ */
+rows: Array<AuditRow>, };

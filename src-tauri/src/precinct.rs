@@ -1,0 +1,176 @@
+//! Commands about the precinct as a whole: first-run setup, users and members, signing in with
+//! a PIN, and the overview the dashboard shows.
+//!
+//! Thin adapters like every command: parse, call the store, convert to DTOs, map errors. Each
+//! touches the database, so each runs off the main thread (`async`).
+
+#![expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands each command its arguments and `State` by value"
+)]
+
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use hattama_protocol::definition::load_definition;
+use hattama_protocol::{PrecinctId, builtin};
+use hattama_store::{Store, StoreError, Timestamp};
+use tauri::State;
+
+use crate::dto::{
+    DefinitionChoices, MemberInfo, Overview, PrecinctOverview, ProtocolSummary, UserInfo, UserRole,
+};
+use crate::error::{AppError, IpcError};
+use crate::state::{self, AppState};
+
+/// The laptop clock, recorded as information only (the store never decides on it).
+pub(crate) fn now() -> Timestamp {
+    Timestamp::from_system(SystemTime::now())
+}
+
+/// The bytes of the definition: the built-in demo when `path` is `None`, else the file's.
+fn definition_bytes(path: Option<&str>) -> Result<Vec<u8>, AppError> {
+    match path {
+        None => Ok(builtin::DEMO_JSON.to_vec()),
+        Some(path) => std::fs::read(path).map_err(|error| AppError::DefinitionFile {
+            path: path.to_owned(),
+            detail: error.to_string(),
+        }),
+    }
+}
+
+/// What a definition (the demo when `path` is `null`) offers: its regions and precincts.
+#[tauri::command(async)]
+#[tracing::instrument]
+pub(crate) fn definition_choices(path: Option<String>) -> Result<DefinitionChoices, IpcError> {
+    let bytes = definition_bytes(path.as_deref())?;
+    let loaded = load_definition(&bytes, builtin::templates()).map_err(StoreError::from)?;
+    Ok(DefinitionChoices::from(&loaded))
+}
+
+/// Sets the laptop up for one precinct of a definition (the demo when `path` is `null`).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn setup_precinct(
+    state: State<'_, Mutex<AppState>>,
+    path: Option<String>,
+    region: String,
+    number: u32,
+) -> Result<Overview, IpcError> {
+    let bytes = definition_bytes(path.as_deref())?;
+    let mut state = state::lock(&state)?;
+    let precinct = PrecinctId { region, number };
+    state.store()?.setup_precinct(&bytes, &precinct, now())?;
+    overview_of(&mut state)
+}
+
+/// Adds a user who signs in with `pin` (4 to 12 digits).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, pin))]
+pub(crate) fn add_user(
+    state: State<'_, Mutex<AppState>>,
+    name: String,
+    role: UserRole,
+    pin: String,
+) -> Result<Overview, IpcError> {
+    let mut state = state::lock(&state)?;
+    state.store()?.add_user(&name, role.into(), &pin, now())?;
+    overview_of(&mut state)
+}
+
+/// Adds a commission member at `position` (`chair`, `deputy_chair`, `secretary`, `member`).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn add_member(
+    state: State<'_, Mutex<AppState>>,
+    name: String,
+    position: String,
+) -> Result<Overview, IpcError> {
+    let mut state = state::lock(&state)?;
+    state.store()?.add_member(&name, &position, now())?;
+    overview_of(&mut state)
+}
+
+/// Signs `name` in when `pin` matches; commands act for this user from now on.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, pin))]
+pub(crate) fn login(
+    state: State<'_, Mutex<AppState>>,
+    name: String,
+    pin: String,
+) -> Result<UserInfo, IpcError> {
+    let mut state = state::lock(&state)?;
+    let user = state.store()?.login(&name, &pin)?;
+    tracing::info!(user = user.id.0, "signed in");
+    let info = UserInfo::from(&user);
+    state.user = Some(user);
+    Ok(info)
+}
+
+/// Signs the current user out.
+#[tauri::command(async)]
+#[tracing::instrument(skip_all)]
+pub(crate) fn logout(state: State<'_, Mutex<AppState>>) -> Result<(), IpcError> {
+    state::lock(&state)?.user = None;
+    Ok(())
+}
+
+/// The precinct (once set up), its protocols, the users and who is signed in.
+#[tauri::command(async)]
+#[tracing::instrument(skip_all)]
+pub(crate) fn overview(state: State<'_, Mutex<AppState>>) -> Result<Overview, IpcError> {
+    let mut state = state::lock(&state)?;
+    overview_of(&mut state)
+}
+
+fn overview_of(state: &mut AppState) -> Result<Overview, IpcError> {
+    let user = state.user.as_ref().map(UserInfo::from);
+    let store = state.store()?;
+    Ok(Overview {
+        precinct: precinct_overview(store)?,
+        users: store.users()?.iter().map(UserInfo::from).collect(),
+        members: store.members()?.iter().map(MemberInfo::from).collect(),
+        user,
+    })
+}
+
+fn precinct_overview(store: &Store) -> Result<Option<PrecinctOverview>, IpcError> {
+    let (Some(loaded), Some(id)) = (store.definition(), store.precinct()) else {
+        return Ok(None);
+    };
+    let inconsistent = || StoreError::Inconsistent("the precinct left the definition".into());
+    let precinct = loaded.precinct(id).ok_or_else(inconsistent)?;
+    let region = loaded.region(&id.region).ok_or_else(inconsistent)?;
+    let protocols = store
+        .statuses()?
+        .iter()
+        .map(|status| summary(loaded, status))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(PrecinctOverview {
+        election: (&loaded.definition.name).into(),
+        demo: loaded.definition.demo,
+        test: loaded.definition.mode == hattama_protocol::Mode::Test,
+        region: (&region.name).into(),
+        number: id.number,
+        address: (&precinct.address).into(),
+        protocols,
+    }))
+}
+
+/// The dashboard's line for one protocol.
+pub(crate) fn summary(
+    loaded: &hattama_protocol::LoadedDefinition,
+    status: &hattama_store::ProtocolStatus,
+) -> Result<ProtocolSummary, StoreError> {
+    let contest = loaded
+        .contest(&status.contest)
+        .ok_or_else(|| StoreError::UnknownContest(status.contest.clone()))?;
+    Ok(ProtocolSummary {
+        contest: status.contest.clone(),
+        template: status.template.clone(),
+        name: (&contest.name).into(),
+        version: status.version,
+        reason: status.reason.clone(),
+        state: status.state.into(),
+    })
+}

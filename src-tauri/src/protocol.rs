@@ -1,0 +1,240 @@
+//! Commands about one protocol: its form, typing an entry field by field, finishing an entry,
+//! reconciling differences, the review (acknowledgements, acts), finalizing, repeating, and the
+//! audit log.
+//!
+//! Thin adapters: every sum, comparison and permission is the store's (which asks the protocol
+//! crate). The UI sends what was typed, raw; the store parses, saves and checks it.
+
+#![expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands each command its arguments and `State` by value"
+)]
+
+use std::sync::Mutex;
+
+use hattama_protocol::builtin;
+use hattama_protocol::check::row_id;
+use hattama_protocol::template::LineKind;
+use hattama_store::{EntryNo, StoreError, TransitionError};
+use tauri::State;
+
+use crate::dto::{
+    AuditLog, AuditRow, Difference, FieldValue, FormLine, ProtocolForm, ProtocolState, ReviewInfo,
+    RowInfo, SavedField,
+};
+use crate::error::{AppError, IpcError};
+use crate::precinct::{now, summary};
+use crate::state::{self, AppState};
+
+fn entry_no(entry: u8) -> Result<EntryNo, AppError> {
+    EntryNo::from_number(i64::from(entry)).ok_or(AppError::UnknownEntry { entry })
+}
+
+/// The form of `contest`'s newest version: lines in paper order, the state, and the open entry's
+/// values when the signed-in user may see them (the second entry is blind).
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn open_protocol(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+) -> Result<ProtocolForm, IpcError> {
+    let mut state = state::lock(&state)?;
+    let user = state.user.clone();
+    let store = state.store()?;
+    let status = store.status(&contest)?;
+    let loaded = store.definition().ok_or(StoreError::NotSetUp)?;
+    let unknown = || StoreError::UnknownContest(contest.clone());
+    let definition = loaded.contest(&contest).ok_or_else(unknown)?;
+    let template = builtin::templates()
+        .template(&status.template)
+        .ok_or_else(unknown)?;
+    let mut lines = Vec::new();
+    for line in template.lines() {
+        match line.kind {
+            LineKind::Fixed(_) => lines.push(FormLine {
+                id: line.id.clone(),
+                label: (&line.label).into(),
+                parent: line.parent.clone(),
+                row: None,
+            }),
+            LineKind::Rows => {
+                for (k, (number, row)) in (1_usize..).zip((1_u32..).zip(&definition.rows)) {
+                    lines.push(FormLine {
+                        id: row_id(line, k),
+                        label: (&line.label).into(),
+                        parent: line.parent.clone(),
+                        row: Some(RowInfo {
+                            number,
+                            name: (&row.name).into(),
+                            invented: row.invented,
+                        }),
+                    });
+                }
+            }
+        }
+    }
+    let values = match (status.state.open_entry(), user) {
+        (Some(entry), Some(user)) => match store.entry_values(&contest, entry, user.id) {
+            Ok(values) => Some(
+                values
+                    .iter()
+                    .map(|value| FieldValue {
+                        line: value.line.clone(),
+                        value: value.value.map(hattama_protocol::Count::get),
+                    })
+                    .collect(),
+            ),
+            Err(StoreError::Transition(TransitionError::Blind { .. })) => None,
+            Err(error) => return Err(error.into()),
+        },
+        _ => None,
+    };
+    Ok(ProtocolForm {
+        summary: summary(loaded, &status)?,
+        title: (&template.title).into(),
+        demo: loaded.definition.demo,
+        lines,
+        values,
+    })
+}
+
+/// Saves what was typed into `line` of `entry`, raw; the store parses, saves and checks it.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn save_value(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+    entry: u8,
+    line: String,
+    raw: String,
+) -> Result<SavedField, IpcError> {
+    let entry = entry_no(entry)?;
+    let mut state = state::lock(&state)?;
+    let (store, user) = state.store_and_user()?;
+    let saved = store.save_value(&contest, entry, user.id, &line, &raw, now())?;
+    Ok(SavedField::from(&saved))
+}
+
+/// Marks `entry` done (every line must have a value); the second compares with the first.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn finish_entry(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+    entry: u8,
+) -> Result<ProtocolState, IpcError> {
+    let entry = entry_no(entry)?;
+    let mut state = state::lock(&state)?;
+    let (store, user) = state.store_and_user()?;
+    Ok(store.finish_entry(&contest, entry, user.id, now())?.into())
+}
+
+/// The lines on which the two finished entries differ, side by side.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn differences(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+) -> Result<Vec<Difference>, IpcError> {
+    let mut state = state::lock(&state)?;
+    let differences = state.store()?.differences(&contest)?;
+    Ok(differences.iter().map(Difference::from).collect())
+}
+
+/// Settles a differing line with the value on the paper.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn reconcile(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+    line: String,
+    raw: String,
+) -> Result<ProtocolState, IpcError> {
+    let mut state = state::lock(&state)?;
+    let (store, user) = state.store_and_user()?;
+    Ok(store
+        .reconcile(&contest, &line, &raw, user.id, now())?
+        .into())
+}
+
+/// The agreed values' checks, acknowledgements and acts.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn review(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+) -> Result<ReviewInfo, IpcError> {
+    let mut state = state::lock(&state)?;
+    Ok(ReviewInfo::from(&state.store()?.review(&contest)?))
+}
+
+/// Records that the signed-in user checked the failing warning `code` against the paper.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn acknowledge(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+    code: String,
+) -> Result<(), IpcError> {
+    let mut state = state::lock(&state)?;
+    let (store, user) = state.store_and_user()?;
+    Ok(store.acknowledge(&contest, &code, user.id, now())?)
+}
+
+/// Attaches the commission's act explaining the failing error `code`.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, text))]
+pub(crate) fn attach_act(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+    code: String,
+    text: String,
+) -> Result<(), IpcError> {
+    let mut state = state::lock(&state)?;
+    let (store, user) = state.store_and_user()?;
+    Ok(store.attach_act(&contest, &code, &text, user.id, now())?)
+}
+
+/// Finalizes the protocol with the chair's PIN; returns the version finalized.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state, chair_pin))]
+pub(crate) fn finalize(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+    chair_pin: String,
+) -> Result<i64, IpcError> {
+    let mut state = state::lock(&state)?;
+    Ok(state
+        .store()?
+        .finalize(&contest, &chair_pin, now())?
+        .version)
+}
+
+/// Starts a repeated protocol (the next version, empty) for `reason`; returns its version.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn repeat_protocol(
+    state: State<'_, Mutex<AppState>>,
+    contest: String,
+    reason: String,
+) -> Result<i64, IpcError> {
+    let mut state = state::lock(&state)?;
+    let (store, user) = state.store_and_user()?;
+    Ok(store.repeat(&contest, &reason, user.id, now())?)
+}
+
+/// The audit log, newest first, and whether its hash chain holds.
+#[tauri::command(async)]
+#[tracing::instrument(skip_all)]
+pub(crate) fn audit_log(state: State<'_, Mutex<AppState>>) -> Result<AuditLog, IpcError> {
+    let mut state = state::lock(&state)?;
+    let store = state.store()?;
+    let intact = store.verify_audit()?.is_ok();
+    let rows = store
+        .audit_entries(0)?
+        .iter()
+        .rev()
+        .map(AuditRow::from)
+        .collect();
+    Ok(AuditLog { intact, rows })
+}
