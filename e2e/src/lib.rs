@@ -187,6 +187,14 @@ impl Session {
         Session::launch(self.dir).await
     }
 
+    /// Starts the app on a database that `prepare` fills first (it gets the database path), as
+    /// on a laptop that was set up before; files beside the database go away with the session.
+    pub async fn start_prepared(prepare: &dyn Fn(&Path)) -> Session {
+        let dir = TempDir::new();
+        prepare(&dir.0.join("hattama.db"));
+        Session::launch(dir).await
+    }
+
     async fn launch(dir: TempDir) -> Session {
         let app = app_binary();
         assert!(

@@ -14,6 +14,10 @@ use crate::dto::{
     RegionChoice, ReviewInfo, RowInfo, SavedField, UserInfo, UserRole,
 };
 use crate::error::{ERROR_CODES, IpcError};
+use crate::outbound_dto::{
+    AuditBreak, AuditCheck, DeviceKeyInfo, DocumentKind, DriveInfo, ExportInfo, ExportResult,
+    FinalInfo, OutboundOverview, SavedFile,
+};
 
 /// The committed file, relative to this crate.
 const GENERATED: &str = "../ui/src/lib/ipc/generated/ipc.ts";
@@ -55,6 +59,16 @@ pub(crate) fn typescript() -> String {
         ReviewInfo::decl(&config),
         AuditRow::decl(&config),
         AuditLog::decl(&config),
+        DeviceKeyInfo::decl(&config),
+        DocumentKind::decl(&config),
+        SavedFile::decl(&config),
+        DriveInfo::decl(&config),
+        FinalInfo::decl(&config),
+        ExportInfo::decl(&config),
+        OutboundOverview::decl(&config),
+        ExportResult::decl(&config),
+        AuditBreak::decl(&config),
+        AuditCheck::decl(&config),
     ];
     let mut out = String::from(
         "// Generated from the Rust DTOs in src-tauri by `cargo xtask codegen`. Do not edit.\n",

@@ -26,4 +26,10 @@ pub(crate) const COMMANDS: &[&str] = &[
     "finalize",
     "repeat_protocol",
     "audit_log",
+    "outbound_overview",
+    "create_device_key",
+    "save_enrolment_sheet",
+    "export_batch",
+    "print_protocol",
+    "verify_audit",
 ];

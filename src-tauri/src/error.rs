@@ -125,6 +125,18 @@ pub(crate) const ERROR_CODES: &[&str] = &[
     "error.store.wrong_passphrase",
     "error.store.key_failed",
     "error.store.unknown_export",
+    "error.device_key.mismatch",
+    "error.export.no_folder",
+    "error.export.not_a_folder",
+    "error.batch.drive_full",
+    "error.batch.drive_failed",
+    "error.batch.drive_read_back",
+    "error.print.fonts",
+    "error.print.pdf",
+    "error.print.assemble",
+    "error.print.no_final",
+    "error.print.not_exported",
+    "error.print.write_file",
 ];
 
 /// An error as the webview receives it: a message key and the values for its placeholders.

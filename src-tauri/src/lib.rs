@@ -15,6 +15,8 @@
 mod commands;
 mod dto;
 mod error;
+mod outbound;
+mod outbound_dto;
 mod precinct;
 mod protocol;
 mod state;
@@ -24,6 +26,7 @@ mod codegen;
 #[cfg(test)]
 mod command_names;
 #[cfg(test)]
+mod outbound_tests;
 #[cfg(test)]
 mod tests;
 
@@ -59,6 +62,12 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             protocol::finalize,
             protocol::repeat_protocol,
             protocol::audit_log,
+            outbound::outbound_overview,
+            outbound::create_device_key,
+            outbound::save_enrolment_sheet,
+            outbound::export_batch,
+            outbound::print_protocol,
+            outbound::verify_audit,
         ])
 }
 

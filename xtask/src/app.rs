@@ -65,7 +65,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 pub(crate) fn e2e(args: &[String]) -> Result<()> {
     prepare()?;
     build_debug_app()?;
-    run_e2e(&[], args)
+    run_e2e(&[], E2E_TARGETS, args)
 }
 
 /// Builds the `.deb` (release) and prints where it is.
@@ -80,7 +80,7 @@ pub(crate) fn dist(_args: &[String]) -> Result<()> {
 pub(crate) fn screenshots(args: &[String]) -> Result<()> {
     prepare()?;
     build_debug_app()?;
-    run_e2e(&[("HATTAMA_SCREENSHOTS", "1")], args)
+    run_e2e(&[("HATTAMA_SCREENSHOTS", "1")], E2E_TARGETS, args)
 }
 
 /// Regenerates the app's generated files: the TypeScript twins of the IPC DTOs.
@@ -108,7 +108,7 @@ pub(crate) fn test_steps() -> Result<()> {
     npm(&["test"])?;
     sh::run("cargo", &["test", "-p", "hattama-app"])?;
     build_debug_app()?;
-    run_e2e(&[], &[])?;
+    run_e2e(&[], E2E_TARGETS, &[])?;
     let deb = build_deb()?;
     let deb = deb.display().to_string();
     as_root(&[], &["dpkg", "-i", &deb])?;
@@ -117,6 +117,7 @@ pub(crate) fn test_steps() -> Result<()> {
     }
     run_e2e(
         &[("HATTAMA_APP", INSTALLED_APP)],
+        &["app"],
         &[INSTALLED_SMOKE_TEST.to_owned()],
     )
 }
@@ -227,10 +228,17 @@ fn build_deb() -> Result<PathBuf> {
         .with_context(|| format!("no .deb in {}", dir.display()))
 }
 
-/// Runs the E2E crate under Xvfb with `env`; `args` go to the test binary.
-fn run_e2e(env: &[(&str, &str)], args: &[String]) -> Result<()> {
+/// The E2E test targets (one binary each): the app's main flow, and the outbound side.
+const E2E_TARGETS: &[&str] = &["app", "outbound"];
+
+/// Runs the E2E crate's `targets` under Xvfb with `env`; `args` go to the test binaries.
+fn run_e2e(env: &[(&str, &str)], targets: &[&str], args: &[String]) -> Result<()> {
     let mut command: Vec<&str> = XVFB_RUN.to_vec();
-    command.extend(["cargo", "test", "-p", "hattama-e2e", "--test", "app", "--"]);
+    command.extend(["cargo", "test", "-p", "hattama-e2e"]);
+    for target in targets {
+        command.extend(["--test", target]);
+    }
+    command.push("--");
     command.extend(args.iter().map(String::as_str));
     sh::run_env_in(&sh::root(), env, "xvfb-run", &command)
 }

@@ -11,7 +11,10 @@ export type Screen =
   | { readonly name: 'entry'; readonly contest: string }
   | { readonly name: 'reconcile'; readonly contest: string }
   | { readonly name: 'review'; readonly contest: string }
-  | { readonly name: 'audit' };
+  | { readonly name: 'audit' }
+  | { readonly name: 'device_key' }
+  | { readonly name: 'export' }
+  | { readonly name: 'print' };
 
 /** The screen to start on: setup until there is a precinct and a user, then sign-in. */
 export function startScreen(overview: Overview): Screen {

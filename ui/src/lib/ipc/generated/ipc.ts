@@ -16,7 +16,7 @@ languages: Array<Language>,
  */
 databasePath: string, };
 
-export type ErrorCode = "error.app.unknown_language" | "error.app.state_unavailable" | "error.app.not_signed_in" | "error.app.unknown_entry" | "error.app.definition_file" | "error.store.already_final" | "error.store.same_user_second_entry" | "error.store.not_your_entry" | "error.store.first_entry_not_done" | "error.store.entry_closed" | "error.store.incomplete_entry" | "error.store.entry_blind" | "error.store.nothing_to_reconcile" | "error.store.not_agreed" | "error.store.unacknowledged_warnings" | "error.store.errors_without_act" | "error.store.not_final" | "error.store.empty_reason" | "error.store.corrupt" | "error.store.not_hattama" | "error.store.too_new" | "error.store.not_set_up" | "error.store.already_set_up" | "error.store.bad_definition" | "error.store.unknown_precinct" | "error.store.unknown_contest" | "error.store.unknown_line" | "error.store.bad_value" | "error.store.line_not_differing" | "error.store.unknown_rule" | "error.store.wrong_severity" | "error.store.rule_not_failing" | "error.store.already_acknowledged" | "error.store.empty_text" | "error.store.unknown_user" | "error.store.duplicate_user" | "error.store.pin_format" | "error.store.wrong_pin" | "error.store.no_chair" | "error.store.io" | "error.store.no_data_dir" | "error.store.bad_backup" | "error.store.inconsistent" | "error.store.sqlite" | "error.store.device_key_exists" | "error.store.no_device_key" | "error.store.nothing_to_export" | "error.store.weak_passphrase" | "error.store.wrong_passphrase" | "error.store.key_failed" | "error.store.unknown_export";
+export type ErrorCode = "error.app.unknown_language" | "error.app.state_unavailable" | "error.app.not_signed_in" | "error.app.unknown_entry" | "error.app.definition_file" | "error.store.already_final" | "error.store.same_user_second_entry" | "error.store.not_your_entry" | "error.store.first_entry_not_done" | "error.store.entry_closed" | "error.store.incomplete_entry" | "error.store.entry_blind" | "error.store.nothing_to_reconcile" | "error.store.not_agreed" | "error.store.unacknowledged_warnings" | "error.store.errors_without_act" | "error.store.not_final" | "error.store.empty_reason" | "error.store.corrupt" | "error.store.not_hattama" | "error.store.too_new" | "error.store.not_set_up" | "error.store.already_set_up" | "error.store.bad_definition" | "error.store.unknown_precinct" | "error.store.unknown_contest" | "error.store.unknown_line" | "error.store.bad_value" | "error.store.line_not_differing" | "error.store.unknown_rule" | "error.store.wrong_severity" | "error.store.rule_not_failing" | "error.store.already_acknowledged" | "error.store.empty_text" | "error.store.unknown_user" | "error.store.duplicate_user" | "error.store.pin_format" | "error.store.wrong_pin" | "error.store.no_chair" | "error.store.io" | "error.store.no_data_dir" | "error.store.bad_backup" | "error.store.inconsistent" | "error.store.sqlite" | "error.store.device_key_exists" | "error.store.no_device_key" | "error.store.nothing_to_export" | "error.store.weak_passphrase" | "error.store.wrong_passphrase" | "error.store.key_failed" | "error.store.unknown_export" | "error.device_key.mismatch" | "error.export.no_folder" | "error.export.not_a_folder" | "error.batch.drive_full" | "error.batch.drive_failed" | "error.batch.drive_read_back" | "error.print.fonts" | "error.print.pdf" | "error.print.assemble" | "error.print.no_final" | "error.print.not_exported" | "error.print.write_file";
 
 export type IpcError = {
 /**
@@ -401,3 +401,148 @@ intact: boolean,
  * The rows, newest first.
  */
 rows: Array<AuditRow>, };
+
+export type DeviceKeyInfo = {
+/**
+ * The key id, 16 hex digits.
+ */
+keyId: string,
+/**
+ * The fingerprint printed on the enrolment sheet, in groups of four.
+ */
+fingerprint: string,
+/**
+ * The public key, minisign base64.
+ */
+publicKey: string, };
+
+export type DocumentKind = "enrolment" | "protocol" | "posting" | "blank";
+
+export type SavedFile = {
+/**
+ * Which document it is.
+ */
+kind: DocumentKind,
+/**
+ * Where it is.
+ */
+path: string, };
+
+export type DriveInfo = {
+/**
+ * The device, e.g. `/dev/sdb1`.
+ */
+device: string,
+/**
+ * Where it is mounted: the folder to write to.
+ */
+mountPoint: string,
+/**
+ * The file system, e.g. `vfat`.
+ */
+fsType: string, };
+
+export type FinalInfo = {
+/**
+ * The contest id.
+ */
+contest: string,
+/**
+ * The template id, e.g. `P1`.
+ */
+template: string,
+/**
+ * The contest's name.
+ */
+name: LocalText,
+/**
+ * The version.
+ */
+version: number,
+/**
+ * The hash of the newest batch carrying this version, in groups of four; `null` before export.
+ */
+batchHash: string | null, };
+
+export type ExportInfo = {
+/**
+ * The batch sequence number.
+ */
+sequence: number,
+/**
+ * The batch hash in groups of four hex digits.
+ */
+hash: string,
+/**
+ * The number of protocol versions it carries.
+ */
+protocols: number, };
+
+export type OutboundOverview = {
+/**
+ * The device key, once made.
+ */
+deviceKey: DeviceKeyInfo | null,
+/**
+ * Every finalized protocol version, by contest then version.
+ */
+finals: Array<FinalInfo>,
+/**
+ * The exports so far, oldest first.
+ */
+exports: Array<ExportInfo>,
+/**
+ * True when the newest export already carries every finalized version: exporting again
+ * writes the same batch.
+ */
+upToDate: boolean,
+/**
+ * The removable drives mounted now.
+ */
+drives: Array<DriveInfo>,
+/**
+ * The folder suggested for saving documents: Documents, else home.
+ */
+documentsFolder: string, };
+
+export type ExportResult = {
+/**
+ * The batch that was written.
+ */
+export: ExportInfo,
+/**
+ * True when nothing new was finalized and the earlier batch was written again, unchanged.
+ */
+reused: boolean,
+/**
+ * The payload file.
+ */
+payload: string,
+/**
+ * The signature file.
+ */
+signature: string, };
+
+export type AuditBreak = "edited" | "unlinked" | "missing" | "truncated" | "table_mismatch";
+
+export type AuditCheck = {
+/**
+ * Rows walked.
+ */
+rows: number,
+/**
+ * The last row's sequence number.
+ */
+headSeq: number,
+/**
+ * The last row's hash, in groups of four.
+ */
+headHash: string,
+/**
+ * The first broken link, or `null` when the chain holds.
+ */
+brokenAt: number | null,
+/**
+ * How it breaks there.
+ */
+brokenKind: AuditBreak | null, };

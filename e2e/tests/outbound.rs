@@ -1,0 +1,310 @@
+//! The precinct's outbound side through the real webview: the chair makes the device key and
+//! saves its enrolment sheet, exports the signed batch to a folder (which the commission's
+//! receiver then verifies against a registry holding that key), exports again with nothing new
+//! (the same batch), prints the protocol, and verifies the audit chain.
+//!
+//! The precinct is set up and P1 finalized through the store directly, before the app starts:
+//! typing protocols through the UI is `tests/app.rs`'s business. With `HATTAMA_SCREENSHOTS=1`
+//! each screen is captured in Kazakh and Russian into `docs/screenshots/`.
+
+use std::path::{Path, PathBuf};
+
+use hattama_batch::keys::{KeyId, group_hex};
+use hattama_batch::receive::{Expect, verify_batch};
+use hattama_batch::registry::Registry;
+use hattama_e2e::Session;
+use hattama_protocol::{Mode, PrecinctId, builtin};
+use hattama_store::{EntryNo, Role, Store, Timestamp};
+
+const P1: &str = "majilis-list";
+const PASSPHRASE: &str = "chair passphrase 2023";
+const CHAIR_PIN: &str = "9999";
+const NOW: Timestamp = Timestamp(1_679_245_200_000);
+
+fn abai_1() -> PrecinctId {
+    PrecinctId {
+        region: "abai".into(),
+        number: 1,
+    }
+}
+
+/// A P1 on which every check passes.
+const CLEAN_P1: &[(&str, u32)] = &[
+    ("L1", 1000),
+    ("L2", 1000),
+    ("L3", 800),
+    ("L3a", 10),
+    ("L3b", 20),
+    ("L4", 200),
+    ("L5", 800),
+    ("L5b", 20),
+    ("L6", 20),
+    ("L7", 780),
+    ("L8.1", 100),
+    ("L8.2", 100),
+    ("L8.3", 100),
+    ("L8.4", 100),
+    ("L8.5", 100),
+    ("L8.6", 100),
+    ("L8.7", 100),
+    ("L9", 80),
+];
+
+/// The demo precinct abai/1 with its commission, P1 typed by two clerks and finalized.
+fn finalized_precinct(database: &Path) {
+    let mut store = Store::open(database).expect("a fresh database opens");
+    store
+        .setup_precinct(builtin::DEMO_JSON, &abai_1(), NOW)
+        .expect("the demo precinct sets up");
+    for (name, position) in [
+        ("Айгүл Сәрсенова", "chair"),
+        ("Бекзат Оспанов", "secretary"),
+    ] {
+        store
+            .add_member(name, position, NOW)
+            .expect("a member is added");
+    }
+    let ana = store
+        .add_user("Ana", Role::Clerk, "1111", NOW)
+        .expect("user");
+    let bek = store
+        .add_user("Bek", Role::Clerk, "2222", NOW)
+        .expect("user");
+    store
+        .add_user("Aigul", Role::Chair, CHAIR_PIN, NOW)
+        .expect("user");
+    for (entry, user) in [(EntryNo::First, ana), (EntryNo::Second, bek)] {
+        for (line, value) in CLEAN_P1 {
+            store
+                .save_value(P1, entry, user, line, &value.to_string(), NOW)
+                .expect("a clean value saves");
+        }
+        store
+            .finish_entry(P1, entry, user, NOW)
+            .expect("the entry is complete");
+    }
+    store.finalize(P1, CHAIR_PIN, NOW).expect("P1 finalizes");
+    store.close().expect("the store closes");
+}
+
+/// A folder beside the session's database.
+fn folder(session: &Session, name: &str) -> PathBuf {
+    let dir = session
+        .database()
+        .parent()
+        .expect("the database is in a folder")
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("the folder can be made");
+    dir
+}
+
+/// Replaces what the text field `id` holds with `text`.
+async fn fill(session: &Session, id: &str, text: &str) {
+    session
+        .find(id)
+        .await
+        .clear()
+        .await
+        .expect("the field can be cleared");
+    session.type_into(id, text).await;
+}
+
+async fn wait_for_screen(session: &Session, screen: &str) {
+    session
+        .wait_for_attribute("app-shell", "data-screen", screen)
+        .await;
+}
+
+/// Captures the current screen in Kazakh and in Russian, then switches back to Kazakh.
+async fn screenshots(session: &Session, name: &str) {
+    session
+        .wait_for_attribute("app-shell", "data-locale", "kk")
+        .await;
+    session.screenshot(&format!("{name}-kk")).await;
+    session.click("language-ru").await;
+    session
+        .wait_for_attribute("app-shell", "data-locale", "ru")
+        .await;
+    session.screenshot(&format!("{name}-ru")).await;
+    session.click("language-kk").await;
+    session
+        .wait_for_attribute("app-shell", "data-locale", "kk")
+        .await;
+}
+
+/// The text of the element `id`, once it is there.
+async fn text(session: &Session, id: &str) -> String {
+    session
+        .find(id)
+        .await
+        .text()
+        .await
+        .expect("the element has text")
+}
+
+/// The attribute `name` of the element `id`.
+async fn attribute(session: &Session, id: &str, name: &str) -> String {
+    session
+        .find(id)
+        .await
+        .attr(name)
+        .await
+        .expect("the attribute can be read")
+        .unwrap_or_default()
+}
+
+/// The payload and signature files written to `dir`.
+fn batch_files(dir: &Path) -> (Vec<u8>, String) {
+    let mut payload = None;
+    let mut signature = None;
+    for entry in std::fs::read_dir(dir).expect("the export folder is readable") {
+        let path = entry.expect("an entry").path();
+        let name = path.display().to_string();
+        if name.ends_with(".json") {
+            payload = Some(std::fs::read(&path).expect("the payload is readable"));
+        } else if name.ends_with(".json.minisig") {
+            signature = Some(std::fs::read_to_string(&path).expect("the signature is readable"));
+        } else {
+            panic!("unexpected file in the export folder: {name}");
+        }
+    }
+    (
+        payload.expect("a payload was written"),
+        signature.expect("a signature was written"),
+    )
+}
+
+#[tokio::test]
+async fn device_key_export_print_and_audit_through_the_ui() {
+    let session = Session::start_prepared(&finalized_precinct).await;
+
+    // The chair signs in.
+    wait_for_screen(&session, "login").await;
+    session.click("login-user-Aigul").await;
+    session.type_into("login-pin", CHAIR_PIN).await;
+    session.click("login-submit").await;
+    wait_for_screen(&session, "dashboard").await;
+
+    // The device key: two different passphrases are refused, then it is made.
+    session.click("open-device-key").await;
+    wait_for_screen(&session, "device_key").await;
+    session.type_into("device-key-passphrase", PASSPHRASE).await;
+    session
+        .type_into("device-key-repeat", "another passphrase")
+        .await;
+    session.click("device-key-create").await;
+    session
+        .wait_for_attribute("device-key-error", "data-code", "error.device_key.mismatch")
+        .await;
+    screenshots(&session, "device-key-error").await;
+    session.type_into("device-key-passphrase", PASSPHRASE).await;
+    session.type_into("device-key-repeat", PASSPHRASE).await;
+    session.click("device-key-create").await;
+    session.find("device-key-made").await;
+    let key_id = text(&session, "device-key-id").await;
+    let fingerprint = text(&session, "device-key-fingerprint").await;
+    let key = {
+        let store = Store::open(session.database()).expect("the database opens beside the app");
+        store
+            .device_key()
+            .expect("the key can be read")
+            .expect("the key was made")
+    };
+    assert_eq!(
+        (key_id.as_str(), fingerprint.as_str()),
+        (key.key_id.as_str(), key.fingerprint.as_str())
+    );
+    let sheets = folder(&session, "sheets");
+    fill(&session, "enrolment-folder", &sheets.display().to_string()).await;
+    session.click("enrolment-save").await;
+    let sheet = attribute(&session, "enrolment-saved", "data-path").await;
+    assert!(
+        std::fs::read(&sheet)
+            .expect("the sheet was saved")
+            .starts_with(b"%PDF")
+    );
+    screenshots(&session, "device-key").await;
+    session.click("back").await;
+    wait_for_screen(&session, "dashboard").await;
+
+    // Export: a wrong passphrase is refused, then the batch is written and verified.
+    session.click("open-export").await;
+    wait_for_screen(&session, "export").await;
+    session.find(&format!("final-{P1}-1")).await;
+    let stick = folder(&session, "stick");
+    fill(&session, "export-folder", &stick.display().to_string()).await;
+    screenshots(&session, "export").await;
+    session
+        .type_into("export-passphrase", "wrong passphrase")
+        .await;
+    session.click("export-write").await;
+    session
+        .wait_for_attribute("export-error", "data-code", "error.store.wrong_passphrase")
+        .await;
+    session.type_into("export-passphrase", PASSPHRASE).await;
+    session.click("export-write").await;
+    session
+        .wait_for_attribute("export-done", "data-reused", "false")
+        .await;
+    session.find("export-safe").await;
+    let shown_hash = text(&session, "export-hash").await;
+    screenshots(&session, "export-done").await;
+
+    let (payload, signature) = batch_files(&stick);
+    let mut registry = Registry::new(&builtin::demo().definition.id, KeyId([0; 8]));
+    registry
+        .add(&key.public_key, abai_1())
+        .expect("the key enrols");
+    let expect = Expect {
+        definition: builtin::demo(),
+        templates: builtin::templates(),
+        mode: Mode::Test,
+    };
+    let verified = verify_batch(&payload, &signature, &registry, &expect)
+        .expect("the commission's receiver accepts the batch");
+    assert_eq!(verified.payload.protocols.len(), 1);
+    assert_eq!(shown_hash, group_hex(&verified.hash));
+
+    // Nothing new: the same batch is written again to a second stick.
+    let second = folder(&session, "second stick");
+    fill(&session, "export-folder", &second.display().to_string()).await;
+    session.type_into("export-passphrase", PASSPHRASE).await;
+    session.click("export-write").await;
+    session
+        .wait_for_attribute("export-done", "data-reused", "true")
+        .await;
+    session.find("export-up-to-date").await;
+    assert_eq!(text(&session, "export-hash").await, shown_hash);
+    assert_eq!(batch_files(&second), (payload, signature));
+    session.click("back").await;
+    wait_for_screen(&session, "dashboard").await;
+
+    // Print: the protocol, its posting copy and the blank form, into a folder.
+    session.click("open-print").await;
+    wait_for_screen(&session, "print").await;
+    let pdfs = folder(&session, "pdf");
+    fill(&session, "print-folder", &pdfs.display().to_string()).await;
+    session.type_into("print-passphrase", PASSPHRASE).await;
+    screenshots(&session, "print").await;
+    session.click("print-save").await;
+    let protocol = attribute(&session, "print-saved-protocol", "data-path").await;
+    let bytes = std::fs::read(&protocol).expect("the protocol PDF was saved");
+    assert!(bytes.starts_with(b"%PDF"), "{protocol} is not a PDF");
+    for kind in ["posting", "blank"] {
+        let path = attribute(&session, &format!("print-saved-{kind}"), "data-path").await;
+        assert!(std::fs::read(&path).expect("saved").starts_with(b"%PDF"));
+    }
+    screenshots(&session, "print-done").await;
+    session.click("back").await;
+    wait_for_screen(&session, "dashboard").await;
+
+    // The audit log: the chain verifies.
+    session.click("open-audit").await;
+    wait_for_screen(&session, "audit").await;
+    session.click("audit-verify").await;
+    session
+        .wait_for_attribute("audit-verify-result", "data-ok", "true")
+        .await;
+    screenshots(&session, "audit-verify").await;
+    session.finish().await;
+}

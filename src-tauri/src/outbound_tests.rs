@@ -1,0 +1,290 @@
+//! The outbound commands through Tauri's IPC layer on the mock runtime: device key, export to a
+//! folder (verified as the commission's receiver would), printing, and the audit chain check.
+//!
+//! The precinct is set up and two entries finalized through the store directly: that part is
+//! the other commands' business and tested with them.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use hattama_batch::receive::{Expect, verify_batch};
+use hattama_batch::registry::Registry;
+use hattama_protocol::{Mode, PrecinctId, builtin};
+use hattama_store::{EntryNo, Role, Store, Timestamp};
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{App, Manager, WebviewWindow};
+
+use crate::state::AppState;
+
+const P1: &str = "majilis-list";
+const PASSPHRASE: &str = "chair passphrase 2023";
+const NOW: Timestamp = Timestamp(1_679_245_200_000);
+
+struct TestApp {
+    _app: App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    dir: tempfile::TempDir,
+}
+
+/// The P1 values on which every rule passes.
+fn clean_p1() -> Vec<(&'static str, u32)> {
+    vec![
+        ("L1", 1000),
+        ("L2", 1000),
+        ("L3", 800),
+        ("L3a", 10),
+        ("L3b", 20),
+        ("L4", 200),
+        ("L5", 800),
+        ("L5b", 20),
+        ("L6", 20),
+        ("L7", 780),
+        ("L8.1", 100),
+        ("L8.2", 100),
+        ("L8.3", 100),
+        ("L8.4", 100),
+        ("L8.5", 100),
+        ("L8.6", 100),
+        ("L8.7", 100),
+        ("L9", 80),
+    ]
+}
+
+/// Demo precinct abai/1 in `path`, P1 typed twice and finalized by the chair.
+fn finalized_precinct(path: &Path) {
+    let mut store = Store::open(path).unwrap();
+    let precinct = PrecinctId {
+        region: "abai".into(),
+        number: 1,
+    };
+    store
+        .setup_precinct(builtin::DEMO_JSON, &precinct, NOW)
+        .unwrap();
+    store.add_member("Aigul Sarsen", "chair", NOW).unwrap();
+    let ana = store.add_user("Ana", Role::Clerk, "1111", NOW).unwrap();
+    let bek = store.add_user("Bek", Role::Clerk, "2222", NOW).unwrap();
+    store.add_user("Aigul", Role::Chair, "9999", NOW).unwrap();
+    for (entry, user) in [(EntryNo::First, ana), (EntryNo::Second, bek)] {
+        for (line, value) in clean_p1() {
+            store
+                .save_value(P1, entry, user, line, &value.to_string(), NOW)
+                .unwrap();
+        }
+        store.finish_entry(P1, entry, user, NOW).unwrap();
+    }
+    store.finalize(P1, "9999", NOW).unwrap();
+    store.close().unwrap();
+}
+
+#[expect(
+    deprecated,
+    reason = "one iteration is the way to run setup on the mock runtime without blocking"
+)]
+fn app() -> TestApp {
+    let mut app = crate::configure(mock_builder())
+        .build(tauri::generate_context!())
+        .unwrap();
+    app.run_iteration(|_app, _event| {});
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("hattama.db");
+    finalized_precinct(&database);
+    app.state::<Mutex<AppState>>().lock().unwrap().database_path = database;
+    let window = app.get_webview_window("main").unwrap();
+    TestApp {
+        _app: app,
+        window,
+        dir,
+    }
+}
+
+fn invoke(app: &TestApp, command: &str, args: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: command.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(args),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_owned(),
+    };
+    tauri::test::get_ipc_response(&app.window, request).map(|body| body.deserialize().unwrap())
+}
+
+fn ok(app: &TestApp, command: &str, args: Value) -> Value {
+    invoke(app, command, args).unwrap_or_else(|error| panic!("`{command}` failed: {error}"))
+}
+
+fn code(app: &TestApp, command: &str, args: Value) -> String {
+    match invoke(app, command, args) {
+        Ok(value) => panic!("`{command}` succeeded with {value}"),
+        Err(error) => error["code"].as_str().unwrap().to_owned(),
+    }
+}
+
+fn folder(app: &TestApp, name: &str) -> String {
+    let path = app.dir.path().join(name);
+    std::fs::create_dir_all(&path).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn the_device_key_needs_the_same_strong_passphrase_twice() {
+    let app = app();
+    let overview = ok(&app, "outbound_overview", json!({}));
+    assert_eq!(overview["deviceKey"], Value::Null);
+    assert_eq!(overview["finals"][0]["contest"], P1);
+    assert_eq!(overview["finals"][0]["batchHash"], Value::Null);
+    let make = |passphrase: &str, repeated: &str| json!({ "passphrase": passphrase, "repeated": repeated });
+    assert_eq!(
+        code(
+            &app,
+            "create_device_key",
+            make(PASSPHRASE, "chair passphrase 2024")
+        ),
+        "error.device_key.mismatch"
+    );
+    assert_eq!(
+        code(&app, "create_device_key", make("short", "short")),
+        "error.store.weak_passphrase"
+    );
+    let key = ok(&app, "create_device_key", make(PASSPHRASE, PASSPHRASE));
+    assert_eq!(key["keyId"].as_str().unwrap().len(), 16);
+    // 32 hex digits in 8 groups of four.
+    assert_eq!(key["fingerprint"].as_str().unwrap().len(), 39);
+    assert_eq!(
+        code(&app, "create_device_key", make(PASSPHRASE, PASSPHRASE)),
+        "error.store.device_key_exists"
+    );
+    let sheet = ok(
+        &app,
+        "save_enrolment_sheet",
+        json!({ "folder": folder(&app, "sheets") }),
+    );
+    assert_eq!(sheet["kind"], "enrolment");
+    let bytes = std::fs::read(sheet["path"].as_str().unwrap()).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+}
+
+#[test]
+fn an_export_is_written_verified_and_reused_then_printed() {
+    let app = app();
+    let make = json!({ "passphrase": PASSPHRASE, "repeated": PASSPHRASE });
+    let key = ok(&app, "create_device_key", make);
+    let stick = folder(&app, "stick");
+    let export = |passphrase: &str, folder: &str| {
+        invoke(
+            &app,
+            "export_batch",
+            json!({ "passphrase": passphrase, "folder": folder }),
+        )
+    };
+    assert_eq!(
+        export("wrong passphrase", &stick).unwrap_err()["code"],
+        "error.store.wrong_passphrase"
+    );
+    assert_eq!(
+        export(PASSPHRASE, "").unwrap_err()["code"],
+        "error.export.no_folder"
+    );
+    let missing = app.dir.path().join("no such folder").display().to_string();
+    assert_eq!(
+        export(PASSPHRASE, &missing).unwrap_err()["code"],
+        "error.export.not_a_folder"
+    );
+
+    let written = export(PASSPHRASE, &stick).unwrap();
+    assert_eq!(written["reused"], false);
+    assert_eq!(written["export"]["sequence"], 1);
+    let payload = std::fs::read(written["payload"].as_str().unwrap()).unwrap();
+    let signature = std::fs::read_to_string(written["signature"].as_str().unwrap()).unwrap();
+    let mut registry = Registry::new(
+        &builtin::demo().definition.id,
+        hattama_batch::keys::KeyId([0; 8]),
+    );
+    registry
+        .add(
+            key["publicKey"].as_str().unwrap(),
+            PrecinctId {
+                region: "abai".into(),
+                number: 1,
+            },
+        )
+        .unwrap();
+    let expect = Expect {
+        definition: builtin::demo(),
+        templates: builtin::templates(),
+        mode: Mode::Test,
+    };
+    let verified = verify_batch(&payload, &signature, &registry, &expect).unwrap();
+    assert_eq!(
+        written["export"]["hash"],
+        hattama_batch::keys::group_hex(&verified.hash)
+    );
+
+    let again = export(PASSPHRASE, &folder(&app, "second stick")).unwrap();
+    assert_eq!(again["reused"], true);
+    assert_eq!(again["export"], written["export"]);
+    let overview = ok(&app, "outbound_overview", json!({}));
+    assert_eq!(overview["upToDate"], true);
+    assert_eq!(
+        overview["finals"][0]["batchHash"],
+        written["export"]["hash"]
+    );
+
+    let print = |passphrase: &str| {
+        invoke(
+            &app,
+            "print_protocol",
+            json!({ "contest": P1, "version": 1, "passphrase": passphrase, "folder": folder(&app, "pdf") }),
+        )
+    };
+    assert_eq!(
+        print("wrong passphrase").unwrap_err()["code"],
+        "error.store.wrong_passphrase"
+    );
+    let saved = print(PASSPHRASE).unwrap();
+    let kinds: Vec<&str> = saved
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| file["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["protocol", "posting", "blank"]);
+    for file in saved.as_array().unwrap() {
+        let bytes = std::fs::read(file["path"].as_str().unwrap()).unwrap();
+        assert!(bytes.starts_with(b"%PDF"), "{file}");
+    }
+    assert_eq!(
+        code(
+            &app,
+            "print_protocol",
+            json!({ "contest": P1, "version": 2, "passphrase": PASSPHRASE, "folder": folder(&app, "pdf") }),
+        ),
+        "error.print.no_final"
+    );
+
+    let check = ok(&app, "verify_audit", json!({}));
+    assert_eq!(check["brokenAt"], Value::Null);
+    assert_eq!(check["rows"], check["headSeq"]);
+}
+
+#[test]
+fn printing_before_export_is_refused_with_its_code() {
+    let app = app();
+    ok(
+        &app,
+        "create_device_key",
+        json!({ "passphrase": PASSPHRASE, "repeated": PASSPHRASE }),
+    );
+    assert_eq!(
+        code(
+            &app,
+            "print_protocol",
+            json!({ "contest": P1, "version": 1, "passphrase": PASSPHRASE, "folder": folder(&app, "pdf") }),
+        ),
+        "error.print.not_exported"
+    );
+}
