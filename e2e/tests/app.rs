@@ -85,6 +85,7 @@ async fn switch_user(session: &Session, name: &str, pin: &str) {
 /// Types every value by keyboard: each into its field, then Enter, which moves to the next line.
 async fn type_entry(session: &Session, values: &[(&str, &str)]) {
     let (first, _) = values[0];
+    session.click(&format!("field-{first}")).await;
     session.wait_for_focus(&format!("field-{first}")).await;
     for (index, (line, value)) in values.iter().enumerate() {
         let field = format!("field-{line}");
@@ -204,7 +205,6 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session.paste("field-L3a", "12345678").await;
     assert_refused(&session, "L3a", "error.input.too_large", "").await;
     shots(&session, "entry-refused").await;
-    session.click("field-L3a").await;
     type_entry(&session, &values[3..]).await;
 
     // An error is shown with its lines marked, then fixed.
@@ -383,5 +383,23 @@ async fn the_setup_screen_works_from_the_keyboard() {
     session.tab_to("load-demo").await;
     session.press(Key::Enter).await;
     session.find("precinct-form").await;
+    session.finish().await;
+}
+
+/// The smoke test `cargo xtask test` runs against the installed `.deb`.
+#[tokio::test]
+async fn starts_in_kazakh_on_the_setup_screen() {
+    let session = Session::start().await;
+    wait_for_screen(&session, "setup").await;
+    session
+        .wait_for_attribute("app-shell", "data-locale", "kk")
+        .await;
+    session
+        .wait_for_text("setup-title", &message("kk", "setup.title"))
+        .await;
+    let database = session.database().display().to_string();
+    session
+        .wait_for_attribute("database-path", "data-path", &database)
+        .await;
     session.finish().await;
 }

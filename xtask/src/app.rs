@@ -38,7 +38,7 @@ const XVFB_RUN: &[&str] = &["-a", "-s", "-screen 0 1280x800x24"];
 const INSTALLED_APP: &str = "/usr/bin/hattama-app";
 
 /// The E2E test run against the installed app.
-const INSTALLED_SMOKE_TEST: &str = "starts_in_kazakh_on_the_welcome_screen";
+const INSTALLED_SMOKE_TEST: &str = "starts_in_kazakh_on_the_setup_screen";
 
 fn ui_dir() -> PathBuf {
     sh::root().join("ui")

@@ -5,10 +5,12 @@
 //! - `e2e`: only the end-to-end tests through the real webview.
 //! - `codegen`: regenerate committed generated files (demo definition, TypeScript IPC types).
 //! - `bench`: run the benchmarks and print their figures.
+//! - `bench-app`: build the release app and print its size, cold start and memory under Xvfb.
 //! - `dist`: build the `.deb`.
 //! - `screenshots`: regenerate `docs/screenshots/`.
 
 mod app;
+mod bench_app;
 mod demo;
 mod sh;
 mod test;
@@ -26,10 +28,11 @@ fn main() -> Result<()> {
         "e2e" => app::e2e(rest),
         "codegen" => test::codegen(rest),
         "bench" => test::bench(rest),
+        "bench-app" => bench_app::run(rest),
         "dist" => app::dist(rest),
         "screenshots" => app::screenshots(rest),
         "help" | "--help" | "-h" => {
-            sh::say("tasks: run | test | e2e | codegen | bench | dist | screenshots");
+            sh::say("tasks: run | test | e2e | codegen | bench | bench-app | dist | screenshots");
             Ok(())
         }
         other => bail!("unknown task `{other}`; try `cargo xtask help`"),

@@ -1,0 +1,192 @@
+//! `cargo xtask bench-app`: the app's figures under Xvfb, printed, never asserted.
+//!
+//! - cold start: from the app process's start (its `starttime` in `/proc/<pid>/stat`) to the
+//!   moment its first form (setup on a fresh database, the PIN dialog on a set-up one) is
+//!   interactive in the webview, on the same clock (`/proc/uptime`);
+//! - resident memory: `VmRSS` of the app process after one protocol entry is typed, and of the
+//!   `WebKit` web process beside it;
+//! - the binary's size (the xtask prints it, it knows the path).
+//!
+//! Runs the binary in `HATTAMA_APP` (the xtask points it at the release build).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use hattama_e2e::{DEADLINE, Key, Session};
+
+/// Seconds since boot, the clock `/proc/<pid>/stat` counts process start times on.
+fn uptime() -> f64 {
+    let text = std::fs::read_to_string("/proc/uptime").expect("/proc/uptime is readable");
+    let first = text.split_whitespace().next().unwrap_or_default();
+    first.parse().expect("/proc/uptime starts with seconds")
+}
+
+/// Clock ticks per second of `/proc/<pid>/stat` (100 on Linux, fixed by the kernel ABI).
+const CLOCK_TICKS: f64 = 100.0;
+
+/// The pid of a process named `name` whose environment has `HATTAMA_DB=<database>`.
+fn pid_of(name: &str, database: &Path) -> Option<u32> {
+    let wanted = format!("HATTAMA_DB={}", database.display());
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.trim() != name {
+            continue;
+        }
+        let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+        if environ
+            .split(|byte| *byte == 0)
+            .any(|pair| pair == wanted.as_bytes())
+        {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+/// Seconds since boot at which process `pid` started.
+fn started_at(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the app runs");
+    // Field 22 (starttime); the command name (field 2) may hold spaces, so count after ')'.
+    let after = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .unwrap_or_default();
+    let ticks: f64 = after
+        .split_whitespace()
+        .nth(19)
+        .and_then(|field| field.parse().ok())
+        .expect("/proc/<pid>/stat has a starttime");
+    ticks / CLOCK_TICKS
+}
+
+/// `VmRSS` of `pid` in MiB.
+fn rss_mib(pid: u32) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+/// The `WebKitWebProcess` children of `parent`, which render the app's page.
+fn web_processes(parent: u32) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|field| field.parse::<u32>().ok());
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if ppid == Some(parent) && comm.starts_with("WebKitWebProces") {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Waits until the app shows `screen`, polling often; returns the uptime when it did.
+async fn ready(session: &Session, screen: &str) -> f64 {
+    let started = Instant::now();
+    while started.elapsed() < DEADLINE {
+        let shown = session
+            .script(
+                "return document.querySelector('[data-testid=app-shell]')?.dataset.screen ?? ''",
+            )
+            .await;
+        if shown.as_str() == Some(screen) {
+            return uptime();
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("the app did not show {screen} within {DEADLINE:?}");
+}
+
+async fn cold_start(session: &Session, screen: &str) -> (u32, f64) {
+    let shown = ready(session, screen).await;
+    let pid = pid_of("hattama-app", session.database()).expect("the app process is running");
+    (pid, shown - started_at(pid))
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let session = Session::start().await;
+    let (_, first_run) = cold_start(&session, "setup").await;
+    println!(
+        "cold start to the setup form (fresh database): {:.0} ms",
+        first_run * 1000.0
+    );
+
+    session.click("load-demo").await;
+    session.find("precinct-form").await;
+    session.click("setup-precinct").await;
+    for (name, role, pin) in [("Ana", "clerk", "1111"), ("Aigul", "chair", "9999")] {
+        session.type_into("user-name", name).await;
+        session.select("user-role", role).await;
+        session.type_into("user-pin", pin).await;
+        session.click("add-user").await;
+        session.find(&format!("user-{name}")).await;
+    }
+    session.click("setup-finish").await;
+
+    let session = session.restart().await;
+    let (pid, start) = cold_start(&session, "login").await;
+    println!(
+        "cold start to the PIN form (set-up database): {:.0} ms",
+        start * 1000.0
+    );
+
+    session.click("login-user-Ana").await;
+    session.type_into("login-pin", "1111").await;
+    session.click("login-submit").await;
+    session.click("open-majilis-list").await;
+    let lines = [
+        ("L1", "1000"),
+        ("L2", "1000"),
+        ("L3", "800"),
+        ("L3a", "10"),
+        ("L3b", "20"),
+        ("L4", "200"),
+        ("L5", "800"),
+        ("L5b", "20"),
+        ("L6", "50"),
+        ("L7", "750"),
+        ("L8.1", "300"),
+        ("L8.2", "100"),
+        ("L8.3", "100"),
+        ("L8.4", "100"),
+        ("L8.5", "50"),
+        ("L8.6", "50"),
+        ("L8.7", "30"),
+        ("L9", "20"),
+    ];
+    let typing = Instant::now();
+    for (line, value) in lines {
+        session.wait_for_focus(&format!("field-{line}")).await;
+        session.type_into(&format!("field-{line}"), value).await;
+        session
+            .wait_for_attribute(&format!("status-{line}"), "data-status", "saved")
+            .await;
+        session.press(Key::Enter).await;
+    }
+    println!(
+        "one protocol typed by WebDriver, {} fields, each saved: {:.0} ms",
+        lines.len(),
+        typing.elapsed().as_secs_f64() * 1000.0
+    );
+    println!(
+        "resident memory of the app process after one protocol: {:.1} MiB",
+        rss_mib(pid)
+    );
+    let web: f64 = web_processes(pid).into_iter().map(rss_mib).sum();
+    println!("resident memory of its WebKit web process(es): {web:.1} MiB");
+    session.finish().await;
+}
