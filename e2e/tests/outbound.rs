@@ -115,8 +115,23 @@ async fn wait_for_screen(session: &Session, screen: &str) {
         .await;
 }
 
-/// Captures the current screen in Kazakh and in Russian, then switches back to Kazakh.
-async fn screenshots(session: &Session, name: &str) {
+/// Scrolls the element `id` into view, as the screen did when it appeared (switching the
+/// language re-lays the page out and moves it).
+async fn scroll_to(session: &Session, id: &str) {
+    let element = serde_json::to_value(session.find(id).await).expect("an element is JSON");
+    session
+        .client
+        .execute(
+            "arguments[0].scrollIntoView({ block: 'nearest' });",
+            vec![element],
+        )
+        .await
+        .expect("the webview runs scripts");
+}
+
+/// Captures the current screen in Kazakh and in Russian, then switches back to Kazakh; `shown`
+/// is an element to keep in view.
+async fn screenshots(session: &Session, name: &str, shown: Option<&str>) {
     session
         .wait_for_attribute("app-shell", "data-locale", "kk")
         .await;
@@ -125,6 +140,9 @@ async fn screenshots(session: &Session, name: &str) {
     session
         .wait_for_attribute("app-shell", "data-locale", "ru")
         .await;
+    if let Some(id) = shown {
+        scroll_to(session, id).await;
+    }
     session.screenshot(&format!("{name}-ru")).await;
     session.click("language-kk").await;
     session
@@ -196,7 +214,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
     session
         .wait_for_attribute("device-key-error", "data-code", "error.device_key.mismatch")
         .await;
-    screenshots(&session, "device-key-error").await;
+    screenshots(&session, "device-key-error", None).await;
     session.type_into("device-key-passphrase", PASSPHRASE).await;
     session.type_into("device-key-repeat", PASSPHRASE).await;
     session.click("device-key-create").await;
@@ -223,7 +241,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
             .expect("the sheet was saved")
             .starts_with(b"%PDF")
     );
-    screenshots(&session, "device-key").await;
+    screenshots(&session, "device-key", None).await;
     session.click("back").await;
     wait_for_screen(&session, "dashboard").await;
 
@@ -233,7 +251,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
     session.find(&format!("final-{P1}-1")).await;
     let stick = folder(&session, "stick");
     fill(&session, "export-folder", &stick.display().to_string()).await;
-    screenshots(&session, "export").await;
+    screenshots(&session, "export", None).await;
     session
         .type_into("export-passphrase", "wrong passphrase")
         .await;
@@ -248,7 +266,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
         .await;
     session.find("export-safe").await;
     let shown_hash = text(&session, "export-hash").await;
-    screenshots(&session, "export-done").await;
+    screenshots(&session, "export-done", Some("export-done")).await;
 
     let (payload, signature) = batch_files(&stick);
     let mut registry = Registry::new(&builtin::demo().definition.id, KeyId([0; 8]));
@@ -285,7 +303,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
     let pdfs = folder(&session, "pdf");
     fill(&session, "print-folder", &pdfs.display().to_string()).await;
     session.type_into("print-passphrase", PASSPHRASE).await;
-    screenshots(&session, "print").await;
+    screenshots(&session, "print", None).await;
     session.click("print-save").await;
     let protocol = attribute(&session, "print-saved-protocol", "data-path").await;
     let bytes = std::fs::read(&protocol).expect("the protocol PDF was saved");
@@ -294,7 +312,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
         let path = attribute(&session, &format!("print-saved-{kind}"), "data-path").await;
         assert!(std::fs::read(&path).expect("saved").starts_with(b"%PDF"));
     }
-    screenshots(&session, "print-done").await;
+    screenshots(&session, "print-done", Some("print-done")).await;
     session.click("back").await;
     wait_for_screen(&session, "dashboard").await;
 
@@ -305,6 +323,6 @@ async fn device_key_export_print_and_audit_through_the_ui() {
     session
         .wait_for_attribute("audit-verify-result", "data-ok", "true")
         .await;
-    screenshots(&session, "audit-verify").await;
+    screenshots(&session, "audit-verify", None).await;
     session.finish().await;
 }
