@@ -1,6 +1,11 @@
 //! Precinct-level rules in the store: W06 (P1 has the most voters and ballots issued) is checked
 //! when a later protocol of the precinct is reviewed and finalized, and must be acknowledged.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 pub mod common;
 
 use hattama_protocol::{Status, builtin};
