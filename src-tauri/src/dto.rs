@@ -174,6 +174,9 @@ pub(crate) struct DefinitionChoices {
     pub(crate) demo: bool,
     /// True for a test (training) election.
     pub(crate) test: bool,
+    /// SHA-256 of the definition file in groups of four hex digits, to compare with the
+    /// published one.
+    pub(crate) hash: String,
     /// Regions with precincts, in CEC order.
     pub(crate) regions: Vec<RegionChoice>,
 }
@@ -204,6 +207,7 @@ impl From<&LoadedDefinition> for DefinitionChoices {
             name: (&definition.name).into(),
             demo: definition.demo,
             test: definition.mode == Mode::Test,
+            hash: hattama_batch::keys::group_hex(&loaded.hash),
             regions,
         }
     }

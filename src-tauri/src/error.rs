@@ -41,6 +41,12 @@ pub(crate) enum AppError {
         /// What the system said.
         detail: String,
     },
+    /// A definition file whose signature is missing or does not verify with the commission key.
+    #[error("the definition file {path} is not signed by the commission key")]
+    DefinitionSignature {
+        /// The definition file.
+        path: String,
+    },
 }
 
 impl AppError {
@@ -51,6 +57,7 @@ impl AppError {
             AppError::NotSignedIn => "app.not_signed_in",
             AppError::UnknownEntry { .. } => "app.unknown_entry",
             AppError::DefinitionFile { .. } => "app.definition_file",
+            AppError::DefinitionSignature { .. } => "app.definition_signature",
         }
     }
 
@@ -66,6 +73,9 @@ impl AppError {
                 ("path".to_owned(), path.clone()),
                 ("detail".to_owned(), detail.clone()),
             ]),
+            AppError::DefinitionSignature { path } => {
+                BTreeMap::from([("path".to_owned(), path.clone())])
+            }
             AppError::StateUnavailable | AppError::NotSignedIn => BTreeMap::new(),
         }
     }

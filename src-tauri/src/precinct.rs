@@ -28,15 +28,37 @@ pub(crate) fn now() -> Timestamp {
     Timestamp::from_system(SystemTime::now())
 }
 
-/// The bytes of the definition: the built-in demo when `path` is `None`, else the file's.
+/// The bytes of the definition: the built-in demo when `path` is `None`, else the file's, after
+/// its signature (`FILE.minisig`) verifies with the commission's public key (`commission.pub`
+/// in the same folder, handed out with the definition); an unsigned or altered file is refused.
 fn definition_bytes(path: Option<&str>) -> Result<Vec<u8>, AppError> {
-    match path {
-        None => Ok(builtin::DEMO_JSON.to_vec()),
-        Some(path) => std::fs::read(path).map_err(|error| AppError::DefinitionFile {
-            path: path.to_owned(),
+    let Some(path) = path else {
+        return Ok(builtin::DEMO_JSON.to_vec());
+    };
+    let read = |file: &std::path::Path| {
+        std::fs::read(file).map_err(|error| AppError::DefinitionFile {
+            path: file.display().to_string(),
             detail: error.to_string(),
-        }),
-    }
+        })
+    };
+    let file = std::path::Path::new(path);
+    let bytes = read(file)?;
+    let unsigned = || AppError::DefinitionSignature {
+        path: path.to_owned(),
+    };
+    let signature = std::fs::read(format!("{path}.minisig")).map_err(|_| unsigned())?;
+    let commission_key =
+        std::fs::read(file.with_file_name("commission.pub")).map_err(|_| unsigned())?;
+    let signature = String::from_utf8(signature).map_err(|_| unsigned())?;
+    let commission_key = String::from_utf8(commission_key).map_err(|_| unsigned())?;
+    let key_line = commission_key
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("RW"))
+        .unwrap_or_default();
+    hattama_batch::registry::verify_definition(&bytes, &signature, key_line)
+        .map_err(|_| unsigned())?;
+    Ok(bytes)
 }
 
 /// What a definition (the demo when `path` is `null`) offers: its regions and precincts.

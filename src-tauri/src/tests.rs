@@ -364,6 +364,47 @@ fn err(app: &TestApp, command: &str, args: Value) -> Value {
     }
 }
 
+#[test]
+fn a_definition_file_loads_only_with_the_commission_signature() {
+    let app = app();
+    let dir =
+        std::env::temp_dir().join(format!("hattama-signed-definition-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("definition.json");
+    std::fs::write(&file, hattama_protocol::builtin::DEMO_JSON).unwrap();
+    let path = file.to_str().unwrap();
+    let unsigned = err(&app, "definition_choices", json!({ "path": path }));
+    assert_eq!(unsigned["code"], "error.app.definition_signature");
+
+    let commission = hattama_batch::keys::generate_unencrypted("commission").unwrap();
+    let key = hattama_batch::keys::unlock(&commission.secret_key, None).unwrap();
+    let signature =
+        hattama_batch::registry::sign_definition(hattama_protocol::builtin::DEMO_JSON, &key)
+            .unwrap();
+    std::fs::write(dir.join("definition.json.minisig"), signature).unwrap();
+    std::fs::write(
+        dir.join("commission.pub"),
+        format!("{}\n", commission.public_key),
+    )
+    .unwrap();
+    let choices = ok(&app, "definition_choices", json!({ "path": path }));
+    let hash = hattama_protocol::definition::sha256_hex(hattama_protocol::builtin::DEMO_JSON);
+    assert_eq!(choices["hash"], hattama_batch::keys::group_hex(&hash));
+
+    let mut altered = hattama_protocol::builtin::DEMO_JSON.to_vec();
+    altered.push(b' ');
+    std::fs::write(&file, altered).unwrap();
+    let refused = err(&app, "definition_choices", json!({ "path": path }));
+    assert_eq!(refused["code"], "error.app.definition_signature");
+    let refused = err(
+        &app,
+        "setup_precinct",
+        json!({ "path": path, "region": "abai", "number": 1 }),
+    );
+    assert_eq!(refused["code"], "error.app.definition_signature");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A demo precinct with two clerks and a chair.
 fn precinct() -> TestApp {
     let app = app();

@@ -110,6 +110,11 @@ demo: boolean,
  */
 test: boolean,
 /**
+ * SHA-256 of the definition file in groups of four hex digits, to compare with the
+ * published one.
+ */
+hash: string,
+/**
  * Regions with precincts, in CEC order.
  */
 regions: Array<RegionChoice>, };
