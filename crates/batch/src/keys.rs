@@ -203,8 +203,11 @@ pub fn verify_raw(public_key: &str, message: &[u8], signature: &[u8; 64]) -> boo
         return false;
     };
     let digest = blake2::Blake2b512::digest(message);
-    key.verify_strict(&digest, &ed25519_dalek::Signature::from_bytes(signature))
-        .is_ok()
+    use ed25519_dalek::Verifier as _;
+    !key.is_weak()
+        && key
+            .verify(&digest, &ed25519_dalek::Signature::from_bytes(signature))
+            .is_ok()
 }
 
 /// The key id of a minisign public key line.
@@ -300,8 +303,14 @@ pub fn is_canonical_signature(signature: &str) -> bool {
 /// BLAKE2b-512 of the bytes and the global signature over the signature and trusted comment, as
 /// minisign does (with `ed25519-dalek`, which is several times faster than minisign-verify's
 /// portable code; a test checks that the two agree).
+///
+/// Verification is RFC 8032's cofactorless equation, as libsodium's: `S` must be below the group
+/// order and the recomputed `R` must equal the signature's `R` byte for byte, so no signature can
+/// be altered into another valid one; a small-order public key is refused. The "strict" variant's
+/// extra decompression of `R` in every check adds nothing to that.
 pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String, SignatureProblem> {
     use blake2::Digest as _;
+    use ed25519_dalek::Verifier as _;
     if !is_canonical_signature(signature) {
         return Err(SignatureProblem::Malformed);
     }
@@ -338,9 +347,13 @@ pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String,
         <[u8; 64]>::try_from(&sig[10..74]).map_err(|_| SignatureProblem::Malformed)?;
     let global_signature =
         <[u8; 64]>::try_from(global.as_slice()).map_err(|_| SignatureProblem::Malformed)?;
+    // A small-order ("weak") key would make signatures that verify for almost any message.
+    if verifying.is_weak() {
+        return Err(SignatureProblem::Malformed);
+    }
     let digest = blake2::Blake2b512::digest(bytes);
     if verifying
-        .verify_strict(
+        .verify(
             &digest,
             &ed25519_dalek::Signature::from_bytes(&data_signature),
         )
@@ -352,7 +365,7 @@ pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String,
     signed_comment.extend_from_slice(&data_signature);
     signed_comment.extend_from_slice(trusted.as_bytes());
     if verifying
-        .verify_strict(
+        .verify(
             &signed_comment,
             &ed25519_dalek::Signature::from_bytes(&global_signature),
         )
@@ -427,6 +440,30 @@ mod tests {
             assert!(verify(&pair.public_key, bytes, &text).is_err());
             assert!(!reference(bytes, &text));
         }
+    }
+
+    #[test]
+    fn a_small_order_key_is_refused_though_its_forgery_fits_the_equation() {
+        // The identity point as a public key: with R = identity and S = 0, the cofactorless
+        // equation [S]B = R + [k]A holds for every message. Such a key must never verify.
+        let mut identity = [0_u8; 32];
+        identity[0] = 1;
+        let key_id = [9_u8; 8];
+        let public_key =
+            Base64::encode_to_string([&b"Ed"[..], &key_id, &identity].concat()).unwrap();
+        let forged = [&identity[..], &[0_u8; 32]].concat();
+        let signature = format!(
+            "untrusted comment: {UNTRUSTED_COMMENT}\n{}\ntrusted comment: anything\n{}\n",
+            Base64::encode_to_string([&b"ED"[..], &key_id, &forged].concat()).unwrap(),
+            Base64::encode_to_string(&forged).unwrap()
+        );
+        assert!(is_canonical_signature(&signature));
+        assert_eq!(
+            verify(&public_key, b"any payload at all", &signature),
+            Err(SignatureProblem::Malformed)
+        );
+        let raw = <[u8; 64]>::try_from(forged.as_slice()).unwrap();
+        assert!(!verify_raw(&public_key, b"any message", &raw));
     }
 
     #[test]
