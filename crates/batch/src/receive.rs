@@ -360,3 +360,76 @@ pub fn decide(batch: &VerifiedBatch, imported: &[Imported]) -> Decision {
         Some(_) => Decision::ChainBroken,
     }
 }
+
+/// Decides what an import of many batches does, taking them as they are verified, in file order,
+/// while giving exactly the outcome of taking them in precinct and sequence order (file order
+/// among equals). So recording can start before the last batch is verified.
+///
+/// A batch is decided at once when its precinct's chain reaches up to it. A batch that comes
+/// before its predecessor (a gap) waits, and so does every later batch of that precinct, to be
+/// decided in precinct and sequence order by [`ImportPlan::finish`]. A precinct's batches decided
+/// at once are in file order, each of a sequence the chain has already reached or reaches next,
+/// which is the order sorting would give them up to ties that cannot change a decision.
+#[derive(Debug)]
+pub struct ImportPlan<T> {
+    histories: std::collections::HashMap<PrecinctId, Vec<Imported>>,
+    waiting: Vec<T>,
+    waiting_precincts: std::collections::HashSet<PrecinctId>,
+}
+
+impl<T: std::borrow::Borrow<VerifiedBatch>> ImportPlan<T> {
+    /// A plan over what the receiver has already imported: every precinct's batches.
+    pub fn new(histories: std::collections::HashMap<PrecinctId, Vec<Imported>>) -> Self {
+        Self {
+            histories,
+            waiting: Vec::new(),
+            waiting_precincts: std::collections::HashSet::new(),
+        }
+    }
+
+    /// Takes the next batch in file order: its decision now, or `None` when it waits.
+    pub fn offer(&mut self, item: T) -> Option<(T, Decision)> {
+        self.take(item, true)
+    }
+
+    /// Decides the batches that waited, in precinct and sequence order (file order among equals).
+    pub fn finish(mut self) -> Vec<(T, Decision)> {
+        let mut waiting = std::mem::take(&mut self.waiting);
+        waiting.sort_by(|a, b| {
+            let (a, b) = (a.borrow(), b.borrow());
+            (&a.payload.precinct, a.payload.sequence)
+                .cmp(&(&b.payload.precinct, b.payload.sequence))
+        });
+        waiting
+            .into_iter()
+            .filter_map(|item| self.take(item, false))
+            .collect()
+    }
+
+    fn take(&mut self, item: T, may_wait: bool) -> Option<(T, Decision)> {
+        let batch = item.borrow();
+        if may_wait && self.waiting_precincts.contains(&batch.payload.precinct) {
+            self.waiting.push(item);
+            return None;
+        }
+        let history = self
+            .histories
+            .entry(batch.payload.precinct.clone())
+            .or_default();
+        let decision = decide(batch, history);
+        match decision {
+            Decision::Gap { .. } if may_wait => {
+                self.waiting_precincts
+                    .insert(batch.payload.precinct.clone());
+                self.waiting.push(item);
+                return None;
+            }
+            Decision::Import => history.push(Imported {
+                sequence: batch.payload.sequence,
+                hash: batch.hash.clone(),
+            }),
+            _ => {}
+        }
+        Some((item, decision))
+    }
+}

@@ -14,7 +14,12 @@ use std::process::Command;
 use std::time::Instant;
 
 fn main() {
-    let dir = std::env::temp_dir().join(format!("hattama-national-bench-{}", std::process::id()));
+    // `HATTAMA_NATIONAL_KEEP=DIR` generates into DIR and leaves it there, so `hattama import`
+    // can be profiled by hand on the same files.
+    let keep = std::env::var_os("HATTAMA_NATIONAL_KEEP").map(std::path::PathBuf::from);
+    let dir = keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("hattama-national-bench-{}", std::process::id()))
+    });
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let generated = Instant::now();
@@ -139,5 +144,7 @@ fn main() {
         "verify + import + tally: {:.3} s (target < 2 s on 2 cores)",
         import_time + tally_time
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    if keep.is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -50,9 +50,11 @@ pub(crate) fn read_input(file: Option<&PathBuf>) -> Result<Vec<u8>> {
 
 /// Writes `value` as pretty JSON and a newline to stdout.
 pub(crate) fn print_json(value: &serde_json::Value) -> Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Buffered: stdout is line-buffered, and an import's report has tens of thousands of lines.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 

@@ -1,8 +1,10 @@
 //! `hattama import` and `hattama tally`: the territorial commission's side.
 //!
-//! Import verifies every batch (in parallel, on every core), then records them in one transaction
-//! in precinct and sequence order, so a chain spread over several files imports in one run.
+//! Import verifies the batches on every core and records them on the main thread as they come,
+//! in one transaction, decided as if taken in precinct and sequence order
+//! (`hattama_batch::receive::ImportPlan`), so a chain spread over several files imports in one run.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,11 +12,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use hattama_batch::receive::{
-    Decision, Imported, VerifiedBatch, VerifyError, decide, verify_batch,
+    Decision, ImportPlan, Imported, VerifiedBatch, VerifyError, verify_batch,
 };
 use hattama_batch::report;
-use hattama_protocol::Lang;
 use hattama_protocol::tally::Tally;
+use hattama_protocol::{Lang, PrecinctId};
 use hattama_store::receiver::{self, BatchRecord, ProtocolRecord};
 use serde_json::json;
 
@@ -83,7 +85,7 @@ fn batch_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// A batch file read and verified.
+/// A batch file read, with what verifying it gave.
 struct Checked {
     file: PathBuf,
     payload: Vec<u8>,
@@ -91,41 +93,79 @@ struct Checked {
     result: Result<VerifiedBatch, VerifyError>,
 }
 
-fn check_files(files: &[PathBuf], receiver: &Receiver, progress: &Progress) -> Vec<Checked> {
+/// A batch file whose signature and content verified.
+struct Verified {
+    file: PathBuf,
+    payload: Vec<u8>,
+    signature: String,
+    batch: VerifiedBatch,
+}
+
+impl std::borrow::Borrow<VerifiedBatch> for Verified {
+    fn borrow(&self) -> &VerifiedBatch {
+        &self.batch
+    }
+}
+
+/// Reads and verifies `files` on every core, and hands each result to `take` on this thread in
+/// file order, as soon as it and every file before it are verified. Stops at `take`'s first error.
+fn check_files_in_order(
+    files: &[PathBuf],
+    receiver: &Receiver,
+    progress: &Progress,
+    mut take: impl FnMut(Checked) -> Result<()>,
+) -> Result<()> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .max(1);
-    let chunk = files.len().div_ceil(threads).max(1);
     let expect = receiver.expect();
     let index = receiver.registry.index();
-    let index = &index;
+    let (index, expect) = (&index, &expect);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = &next;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|file| {
-                            let payload = std::fs::read(file).unwrap_or_default();
-                            let signature =
-                                std::fs::read_to_string(signature_path(file)).unwrap_or_default();
-                            let result = verify_batch(&payload, &signature, index, &expect);
-                            progress.tick();
-                            Checked {
-                                file: file.clone(),
-                                payload,
-                                signature,
-                                result,
-                            }
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().unwrap_or_default())
-            .collect()
+        let (sender, results) = std::sync::mpsc::channel::<(usize, Checked)>();
+        for _ in 0..threads {
+            let sender = sender.clone();
+            scope.spawn(move || {
+                loop {
+                    let position = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(file) = files.get(position) else {
+                        break;
+                    };
+                    let payload = std::fs::read(file).unwrap_or_default();
+                    let signature =
+                        std::fs::read_to_string(signature_path(file)).unwrap_or_default();
+                    let result = verify_batch(&payload, &signature, index, expect);
+                    progress.tick();
+                    let checked = Checked {
+                        file: file.clone(),
+                        payload,
+                        signature,
+                        result,
+                    };
+                    // The receiving end is gone only when recording failed: stop.
+                    if sender.send((position, checked)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut early = std::collections::BTreeMap::new();
+        let mut expected = 0;
+        for (position, checked) in results {
+            early.insert(position, checked);
+            while let Some(checked) = early.remove(&expected) {
+                expected += 1;
+                if let Err(error) = take(checked) {
+                    // Dropping the receiver (on return) makes every worker stop at its next send.
+                    next.store(files.len(), std::sync::atomic::Ordering::Relaxed);
+                    return Err(error);
+                }
+            }
+        }
+        Ok(())
     })
 }
 
@@ -158,6 +198,72 @@ impl Progress {
     }
 }
 
+/// What an import did, batch by batch, and in sum.
+#[derive(Default)]
+struct Report {
+    outcomes: Vec<serde_json::Value>,
+    imported: usize,
+    unchanged: usize,
+    held: usize,
+    refused: usize,
+}
+
+impl Report {
+    fn refused(&mut self, file: &Path, error: &VerifyError) {
+        self.refused += 1;
+        self.outcomes.push(json!({ "file": file.display().to_string(), "outcome": "refused", "code": format!("batch.{}", error.code()), "message": error.to_string() }));
+    }
+}
+
+/// Records one decided batch in the receiver database.
+fn record(
+    tx: &receiver::Transaction<'_>,
+    election: &str,
+    now: &str,
+    (item, decision): (Verified, Decision),
+    report: &mut Report,
+) -> Result<()> {
+    let batch = &item.batch;
+    let key_id = batch.key_id.to_string();
+    let record = BatchRecord {
+        election,
+        precinct: &batch.payload.precinct,
+        sequence: batch.payload.sequence,
+        hash: &batch.hash,
+        key_id: &key_id,
+        payload: &item.payload,
+        signature: &item.signature,
+        at: now,
+    };
+    match &decision {
+        Decision::Import => {
+            let protocols: Vec<ProtocolRecord> = batch
+                .payload
+                .protocols
+                .iter()
+                .map(|p| ProtocolRecord {
+                    contest: p.contest.clone(),
+                    version: p.version,
+                    template: p.template.clone(),
+                    values: p.values.iter().map(|v| (v.line.clone(), v.value)).collect(),
+                })
+                .collect();
+            receiver::record_batch(tx, &record, &protocols)?;
+            report.imported += 1;
+        }
+        Decision::AlreadyImported => report.unchanged += 1,
+        Decision::Conflict { existing } => {
+            receiver::record_conflict(tx, &record, existing)?;
+            report.held += 1;
+        }
+        Decision::Replayed { .. } | Decision::Gap { .. } | Decision::ChainBroken => {
+            report.refused += 1;
+        }
+    }
+    report.outcomes.push(json!({ "file": item.file.display().to_string(), "outcome": decision.code(), "precinct": batch.payload.precinct, "sequence": batch.payload.sequence, "hash": batch.hash }));
+    Ok(())
+}
+
 pub(crate) fn import(args: &ImportArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let phase = |name: &str| {
@@ -173,75 +279,55 @@ pub(crate) fn import(args: &ImportArgs) -> Result<ExitCode> {
         done: std::sync::atomic::AtomicUsize::new(0),
         quiet: args.quiet,
     };
-    let mut checked = check_files(&files, &receiver, &progress);
-    phase("batches read and verified");
-    // Import in chain order: precinct, then sequence.
-    checked.sort_by(|a, b| match (&a.result, &b.result) {
-        (Ok(x), Ok(y)) => (&x.payload.precinct, x.payload.sequence)
-            .cmp(&(&y.payload.precinct, y.payload.sequence)),
-        _ => a.file.cmp(&b.file),
-    });
     let mut conn = receiver::open_receiver(&args.db)?;
     let election = receiver.definition.definition.id.clone();
     let now = now_text();
     let tx = conn.transaction()?;
-    let mut outcomes = Vec::new();
-    let (mut imported, mut unchanged, mut held, mut refused) = (0, 0, 0, 0);
-    for item in &checked {
-        let file = item.file.display().to_string();
-        let batch = match &item.result {
-            Ok(batch) => batch,
-            Err(error) => {
-                refused += 1;
-                outcomes.push(json!({ "file": file, "outcome": "refused", "code": format!("batch.{}", error.code()), "message": error.to_string() }));
-                continue;
-            }
-        };
-        let history: Vec<Imported> = receiver::history(&tx, &election, &batch.payload.precinct)?
-            .into_iter()
-            .map(|(sequence, hash)| Imported { sequence, hash })
-            .collect();
-        let key_id = batch.key_id.to_string();
-        let record = BatchRecord {
-            election: &election,
-            precinct: &batch.payload.precinct,
-            sequence: batch.payload.sequence,
-            hash: &batch.hash,
-            key_id: &key_id,
-            payload: &item.payload,
-            signature: &item.signature,
-            at: &now,
-        };
-        let decision = decide(batch, &history);
-        match &decision {
-            Decision::Import => {
-                let protocols: Vec<ProtocolRecord> = batch
-                    .payload
-                    .protocols
-                    .iter()
-                    .map(|p| ProtocolRecord {
-                        contest: p.contest.clone(),
-                        version: p.version,
-                        template: p.template.clone(),
-                        values: p.values.iter().map(|v| (v.line.clone(), v.value)).collect(),
-                    })
-                    .collect();
-                receiver::record_batch(&tx, &record, &protocols)?;
-                imported += 1;
-            }
-            Decision::AlreadyImported => unchanged += 1,
-            Decision::Conflict { existing } => {
-                receiver::record_conflict(&tx, &record, existing)?;
-                held += 1;
-            }
-            Decision::Replayed { .. } | Decision::Gap { .. } | Decision::ChainBroken => {
-                refused += 1;
+    let histories: HashMap<PrecinctId, Vec<Imported>> = receiver::histories(&tx, &election)?
+        .into_iter()
+        .map(|(precinct, batches)| {
+            let batches = batches
+                .into_iter()
+                .map(|(sequence, hash)| Imported { sequence, hash })
+                .collect();
+            (precinct, batches)
+        })
+        .collect();
+    // Batches are recorded while the rest are still being verified; the plan decides each as
+    // taking them all in precinct and sequence order would, so a chain spread over several files
+    // imports in one run whatever their names.
+    let mut plan = ImportPlan::new(histories);
+    let mut report = Report::default();
+    check_files_in_order(&files, &receiver, &progress, |checked| {
+        match checked.result {
+            Err(error) => report.refused(&checked.file, &error),
+            Ok(batch) => {
+                let verified = Verified {
+                    file: checked.file,
+                    payload: checked.payload,
+                    signature: checked.signature,
+                    batch,
+                };
+                if let Some(decided) = plan.offer(verified) {
+                    record(&tx, &election, &now, decided, &mut report)?;
+                }
             }
         }
-        outcomes.push(json!({ "file": file, "outcome": decision.code(), "precinct": batch.payload.precinct, "sequence": batch.payload.sequence, "hash": batch.hash }));
+        Ok(())
+    })?;
+    phase("batches verified and recorded");
+    for decided in plan.finish() {
+        record(&tx, &election, &now, decided, &mut report)?;
     }
     tx.commit()?;
-    phase("recorded and committed");
+    phase("committed");
+    let Report {
+        outcomes,
+        imported,
+        unchanged,
+        held,
+        refused,
+    } = report;
     print_json(
         &json!({ "imported": imported, "already_imported": unchanged, "conflicts": held, "refused": refused, "batches": outcomes }),
     )?;

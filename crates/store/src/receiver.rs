@@ -6,10 +6,12 @@
 //! `hattama_batch::receive::decide` (the caller passes its outcome); this module only records.
 //! Rows are never updated or deleted: triggers refuse it.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, Transaction, params};
+pub use rusqlite::{Connection, Transaction};
+use rusqlite::{OpenFlags, params};
 
 use hattama_protocol::PrecinctId;
 
@@ -92,7 +94,9 @@ pub fn open_receiver(path: &Path) -> Result<Connection, ReceiverError> {
             return Err(not_receiver());
         }
     }
-    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // A rollback journal rather than WAL: an import is one large transaction of new rows, which
+    // WAL would write twice (into the log, then into the file at the checkpoint).
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
     if !exists {
@@ -137,20 +141,31 @@ pub struct ProtocolRecord {
     pub values: Vec<(String, u32)>,
 }
 
-/// The (sequence, hash) of every batch imported for a precinct.
-pub fn history(
+/// The (sequence, hash) of every batch imported for the election, per precinct, in sequence order.
+/// Read once before an import, so deciding on each batch needs no query.
+pub fn histories(
     conn: &Connection,
     election: &str,
-    precinct: &PrecinctId,
-) -> Result<Vec<(u64, String)>, ReceiverError> {
-    let mut statement = conn.prepare_cached("SELECT sequence, hash FROM batches WHERE election = ?1 AND region = ?2 AND number = ?3 ORDER BY sequence")?;
-    let rows = statement.query_map(params![election, precinct.region, precinct.number], |row| {
-        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+) -> Result<HashMap<PrecinctId, Vec<(u64, String)>>, ReceiverError> {
+    let mut statement = conn.prepare(
+        "SELECT region, number, sequence, hash FROM batches WHERE election = ?1 ORDER BY region, number, sequence",
+    )?;
+    let rows = statement.query_map(params![election], |row| {
+        Ok((
+            PrecinctId {
+                region: row.get(0)?,
+                number: row.get(1)?,
+            },
+            row.get::<_, i64>(2)?,
+            row.get::<_, String>(3)?,
+        ))
     })?;
-    let mut out = Vec::new();
+    let mut out: HashMap<PrecinctId, Vec<(u64, String)>> = HashMap::new();
     for row in rows {
-        let (sequence, hash) = row?;
-        out.push((u64::try_from(sequence).unwrap_or(0), hash));
+        let (precinct, sequence, hash) = row?;
+        let sequence = u64::try_from(sequence)
+            .map_err(|_| ReceiverError::Damaged(format!("negative sequence {sequence}")))?;
+        out.entry(precinct).or_default().push((sequence, hash));
     }
     Ok(out)
 }

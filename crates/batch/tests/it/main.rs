@@ -6,6 +6,7 @@
 )]
 
 mod fuzz;
+mod plan;
 mod sample;
 mod tamper;
 mod write;
