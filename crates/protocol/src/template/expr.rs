@@ -326,6 +326,22 @@ pub(crate) enum Node {
     Or(Box<Node>, Box<Node>),
 }
 
+impl Node {
+    /// Whether the value is scaled by a multiplication somewhere, so that it is no longer a count
+    /// of ballots or voters (`100 * L6` in a percentage rule).
+    pub(crate) fn scales(&self) -> bool {
+        match self {
+            Node::Int(_) | Node::Line { .. } | Node::Agg { .. } => false,
+            Node::Arith(ArithOp::Mul, _, _) => true,
+            Node::Neg(inner) | Node::Not(inner) => inner.scales(),
+            Node::Arith(_, left, right)
+            | Node::Cmp(_, left, right)
+            | Node::And(left, right)
+            | Node::Or(left, right) => left.scales() || right.scales(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ArithOp {
     Add,

@@ -122,7 +122,8 @@ pub struct Rule {
     lines: Vec<LineRef>,
 }
 
-/// One part of a rule's top-level `and`: a relation whose sides can be shown, or any other test.
+/// One part of a rule's top-level `and`: a relation between counts, whose sides can be shown, or
+/// any other test (a relation between scaled values among them).
 #[derive(Clone, Debug)]
 enum Conjunct {
     Relation {
@@ -702,7 +703,10 @@ fn compile_rule_parts(
     split_and(&node, &mut parts);
     for part in parts {
         let conjunct = match part {
-            expr::Node::Cmp(op, left, right) => Conjunct::Relation {
+            // A relation reports its two sides only when they are counts a clerk can compare
+            // with the paper; a scaled one (a percentage) fails without sides, and its message
+            // names the lines instead.
+            expr::Node::Cmp(op, left, right) if !part.scales() => Conjunct::Relation {
                 left: expr::compile(left, Type::Number, &names, &mut lines).map_err(expr_error)?,
                 op: *op,
                 right: expr::compile(right, Type::Number, &names, &mut lines)

@@ -2,7 +2,7 @@
 //! fails. `tidy.rs` checks that every code has a test named after it.
 
 use crate::support::{
-    BASELINE, assert_passes, assert_raises, precinct_status, sides, template, values,
+    BASELINE, assert_passes, assert_raises, precinct_status, report, sides, template, values,
 };
 use hattama_protocol::Status;
 use hattama_protocol::check::reports;
@@ -75,6 +75,22 @@ fn w02_found_in_boxes_not_one_percent_below_issued() {
     // 1 % of 700 is 7: 693 in the boxes is the lowest that passes.
     assert_passes("W02", "L5=693");
     assert_raises("W02", "L5=692");
+    assert_scaled_rule_names_lines("W02", "L5=692", &["692", "700"]);
+}
+
+/// A percentage rule compares scaled values (`100 * L5`), which are no counts a clerk could find
+/// on the paper: it reports no sides, and its message gives the lines' own values.
+fn assert_scaled_rule_names_lines(code: &str, changes: &str, shown: &[&str]) {
+    let failed = report(code, changes);
+    assert_eq!(failed.status, Status::Fail);
+    assert_eq!((failed.entered, failed.expected), (None, None));
+    assert_eq!(failed.relation, None);
+    let message = failed.message.unwrap();
+    for text in [&message.kk, &message.ru, &message.en] {
+        for value in shown {
+            assert!(text.contains(value), "{code}: {text:?} lacks {value}");
+        }
+    }
 }
 
 #[test]
@@ -88,6 +104,7 @@ fn w04_received_at_most_list_plus_reserve() {
     // 1000 voters: 1 % reserve is 10, plus 10: 1020 ballots is the most that passes.
     assert_passes("W04", "L1=1000 L2=1020");
     assert_raises("W04", "L1=1000 L2=1021");
+    assert_scaled_rule_names_lines("W04", "L1=100 L2=112", &["112", "100"]);
 }
 
 #[test]
@@ -95,6 +112,7 @@ fn w05_invalid_at_most_five_percent_of_found() {
     // 5 % of 700 is 35.
     assert_passes("W05", "L5=700 L6=35");
     assert_raises("W05", "L5=700 L6=36");
+    assert_scaled_rule_names_lines("W05", "L5=700 L6=36", &["36", "700"]);
 }
 
 #[test]

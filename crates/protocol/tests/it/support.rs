@@ -1,6 +1,6 @@
 //! Helpers the protocol tests share: build values from `"L1=5 L8.2=3"` strings and assert on rules.
 
-use hattama_protocol::check::{PrecinctProtocol, Status, check_precinct};
+use hattama_protocol::check::{FindingReport, PrecinctProtocol, Status, check_precinct, reports};
 use hattama_protocol::template::Outcome;
 use hattama_protocol::{Count, Template, Values, builtin};
 
@@ -53,6 +53,16 @@ pub(crate) fn sides(code: &str, changes: &str) -> (i64, i64) {
         Outcome::Fail(Some(sides)) => (sides.entered, sides.expected),
         other => panic!("{code} gave {other:?}"),
     }
+}
+
+/// The report of P1's rule `code` with `changes`: what the check panel shows.
+pub(crate) fn report(code: &str, changes: &str) -> FindingReport {
+    let p1 = template("P1");
+    let values = values(p1, 3, &format!("{BASELINE} {changes}"));
+    reports(p1, &values)
+        .into_iter()
+        .find(|report| report.code == code)
+        .unwrap()
 }
 
 /// Status of precinct rule `code` for protocol `target` given P1 and target values.

@@ -107,6 +107,9 @@ fn placeholders_must_be_fillable() {
     assert_eq!(error.kind, LoadErrorKind::UnknownPlaceholder("nope".into()));
     let error = load_error(&set_with_rule("not (L1 == L2)", "{entered}"));
     assert_eq!(error.kind, LoadErrorKind::NoSides);
+    // A percentage compares scaled values, which are on no paper: no sides either.
+    let error = load_error(&set_with_rule("100 * L1 <= 5 * L2", "{expected}"));
+    assert_eq!(error.kind, LoadErrorKind::NoSides);
     let error = load_error(&set_with_rule("L1 == L2", "{protocol}"));
     assert_eq!(
         error.kind,
