@@ -318,14 +318,31 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     }
     shots(&session, "audit").await;
 
-    // After a restart the app shows the same state, in Kazakh, and switches languages.
+    // Bek starts the district protocol; three lines already break E01.
+    session.click("back").await;
+    session.click("open-majilis-smd-1").await;
+    session.wait_for_attribute("entry", "data-entry", "1").await;
+    for (line, value) in [("L2", "1000"), ("L3", "800"), ("L4", "199")] {
+        clear_and_type(&session, line, value).await;
+    }
+    session.find("finding-E01").await;
+
+    // After a restart the app shows the same state, in Kazakh, and switches languages; the
+    // half-typed entry opens with its check panel as it was, before any key is pressed.
     let session = session.restart().await;
-    sign_in(&session, "Aigul", "9999").await;
+    sign_in(&session, "Bek", "2222").await;
+    session
+        .wait_for_attribute("protocol-majilis-smd-1", "data-phase", "first_in_progress")
+        .await;
+    session.click("open-majilis-smd-1").await;
+    session.wait_for_value("field-L4", "199").await;
+    session
+        .wait_for_attribute("finding-E01", "data-severity", "error")
+        .await;
+    session.click("back").await;
+    switch_user(&session, "Aigul", "9999").await;
     session
         .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "final")
-        .await;
-    session
-        .wait_for_attribute("protocol-majilis-smd-1", "data-phase", "empty")
         .await;
     for locale in ["kk", "ru", "kk"] {
         session.click(&format!("language-{locale}")).await;

@@ -376,6 +376,9 @@ pub(crate) struct ProtocolForm {
     pub(crate) lines: Vec<FormLine>,
     /// The open entry's values, when the signed-in user may see them; `null` when blind.
     pub(crate) values: Option<Vec<FieldValue>>,
+    /// Every check on those values as they stand, under the same blindness: the check panel
+    /// of a form opened again (after a restart, say) shows what the last save returned.
+    pub(crate) findings: Option<Vec<Finding>>,
 }
 
 /// Error or warning.

@@ -19,8 +19,8 @@ use hattama_store::{EntryNo, StoreError, TransitionError};
 use tauri::State;
 
 use crate::dto::{
-    AuditLog, AuditRow, Difference, FieldValue, FormLine, ProtocolForm, ProtocolState, ReviewInfo,
-    RowInfo, SavedField,
+    AuditLog, AuditRow, Difference, FieldValue, Finding, FormLine, ProtocolForm, ProtocolState,
+    ReviewInfo, RowInfo, SavedField,
 };
 use crate::error::{AppError, IpcError};
 use crate::precinct::{now, summary};
@@ -73,21 +73,26 @@ pub(crate) fn open_protocol(
             }
         }
     }
-    let values = match (status.state.open_entry(), user) {
+    let (values, findings) = match (status.state.open_entry(), user) {
         (Some(entry), Some(user)) => match store.entry_values(&contest, entry, user.id) {
-            Ok(values) => Some(
-                values
+            Ok(values) => {
+                let findings = store.entry_findings(&contest, entry, user.id)?;
+                let values = values
                     .iter()
                     .map(|value| FieldValue {
                         line: value.line.clone(),
                         value: value.value.map(hattama_protocol::Count::get),
                     })
-                    .collect(),
-            ),
-            Err(StoreError::Transition(TransitionError::Blind { .. })) => None,
+                    .collect();
+                (
+                    Some(values),
+                    Some(findings.iter().map(Finding::from).collect()),
+                )
+            }
+            Err(StoreError::Transition(TransitionError::Blind { .. })) => (None, None),
             Err(error) => return Err(error.into()),
         },
-        _ => None,
+        _ => (None, None),
     };
     Ok(ProtocolForm {
         summary: summary(loaded, &status)?,
@@ -95,6 +100,7 @@ pub(crate) fn open_protocol(
         demo: loaded.definition.demo,
         lines,
         values,
+        findings,
     })
 }
 

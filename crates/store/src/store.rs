@@ -569,6 +569,21 @@ impl Store {
         Ok(in_paper_order(template, n_rows, &values))
     }
 
+    /// Every rule's finding on `entry`'s values as they now stand, under the same blindness as
+    /// [`Store::entry_values`]: what the check panel shows when a form is opened again.
+    pub fn entry_findings(
+        &self,
+        contest: &str,
+        entry: EntryNo,
+        user: UserId,
+    ) -> Result<Vec<FindingReport>, StoreError> {
+        let (template, n_rows) = self.setup()?.contest(contest)?;
+        let protocol = protocols::current(&self.conn, contest)?;
+        state::can_read(protocol.state, entry, user)?;
+        let values = values::load(&self.conn, protocol.id, entry, template, n_rows)?;
+        Ok(reports(template, &values))
+    }
+
     /// Every value saved for one line of `entry`, oldest first, under the same blindness as
     /// [`Store::entry_values`].
     pub fn history(

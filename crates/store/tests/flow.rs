@@ -254,3 +254,26 @@ fn reopening_the_store_keeps_everything() {
         "store.wrong_pin"
     );
 }
+
+#[test]
+fn a_reopened_entry_shows_the_findings_its_last_save_returned() {
+    let mut p = precinct();
+    for (line, raw) in [("L2", "1000"), ("L3", "800")] {
+        p.store
+            .save_value(P1, EntryNo::First, p.ana, line, raw, NOW)
+            .unwrap();
+    }
+    let last = p
+        .store
+        .save_value(P1, EntryNo::First, p.ana, "L4", "199", NOW)
+        .unwrap();
+    let path = p.path.clone();
+    p.store.close().unwrap();
+    let store = Store::open(&path).unwrap();
+    let findings = store.entry_findings(P1, EntryNo::First, p.ana).unwrap();
+    assert_eq!(findings, last.findings);
+    assert!(findings.iter().any(|f| f.status == Status::Fail));
+    // The same blindness as the values: another clerk sees no findings of this entry.
+    let refused = store.entry_findings(P1, EntryNo::First, p.bek).unwrap_err();
+    assert_eq!(refused.code(), "store.entry_blind");
+}

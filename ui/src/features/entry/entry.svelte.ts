@@ -24,7 +24,7 @@ export class EntryForm {
     return this.form?.summary.state.openEntry ?? null;
   }
 
-  /** Loads the form and the open entry's stored values (none when the entry is blind). */
+  /** Loads the form, the open entry's stored values and their findings (none when blind). */
   async load(): Promise<void> {
     try {
       const form = await ipc.openProtocol(this.contest);
@@ -36,6 +36,7 @@ export class EntryForm {
         fields[line.id] = loaded(values[line.id] ?? null);
       }
       this.fields = fields;
+      this.findings = form.findings ?? [];
       this.form = form;
       this.error = null;
     } catch (thrown) {

@@ -275,7 +275,12 @@ lines: Array<FormLine>,
 /**
  * The open entry's values, when the signed-in user may see them; `null` when blind.
  */
-values: Array<FieldValue> | null, };
+values: Array<FieldValue> | null,
+/**
+ * Every check on those values as they stand, under the same blindness: the check panel
+ * of a form opened again (after a restart, say) shows what the last save returned.
+ */
+findings: Array<Finding> | null, };
 
 export type FindingSeverity = "error" | "warning";
 
