@@ -5,7 +5,9 @@
 //!   interactive in the webview, on the same clock (`/proc/uptime`);
 //! - resident memory: `VmRSS` of the app process after one protocol entry is typed, and of the
 //!   `WebKit` web process beside it;
-//! - the binary's size (the xtask prints it, it knows the path).
+//! - the binary's size (the xtask prints it, it knows the path);
+//! - for comparison, the resident memory of WebKitGTK's own `MiniBrowser` showing the same page:
+//!   the floor the webview sets, whatever the app does.
 //!
 //! Runs the binary in `HATTAMA_APP` (the xtask points it at the release build).
 
@@ -189,4 +191,31 @@ async fn main() {
     let web: f64 = web_processes(pid).into_iter().map(rss_mib).sum();
     println!("resident memory of its WebKit web process(es): {web:.1} MiB");
     session.finish().await;
+    webkit_floor().await;
+}
+
+/// WebKitGTK's own `MiniBrowser` showing the app's built page: what the webview costs before
+/// Tauri and Hattama add anything, measured in the same run for comparison.
+async fn webkit_floor() {
+    let browser = Path::new("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser");
+    let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
+    if !browser.is_file() || !page.is_file() {
+        println!("(WebKitGTK's MiniBrowser or the built page is missing: no floor measured)");
+        return;
+    }
+    let mut child = std::process::Command::new(browser)
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("MiniBrowser starts");
+    // No WebDriver here: give it the time the app took to settle, then read its memory.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let rss = rss_mib(child.id());
+    let web: f64 = web_processes(child.id()).into_iter().map(rss_mib).sum();
+    let _ = child.kill();
+    let _ = child.wait();
+    println!(
+        "for comparison, WebKitGTK's MiniBrowser on the same page: {rss:.1} MiB, its web process(es) {web:.1} MiB"
+    );
 }
