@@ -75,6 +75,25 @@ fn rss_mib(pid: u32) -> f64 {
     kib / 1024.0
 }
 
+/// `VmRSS` split into anonymous, file-backed and shared memory, in MiB, and the thread count.
+fn rss_parts(pid: u32) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| -> f64 {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0.0)
+    };
+    format!(
+        "anonymous {:.1}, files {:.1}, shared {:.1} MiB; {} threads",
+        field("RssAnon:") / 1024.0,
+        field("RssFile:") / 1024.0,
+        field("RssShmem:") / 1024.0,
+        field("Threads:")
+    )
+}
+
 /// The `WebKitWebProcess` children of `parent`, which render the app's page.
 fn web_processes(parent: u32) -> Vec<u32> {
     let mut found = Vec::new();
@@ -115,7 +134,32 @@ async fn ready(session: &Session, screen: &str) -> f64 {
 async fn cold_start(session: &Session, screen: &str) -> (u32, f64) {
     let shown = ready(session, screen).await;
     let pid = pid_of("hattama-app", session.database()).expect("the app process is running");
-    (pid, shown - started_at(pid))
+    let start = started_at(pid);
+    // Where the time went: the page's own clock (ms since the epoch) against ours.
+    let epoch_now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0);
+    let boot_ms = epoch_now - uptime() * 1000.0;
+    let marks = session
+        .script(
+            "const t = performance.timing;\n\
+             return [t.navigationStart, t.responseEnd, t.domContentLoadedEventEnd];",
+        )
+        .await;
+    if let Some([navigation, response, loaded]) = marks
+        .as_array()
+        .map(|m| [0, 1, 2].map(|i| m.get(i).and_then(serde_json::Value::as_f64).unwrap_or(0.0)))
+    {
+        let since_start = |epoch: f64| epoch - boot_ms - start * 1000.0;
+        println!(
+            "  of which: page navigation starts at {:.0} ms, page loaded at {:.0} ms, DOM ready at {:.0} ms, form shown at {:.0} ms",
+            since_start(navigation),
+            since_start(response),
+            since_start(loaded),
+            (shown - start) * 1000.0
+        );
+    }
+    (pid, shown - start)
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -185,8 +229,9 @@ async fn main() {
         typing.elapsed().as_secs_f64() * 1000.0
     );
     println!(
-        "resident memory of the app process after one protocol: {:.1} MiB",
-        rss_mib(pid)
+        "resident memory of the app process after one protocol: {:.1} MiB ({})",
+        rss_mib(pid),
+        rss_parts(pid)
     );
     let web: f64 = web_processes(pid).into_iter().map(rss_mib).sum();
     println!("resident memory of its WebKit web process(es): {web:.1} MiB");
@@ -212,10 +257,11 @@ async fn webkit_floor() {
     // No WebDriver here: give it the time the app took to settle, then read its memory.
     tokio::time::sleep(Duration::from_secs(6)).await;
     let rss = rss_mib(child.id());
+    let parts = rss_parts(child.id());
     let web: f64 = web_processes(child.id()).into_iter().map(rss_mib).sum();
     let _ = child.kill();
     let _ = child.wait();
     println!(
-        "for comparison, WebKitGTK's MiniBrowser on the same page: {rss:.1} MiB, its web process(es) {web:.1} MiB"
+        "for comparison, WebKitGTK's MiniBrowser on the same page: {rss:.1} MiB ({parts}), its web process(es) {web:.1} MiB"
     );
 }
