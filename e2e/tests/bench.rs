@@ -169,6 +169,24 @@ async fn cold_start(session: &Session, screen: &str) -> (u32, f64) {
             (shown - start) * 1000.0
         );
     }
+    // The UI's own marks (ui/src/main.ts, shell.load): script running, IPC asked and answered.
+    let marks = session
+        .script(
+            "return ['hattama:script', 'hattama:ipc-start', 'hattama:ipc-end']\n\
+             .map(name => performance.getEntriesByName(name)[0]?.startTime ?? null);",
+        )
+        .await;
+    if let Some([script, asked, answered]) = marks.as_array().map(|m| {
+        [0, 1, 2].map(|i| {
+            m.get(i)
+                .and_then(serde_json::Value::as_f64)
+                .unwrap_or(f64::NAN)
+        })
+    }) {
+        println!(
+            "  after navigation: script runs at {script:.0} ms, asks the app at {asked:.0} ms, has its answers at {answered:.0} ms"
+        );
+    }
     (pid, shown - start)
 }
 

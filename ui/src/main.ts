@@ -5,6 +5,7 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import './app.css';
 
+performance.mark('hattama:script');
 const target = document.getElementById('app');
 if (target === null) {
   throw new Error('index.html has no #app element');

@@ -20,8 +20,11 @@ export class Shell {
 
   /** Asks the app for its info, language and precinct; shows the screen to start on. */
   async load(): Promise<void> {
+    // Marks for `cargo xtask bench-app`, which reports where start-up time goes.
+    performance.mark('hattama:ipc-start');
     try {
       const [info, language, overview] = await Promise.all([ipc.appInfo(), ipc.getLanguage(), ipc.overview()]);
+      performance.mark('hattama:ipc-end');
       this.info = info;
       this.#i18n.locale = language;
       this.overview = overview;
