@@ -152,10 +152,7 @@ pub fn histories(
     )?;
     let rows = statement.query_map(params![election], |row| {
         Ok((
-            PrecinctId {
-                region: row.get(0)?,
-                number: row.get(1)?,
-            },
+            precinct_at(row)?,
             row.get::<_, i64>(2)?,
             row.get::<_, String>(3)?,
         ))
@@ -168,6 +165,14 @@ pub fn histories(
         out.entry(precinct).or_default().push((sequence, hash));
     }
     Ok(out)
+}
+
+/// The precinct in a row's first two columns (region, number).
+fn precinct_at(row: &rusqlite::Row<'_>) -> rusqlite::Result<PrecinctId> {
+    Ok(PrecinctId {
+        region: row.get(0)?,
+        number: row.get(1)?,
+    })
 }
 
 /// Records an imported batch and its protocols (a version already recorded is kept as it is).
@@ -257,10 +262,7 @@ pub fn conflicts(conn: &Connection, election: &str) -> Result<Vec<Conflict>, Rec
     let mut statement = conn.prepare("SELECT region, number, sequence, hash, existing_hash FROM conflicts WHERE election = ?1 ORDER BY id")?;
     let rows = statement.query_map(params![election], |row| {
         Ok(Conflict {
-            precinct: PrecinctId {
-                region: row.get(0)?,
-                number: row.get(1)?,
-            },
+            precinct: precinct_at(row)?,
             sequence: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
             hash: row.get(3)?,
             existing_hash: row.get(4)?,
@@ -282,10 +284,7 @@ pub fn latest_protocols(
     )?;
     let rows = statement.query_map(params![election], |row| {
         Ok((
-            PrecinctId {
-                region: row.get(0)?,
-                number: row.get(1)?,
-            },
+            precinct_at(row)?,
             row.get::<_, String>(2)?,
             row.get::<_, u32>(3)?,
             row.get::<_, String>(4)?,

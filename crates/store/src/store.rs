@@ -562,10 +562,7 @@ impl Store {
         entry: EntryNo,
         user: UserId,
     ) -> Result<Vec<LineValue>, StoreError> {
-        let (template, n_rows) = self.setup()?.contest(contest)?;
-        let protocol = protocols::current(&self.conn, contest)?;
-        state::can_read(protocol.state, entry, user)?;
-        let values = values::load(&self.conn, protocol.id, entry, template, n_rows)?;
+        let (template, n_rows, values) = self.readable_entry(contest, entry, user)?;
         Ok(in_paper_order(template, n_rows, &values))
     }
 
@@ -577,11 +574,22 @@ impl Store {
         entry: EntryNo,
         user: UserId,
     ) -> Result<Vec<FindingReport>, StoreError> {
+        let (template, _, values) = self.readable_entry(contest, entry, user)?;
+        Ok(reports(template, &values))
+    }
+
+    /// `entry`'s template, row count and values, when `user` may read them (the blindness rule).
+    fn readable_entry(
+        &self,
+        contest: &str,
+        entry: EntryNo,
+        user: UserId,
+    ) -> Result<(&'static Template, usize, Values), StoreError> {
         let (template, n_rows) = self.setup()?.contest(contest)?;
         let protocol = protocols::current(&self.conn, contest)?;
         state::can_read(protocol.state, entry, user)?;
         let values = values::load(&self.conn, protocol.id, entry, template, n_rows)?;
-        Ok(reports(template, &values))
+        Ok((template, n_rows, values))
     }
 
     /// Every value saved for one line of `entry`, oldest first, under the same blindness as
