@@ -3,34 +3,12 @@
 //! printed with its QR; then at the commission the batch verified, imported and tallied, and the
 //! QR read back from the rendered page and verified (and refused with an unregistered key).
 
-#![expect(
-    clippy::unwrap_used,
-    reason = "test helpers unwrap: a panic there is a failed test"
-)]
+#[path = "support/run.rs"]
+mod run;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-const PASSPHRASE: &str = "chair passphrase 2023";
-
-fn hattama(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hattama"))
-        .args(args)
-        .env("HATTAMA_DB", db)
-        .env("HATTAMA_PASSPHRASE", PASSPHRASE)
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> serde_json::Value {
-    let output = hattama(db, args);
-    assert!(
-        output.status.success(),
-        "hattama {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
+use run::{hattama, ok};
 
 const VALUES: &str = r#"{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800, "L5b": 20,
 "L6": 20, "L7": 780, "L8.1": 300, "L8.2": 100, "L8.3": 100, "L8.4": 80, "L8.5": 50, "L8.6": 60, "L8.7": 40, "L9": 50}"#;

@@ -6,28 +6,12 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
-/// Runs `hattama ARGS` against the database at `db` (through `HATTAMA_DB`).
-fn hattama(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hattama"))
-        .args(args)
-        .env("HATTAMA_DB", db)
-        .output()
-        .unwrap()
-}
-
-/// Runs a step that must succeed and returns its JSON.
-fn ok(db: &Path, args: &[&str]) -> serde_json::Value {
-    let output = hattama(db, args);
-    assert!(
-        output.status.success(),
-        "hattama {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
+use run::{hattama, ok};
 
 /// P1 values with L6 = 41 of L5 = 800 (above 5 %: warning W05) and everything else whole.
 fn values(l9: u32) -> String {
