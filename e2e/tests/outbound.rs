@@ -28,28 +28,6 @@ fn abai_1() -> PrecinctId {
     }
 }
 
-/// A P1 on which every check passes.
-const CLEAN_P1: &[(&str, u32)] = &[
-    ("L1", 1000),
-    ("L2", 1000),
-    ("L3", 800),
-    ("L3a", 10),
-    ("L3b", 20),
-    ("L4", 200),
-    ("L5", 800),
-    ("L5b", 20),
-    ("L6", 20),
-    ("L7", 780),
-    ("L8.1", 100),
-    ("L8.2", 100),
-    ("L8.3", 100),
-    ("L8.4", 100),
-    ("L8.5", 100),
-    ("L8.6", 100),
-    ("L8.7", 100),
-    ("L9", 80),
-];
-
 /// The demo precinct abai/1 with its commission, P1 typed by two clerks and finalized.
 fn finalized_precinct(database: &Path) {
     let mut store = Store::open(database).expect("a fresh database opens");
@@ -74,7 +52,7 @@ fn finalized_precinct(database: &Path) {
         .add_user("Aigul", Role::Chair, CHAIR_PIN, NOW)
         .expect("user");
     for (entry, user) in [(EntryNo::First, ana), (EntryNo::Second, bek)] {
-        for (line, value) in CLEAN_P1 {
+        for &(line, value) in hattama_protocol::builtin::DEMO_CLEAN_P1 {
             store
                 .save_value(P1, entry, user, line, &value.to_string(), NOW)
                 .expect("a clean value saves");

@@ -29,30 +29,6 @@ struct TestApp {
     dir: tempfile::TempDir,
 }
 
-/// The P1 values on which every rule passes.
-fn clean_p1() -> Vec<(&'static str, u32)> {
-    vec![
-        ("L1", 1000),
-        ("L2", 1000),
-        ("L3", 800),
-        ("L3a", 10),
-        ("L3b", 20),
-        ("L4", 200),
-        ("L5", 800),
-        ("L5b", 20),
-        ("L6", 20),
-        ("L7", 780),
-        ("L8.1", 100),
-        ("L8.2", 100),
-        ("L8.3", 100),
-        ("L8.4", 100),
-        ("L8.5", 100),
-        ("L8.6", 100),
-        ("L8.7", 100),
-        ("L9", 80),
-    ]
-}
-
 /// Demo precinct abai/1 in `path`, P1 typed twice and finalized by the chair.
 fn finalized_precinct(path: &Path) {
     let mut store = Store::open(path).unwrap();
@@ -68,7 +44,7 @@ fn finalized_precinct(path: &Path) {
     let bek = store.add_user("Bek", Role::Clerk, "2222", NOW).unwrap();
     store.add_user("Aigul", Role::Chair, "9999", NOW).unwrap();
     for (entry, user) in [(EntryNo::First, ana), (EntryNo::Second, bek)] {
-        for (line, value) in clean_p1() {
+        for &(line, value) in hattama_protocol::builtin::DEMO_CLEAN_P1 {
             store
                 .save_value(P1, entry, user, line, &value.to_string(), NOW)
                 .unwrap();

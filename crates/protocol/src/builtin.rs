@@ -15,6 +15,30 @@ pub const TEMPLATES_TOML: &str = include_str!("../templates/results-2023.toml");
 /// The bytes of the built-in demo definition.
 pub const DEMO_JSON: &[u8] = include_bytes!("../data/demo-2023.json");
 
+/// A Majilis party-list protocol (P1) for a demo precinct on which every check passes, line by
+/// line in paper order (seven parties, as in the demo): what tests, examples and screenshots type
+/// in when the values do not matter. Tested by `the_demo_clean_p1_passes_every_check`.
+pub const DEMO_CLEAN_P1: &[(&str, u32)] = &[
+    ("L1", 1000),
+    ("L2", 1000),
+    ("L3", 800),
+    ("L3a", 10),
+    ("L3b", 20),
+    ("L4", 200),
+    ("L5", 800),
+    ("L5b", 20),
+    ("L6", 20),
+    ("L7", 780),
+    ("L8.1", 100),
+    ("L8.2", 100),
+    ("L8.3", 100),
+    ("L8.4", 100),
+    ("L8.5", 100),
+    ("L8.6", 100),
+    ("L8.7", 100),
+    ("L9", 80),
+];
+
 /// The built-in 2023 template set (P1–P5 and the precinct rules).
 pub fn templates() -> &'static TemplateSet {
     static SET: OnceLock<TemplateSet> = OnceLock::new();

@@ -108,3 +108,29 @@ fn builtin_demo_loads() {
         hattama_protocol::definition::sha256_hex(builtin::DEMO_JSON)
     );
 }
+
+#[test]
+fn the_demo_clean_p1_passes_every_check() {
+    let p1 = builtin::templates().template("P1").unwrap();
+    let parties = builtin::demo()
+        .definition
+        .contests
+        .iter()
+        .find(|contest| contest.id == "majilis-list")
+        .unwrap()
+        .rows
+        .len();
+    let mut values = hattama_protocol::Values::new(p1, parties);
+    for (line, value) in builtin::DEMO_CLEAN_P1 {
+        let slot = p1.slot(line, parties).unwrap();
+        values.set(slot, Some(hattama_protocol::Count::new(*value).unwrap()));
+    }
+    for report in hattama_protocol::check::reports(p1, &values) {
+        assert_eq!(
+            report.status,
+            hattama_protocol::Status::Pass,
+            "{} on the clean P1",
+            report.code
+        );
+    }
+}

@@ -57,28 +57,9 @@ pub fn precinct() -> Precinct {
     }
 }
 
-/// P1 values on which every rule passes.
+/// P1 values on which every rule passes (the built-in demo's clean P1).
 pub fn clean_p1() -> Vec<(&'static str, u32)> {
-    vec![
-        ("L1", 1000),
-        ("L2", 1000),
-        ("L3", 800),
-        ("L3a", 10),
-        ("L3b", 20),
-        ("L4", 200),
-        ("L5", 800),
-        ("L5b", 20),
-        ("L6", 20),
-        ("L7", 780),
-        ("L8.1", 100),
-        ("L8.2", 100),
-        ("L8.3", 100),
-        ("L8.4", 100),
-        ("L8.5", 100),
-        ("L8.6", 100),
-        ("L8.7", 100),
-        ("L9", 80),
-    ]
+    builtin::DEMO_CLEAN_P1.to_vec()
 }
 
 /// `values` with `line` set to `value`.
