@@ -228,26 +228,11 @@ async fn main() {
         rss_mib(pid),
         rss_parts(pid)
     );
-    let lines = [
-        ("L1", "1000"),
-        ("L2", "1000"),
-        ("L3", "800"),
-        ("L3a", "10"),
-        ("L3b", "20"),
-        ("L4", "200"),
-        ("L5", "800"),
-        ("L5b", "20"),
-        ("L6", "50"),
-        ("L7", "750"),
-        ("L8.1", "300"),
-        ("L8.2", "100"),
-        ("L8.3", "100"),
-        ("L8.4", "100"),
-        ("L8.5", "50"),
-        ("L8.6", "50"),
-        ("L8.7", "30"),
-        ("L9", "20"),
-    ];
+    // Any clean protocol will do: the same one the other tests type.
+    let lines: Vec<(&str, String)> = hattama_protocol::builtin::DEMO_CLEAN_P1
+        .iter()
+        .map(|&(line, value)| (line, value.to_string()))
+        .collect();
     let typing = Instant::now();
     // Typed as a clerk types, through the X keyboard, when xdotool is there: WebDriver's own
     // commands (a script and an element lookup per key) grow the app process's memory too.
@@ -259,7 +244,7 @@ async fn main() {
         "windowfocus",
         "--sync",
     ]);
-    for (line, value) in lines {
+    for (line, value) in &lines {
         if by_keyboard {
             assert!(xdotool(&["type", "--delay", "20", value]), "xdotool types");
             assert!(xdotool(&["key", "Return"]), "xdotool presses Enter");
@@ -272,7 +257,7 @@ async fn main() {
             session.press(Key::Enter).await;
         }
     }
-    let (last, _) = lines[lines.len() - 1];
+    let (last, _) = &lines[lines.len() - 1];
     session
         .wait_for_attribute(&format!("status-{last}"), "data-status", "saved")
         .await;
@@ -287,7 +272,7 @@ async fn main() {
         typing.elapsed().as_secs_f64() * 1000.0
     );
     let after = (rss_mib(pid), rss_parts(pid));
-    for (line, value) in lines {
+    for (line, value) in &lines {
         session
             .wait_for_value(&format!("field-{line}"), value)
             .await;

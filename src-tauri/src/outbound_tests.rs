@@ -12,9 +12,7 @@ use hattama_batch::registry::Registry;
 use hattama_protocol::{Mode, PrecinctId, builtin};
 use hattama_store::{EntryNo, Role, Store, Timestamp};
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, mock_builder};
-use tauri::webview::InvokeRequest;
+use tauri::test::{MockRuntime, mock_builder};
 use tauri::{App, Manager, WebviewWindow};
 
 use crate::state::AppState;
@@ -77,16 +75,7 @@ fn app() -> TestApp {
 }
 
 fn invoke(app: &TestApp, command: &str, args: Value) -> Result<Value, Value> {
-    let request = InvokeRequest {
-        cmd: command.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::Json(args),
-        headers: Default::default(),
-        invoke_key: INVOKE_KEY.to_owned(),
-    };
-    tauri::test::get_ipc_response(&app.window, request).map(|body| body.deserialize().unwrap())
+    crate::tests::invoke_in(&app.window, command, args)
 }
 
 fn ok(app: &TestApp, command: &str, args: Value) -> Value {

@@ -74,24 +74,24 @@ pub(crate) fn open_protocol(
         }
     }
     let (values, findings) = match (status.state.open_entry(), user) {
-        (Some(entry), Some(user)) => match store.entry_values(&contest, entry, user.id) {
-            Ok(values) => {
-                let findings = store.entry_findings(&contest, entry, user.id)?;
-                let values = values
-                    .iter()
-                    .map(|value| FieldValue {
-                        line: value.line.clone(),
-                        value: value.value.map(hattama_protocol::Count::get),
-                    })
-                    .collect();
-                (
-                    Some(values),
+        (Some(entry), Some(user)) => {
+            match store.entry_values_and_findings(&contest, entry, user.id) {
+                Ok((values, findings)) => (
+                    Some(
+                        values
+                            .iter()
+                            .map(|value| FieldValue {
+                                line: value.line.clone(),
+                                value: value.value.map(hattama_protocol::Count::get),
+                            })
+                            .collect(),
+                    ),
                     Some(findings.iter().map(Finding::from).collect()),
-                )
+                ),
+                Err(StoreError::Transition(TransitionError::Blind { .. })) => (None, None),
+                Err(error) => return Err(error.into()),
             }
-            Err(StoreError::Transition(TransitionError::Blind { .. })) => (None, None),
-            Err(error) => return Err(error.into()),
-        },
+        }
         _ => (None, None),
     };
     Ok(ProtocolForm {

@@ -53,6 +53,15 @@ fn run_setup(app: &mut App<MockRuntime>) {
 
 /// Invokes `command` with `args` as the webview would; `Ok` or `Err` holds the JSON it receives.
 fn invoke(app: &TestApp, command: &str, args: Value) -> Result<Value, Value> {
+    invoke_in(&app.window, command, args)
+}
+
+/// [`invoke`] in any mock window (the outbound tests build their own app).
+pub(crate) fn invoke_in(
+    window: &WebviewWindow<MockRuntime>,
+    command: &str,
+    args: Value,
+) -> Result<Value, Value> {
     let request = InvokeRequest {
         cmd: command.into(),
         callback: CallbackFn(0),
@@ -62,7 +71,7 @@ fn invoke(app: &TestApp, command: &str, args: Value) -> Result<Value, Value> {
         headers: Default::default(),
         invoke_key: INVOKE_KEY.to_owned(),
     };
-    tauri::test::get_ipc_response(&app.window, request).map(|body| body.deserialize().unwrap())
+    tauri::test::get_ipc_response(window, request).map(|body| body.deserialize().unwrap())
 }
 
 #[test]

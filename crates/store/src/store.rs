@@ -566,16 +566,19 @@ impl Store {
         Ok(in_paper_order(template, n_rows, &values))
     }
 
-    /// Every rule's finding on `entry`'s values as they now stand, under the same blindness as
-    /// [`Store::entry_values`]: what the check panel shows when a form is opened again.
-    pub fn entry_findings(
+    /// [`Store::entry_values`] with every rule's finding on those values as they now stand, from
+    /// one read: what a form opened again (after a restart, say) shows in its check panel.
+    pub fn entry_values_and_findings(
         &self,
         contest: &str,
         entry: EntryNo,
         user: UserId,
-    ) -> Result<Vec<FindingReport>, StoreError> {
-        let (template, _, values) = self.readable_entry(contest, entry, user)?;
-        Ok(reports(template, &values))
+    ) -> Result<(Vec<LineValue>, Vec<FindingReport>), StoreError> {
+        let (template, n_rows, values) = self.readable_entry(contest, entry, user)?;
+        Ok((
+            in_paper_order(template, n_rows, &values),
+            reports(template, &values),
+        ))
     }
 
     /// `entry`'s template, row count and values, when `user` may read them (the blindness rule).

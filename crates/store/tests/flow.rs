@@ -270,10 +270,18 @@ fn a_reopened_entry_shows_the_findings_its_last_save_returned() {
     let path = p.path.clone();
     p.store.close().unwrap();
     let store = Store::open(&path).unwrap();
-    let findings = store.entry_findings(P1, EntryNo::First, p.ana).unwrap();
+    let (values, findings) = store
+        .entry_values_and_findings(P1, EntryNo::First, p.ana)
+        .unwrap();
     assert_eq!(findings, last.findings);
+    assert_eq!(
+        values,
+        store.entry_values(P1, EntryNo::First, p.ana).unwrap()
+    );
     assert!(findings.iter().any(|f| f.status == Status::Fail));
     // The same blindness as the values: another clerk sees no findings of this entry.
-    let refused = store.entry_findings(P1, EntryNo::First, p.bek).unwrap_err();
+    let refused = store
+        .entry_values_and_findings(P1, EntryNo::First, p.bek)
+        .unwrap_err();
     assert_eq!(refused.code(), "store.entry_blind");
 }
