@@ -36,6 +36,23 @@ pub const APP_ENV: &str = "HATTAMA_APP";
 /// Set to `1` to write screenshots into `docs/screenshots/`.
 pub const SCREENSHOTS_ENV: &str = "HATTAMA_SCREENSHOTS";
 
+/// Starts repainting an invisible spot every few milliseconds (see [`Session::screenshot`]): the
+/// colour of a no-break space, which has no ink, so the captured pixels stay the page's own.
+const REPAINT_START: &str = "const spot = document.createElement('div');\n\
+    spot.id = 'hattama-repaint';\n\
+    spot.textContent = '\\u00a0';\n\
+    spot.style.cssText = 'position:fixed;left:0;top:0;pointer-events:none';\n\
+    document.body.append(spot);\n\
+    let odd = false;\n\
+    window.hattamaRepaint = setInterval(() => {\n\
+      odd = !odd;\n\
+      spot.style.color = odd ? 'red' : 'blue';\n\
+    }, 5);";
+
+/// Stops what [`REPAINT_START`] started and removes its spot.
+const REPAINT_STOP: &str = "clearInterval(window.hattamaRepaint);\n\
+    document.getElementById('hattama-repaint')?.remove();";
+
 /// The environment variable the app reads its database path from.
 const DATABASE_ENV: &str = "HATTAMA_DB";
 
@@ -459,11 +476,17 @@ impl Session {
             .execute_async(painted, Vec::new())
             .await
             .expect("the webview runs scripts");
-        let png = self
-            .client
-            .screenshot()
+        // WebKitGTK answers a screenshot only after the web process paints again. When the page
+        // is drawn without compositing (the app's default, see `src-tauri/src/main.rs`), a paint
+        // with nothing new in it never reports back (`DrawingAreaCoordinatedGraphics::display`
+        // returns early on an empty dirty region), so a still page would be waited on forever.
+        // Keep something invisible repainting while the capture runs.
+        self.script(REPAINT_START).await;
+        let png = tokio::time::timeout(DEADLINE, self.client.screenshot())
             .await
+            .expect("the webview is captured within the deadline")
             .expect("the webview can be captured");
+        self.script(REPAINT_STOP).await;
         let dir = workspace_root().join("docs").join("screenshots");
         std::fs::create_dir_all(&dir).expect("docs/screenshots can be created");
         std::fs::write(dir.join(format!("{name}.png")), png)

@@ -284,15 +284,38 @@ async fn main() {
         "resident memory of the app process after one protocol: {:.1} MiB ({})",
         after.0, after.1
     );
-    let web: f64 = web_processes(pid).into_iter().map(rss_mib).sum();
+    let webs = web_processes(pid);
+    let web: f64 = webs.iter().copied().map(rss_mib).sum();
     println!("resident memory of its WebKit web process(es): {web:.1} MiB");
+    let rendering = webs
+        .first()
+        .map(|&web| rendering_env(web))
+        .unwrap_or_default();
     session.finish().await;
-    webkit_floor().await;
+    webkit_floor(&[]).await;
+    if !rendering.is_empty() {
+        webkit_floor(&rendering).await;
+    }
+}
+
+/// The GTK and `WebKit` rendering settings (`GDK_*`, `WEBKIT_*` but the inspector's, which the
+/// WebDriver sets) in the environment of `pid`: for the app's web process, the defaults the app
+/// set for itself (it inherits them) plus the user's.
+fn rendering_env(pid: u32) -> Vec<(String, String)> {
+    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+    environ
+        .split(|byte| *byte == 0)
+        .filter_map(|pair| std::str::from_utf8(pair).ok()?.split_once('='))
+        .filter(|(name, _)| name.starts_with("GDK_") || name.starts_with("WEBKIT_"))
+        .filter(|(name, _)| !name.starts_with("WEBKIT_INSPECTOR"))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
 }
 
 /// WebKitGTK's own `MiniBrowser` showing the app's built page: what the webview costs before
-/// Tauri and Hattama add anything, measured in the same run for comparison.
-async fn webkit_floor() {
+/// Tauri and Hattama add anything, measured in the same run for comparison, with `WebKit`'s
+/// defaults (no `rendering`) or with the rendering settings the app runs with.
+async fn webkit_floor(rendering: &[(String, String)]) {
     let browser = Path::new("/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser");
     let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/dist/index.html");
     if !browser.is_file() || !page.is_file() {
@@ -301,6 +324,7 @@ async fn webkit_floor() {
     }
     let mut child = std::process::Command::new(browser)
         .arg(format!("file://{}", page.display()))
+        .envs(rendering.iter().map(|(name, value)| (name, value)))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -312,7 +336,16 @@ async fn webkit_floor() {
     let web: f64 = web_processes(child.id()).into_iter().map(rss_mib).sum();
     let _ = child.kill();
     let _ = child.wait();
+    let settings = if rendering.is_empty() {
+        "WebKit's defaults".to_owned()
+    } else {
+        let pairs: Vec<String> = rendering
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        format!("the app's {}", pairs.join(" "))
+    };
     println!(
-        "for comparison, WebKitGTK's MiniBrowser on the same page: {rss:.1} MiB ({parts}), its web process(es) {web:.1} MiB"
+        "for comparison, WebKitGTK's MiniBrowser on the same page ({settings}): {rss:.1} MiB ({parts}), its web process(es) {web:.1} MiB"
     );
 }
