@@ -10,29 +10,12 @@ use hattama_e2e::{Key, SCREENSHOTS_ENV, Session, message};
 
 const P1: &str = "majilis-list";
 
-/// A consistent P1 of the demo precinct (seven parties) whose only failing check is W05
-/// (invalid ballots above 5 %); `l9` is the against-all line.
-fn p1_values(l9: &'static str) -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("L1", "1000"),
-        ("L2", "1000"),
-        ("L3", "800"),
-        ("L3a", "10"),
-        ("L3b", "20"),
-        ("L4", "200"),
-        ("L5", "800"),
-        ("L5b", "20"),
-        ("L6", "50"),
-        ("L7", "750"),
-        ("L8.1", "300"),
-        ("L8.2", "100"),
-        ("L8.3", "100"),
-        ("L8.4", "100"),
-        ("L8.5", "50"),
-        ("L8.6", "50"),
-        ("L8.7", "30"),
-        ("L9", l9),
-    ]
+/// The demo P1 with W05 (`builtin::DEMO_W05_P1`), with `l9` in L9: the two clerks differ there.
+fn p1_values(l9: u32) -> Vec<(&'static str, String)> {
+    hattama_protocol::builtin::DEMO_W05_P1
+        .iter()
+        .map(|&(line, value)| (line, if line == "L9" { l9 } else { value }.to_string()))
+        .collect()
 }
 
 fn screenshots_on() -> bool {
@@ -83,8 +66,8 @@ async fn switch_user(session: &Session, name: &str, pin: &str) {
 }
 
 /// Types every value by keyboard: each into its field, then Enter, which moves to the next line.
-async fn type_entry(session: &Session, values: &[(&str, &str)]) {
-    let (first, _) = values[0];
+async fn type_entry(session: &Session, values: &[(&str, String)]) {
+    let (first, _) = &values[0];
     session.click(&format!("field-{first}")).await;
     session.wait_for_focus(&format!("field-{first}")).await;
     for (index, (line, value)) in values.iter().enumerate() {
@@ -194,7 +177,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session.click(&format!("open-{P1}")).await;
     wait_for_screen(&session, "entry").await;
     session.wait_for_attribute("entry", "data-entry", "1").await;
-    let values = p1_values("20");
+    let values = p1_values(20);
     type_entry(&session, &values[..3]).await;
     session.type_into("field-L3", "x").await;
     assert_refused(&session, "L3", "error.input.not_a_number", "800").await;
@@ -260,7 +243,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session.wait_for_value("field-L1", "").await;
     session.wait_for_value("field-L9", "").await;
     shots(&session, "entry-second").await;
-    type_entry(&session, &p1_values("21")).await;
+    type_entry(&session, &p1_values(21)).await;
     session.click("finish-entry").await;
     session.find("entry-finished").await;
     session.click("back").await;

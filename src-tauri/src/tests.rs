@@ -449,33 +449,12 @@ fn save(app: &TestApp, entry: u8, line: &str, raw: &str) -> Result<Value, Value>
     )
 }
 
-/// The values of a consistent P1 (7 parties), with `L9` as given.
-fn p1_values(l9: &str) -> Vec<(&'static str, String)> {
-    let fixed = [
-        ("L1", "1000"),
-        ("L2", "1000"),
-        ("L3", "800"),
-        ("L3a", "10"),
-        ("L3b", "20"),
-        ("L4", "200"),
-        ("L5", "800"),
-        ("L5b", "20"),
-        ("L6", "50"),
-        ("L7", "750"),
-        ("L8.1", "300"),
-        ("L8.2", "100"),
-        ("L8.3", "100"),
-        ("L8.4", "100"),
-        ("L8.5", "50"),
-        ("L8.6", "50"),
-        ("L8.7", "30"),
-    ];
-    let mut values: Vec<(&str, String)> = fixed
+/// The demo P1 with W05 (`builtin::DEMO_W05_P1`), with `l9` in L9: the two clerks differ there.
+fn p1_values(l9: u32) -> Vec<(&'static str, String)> {
+    hattama_protocol::builtin::DEMO_W05_P1
         .iter()
-        .map(|(line, value)| (*line, (*value).to_owned()))
-        .collect();
-    values.push(("L9", l9.to_owned()));
-    values
+        .map(|&(line, value)| (line, if line == "L9" { l9 } else { value }.to_string()))
+        .collect()
 }
 
 #[test]
@@ -560,7 +539,7 @@ fn two_entries_reconcile_review_and_finalize() {
     let app = precinct();
     ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
     let mut last = Value::Null;
-    for (line, value) in p1_values("20") {
+    for (line, value) in p1_values(20) {
         last = save(&app, 1, line, &value).unwrap();
     }
     let failing: Vec<&str> = last["findings"]
@@ -591,7 +570,7 @@ fn two_entries_reconcile_review_and_finalize() {
             .all(|value| value["value"].is_null()),
         "the second entry is blind: {form}"
     );
-    for (line, value) in p1_values("21") {
+    for (line, value) in p1_values(21) {
         save(&app, 2, line, &value).unwrap();
     }
     let state = ok(&app, "finish_entry", json!({ "contest": P1, "entry": 2 }));

@@ -39,6 +39,30 @@ pub const DEMO_CLEAN_P1: &[(&str, u32)] = &[
     ("L9", 80),
 ];
 
+/// The demo P1 of the double-entry scenario that the app's tests and screenshots walk through:
+/// every error check passes and warning W05 fires (50 invalid ballots of 800 in the boxes, more
+/// than 5 %), so it has a warning to acknowledge. Tested by `the_demo_w05_p1_fails_w05_only`.
+pub const DEMO_W05_P1: &[(&str, u32)] = &[
+    ("L1", 1000),
+    ("L2", 1000),
+    ("L3", 800),
+    ("L3a", 10),
+    ("L3b", 20),
+    ("L4", 200),
+    ("L5", 800),
+    ("L5b", 20),
+    ("L6", 50),
+    ("L7", 750),
+    ("L8.1", 300),
+    ("L8.2", 100),
+    ("L8.3", 100),
+    ("L8.4", 100),
+    ("L8.5", 50),
+    ("L8.6", 50),
+    ("L8.7", 30),
+    ("L9", 20),
+];
+
 /// The built-in 2023 template set (P1–P5 and the precinct rules).
 pub fn templates() -> &'static TemplateSet {
     static SET: OnceLock<TemplateSet> = OnceLock::new();

@@ -109,8 +109,8 @@ fn builtin_demo_loads() {
     );
 }
 
-#[test]
-fn the_demo_clean_p1_passes_every_check() {
+/// The statuses of every check of P1 on `lines`, typed into a demo precinct's P1.
+fn p1_statuses(lines: &[(&str, u32)]) -> Vec<(String, hattama_protocol::Status)> {
     let p1 = builtin::templates().template("P1").unwrap();
     let parties = builtin::demo()
         .definition
@@ -121,16 +121,37 @@ fn the_demo_clean_p1_passes_every_check() {
         .rows
         .len();
     let mut values = hattama_protocol::Values::new(p1, parties);
-    for (line, value) in builtin::DEMO_CLEAN_P1 {
+    for (line, value) in lines {
         let slot = p1.slot(line, parties).unwrap();
         values.set(slot, Some(hattama_protocol::Count::new(*value).unwrap()));
     }
-    for report in hattama_protocol::check::reports(p1, &values) {
+    hattama_protocol::check::reports(p1, &values)
+        .into_iter()
+        .map(|report| (report.code.to_string(), report.status))
+        .collect()
+}
+
+#[test]
+fn the_demo_clean_p1_passes_every_check() {
+    for (code, status) in p1_statuses(builtin::DEMO_CLEAN_P1) {
         assert_eq!(
-            report.status,
+            status,
             hattama_protocol::Status::Pass,
-            "{} on the clean P1",
-            report.code
+            "{code} on the clean P1"
         );
+    }
+}
+
+#[test]
+fn the_demo_w05_p1_fails_w05_only() {
+    let statuses = p1_statuses(builtin::DEMO_W05_P1);
+    assert!(statuses.iter().any(|(code, _)| code == "W05"));
+    for (code, status) in statuses {
+        let expected = if code == "W05" {
+            hattama_protocol::Status::Fail
+        } else {
+            hattama_protocol::Status::Pass
+        };
+        assert_eq!(status, expected, "{code} on the W05 P1");
     }
 }
