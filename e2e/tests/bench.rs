@@ -6,8 +6,9 @@
 //! - resident memory: `VmRSS` of the app process after one protocol entry is typed, and of the
 //!   `WebKit` web process beside it;
 //! - the binary's size (the xtask prints it, it knows the path);
-//! - for comparison, the resident memory of WebKitGTK's own `MiniBrowser` showing the same page:
-//!   the floor the webview sets, whatever the app does.
+//! - for comparison, the resident memory of WebKitGTK's own `MiniBrowser` showing the same page,
+//!   with `WebKit`'s defaults and with the rendering settings the app runs with: what the webview
+//!   alone costs either way.
 //!
 //! Runs the binary in `HATTAMA_APP` (the xtask points it at the release build).
 
@@ -64,33 +65,30 @@ fn started_at(pid: u32) -> f64 {
     ticks / CLOCK_TICKS
 }
 
+/// The number in field `name` (`VmRSS:`, `Threads:`…) of `/proc/<pid>/status`; 0 when missing.
+fn status_field(pid: u32, name: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(name))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
 /// `VmRSS` of `pid` in MiB.
 fn rss_mib(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
+    status_field(pid, "VmRSS:") / 1024.0
 }
 
 /// `VmRSS` split into anonymous, file-backed and shared memory, in MiB, and the thread count.
 fn rss_parts(pid: u32) -> String {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let field = |name: &str| -> f64 {
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0.0)
-    };
+    let mib = |name: &str| status_field(pid, name) / 1024.0;
     format!(
         "anonymous {:.1}, files {:.1}, shared {:.1} MiB; {} threads",
-        field("RssAnon:") / 1024.0,
-        field("RssFile:") / 1024.0,
-        field("RssShmem:") / 1024.0,
-        field("Threads:")
+        mib("RssAnon:"),
+        mib("RssFile:"),
+        mib("RssShmem:"),
+        status_field(pid, "Threads:")
     )
 }
 
@@ -156,10 +154,7 @@ async fn cold_start(session: &Session, screen: &str) -> (u32, f64) {
              return [t.navigationStart, t.responseEnd, t.domContentLoadedEventEnd];",
         )
         .await;
-    if let Some([navigation, response, loaded]) = marks
-        .as_array()
-        .map(|m| [0, 1, 2].map(|i| m.get(i).and_then(serde_json::Value::as_f64).unwrap_or(0.0)))
-    {
+    if let Some([navigation, response, loaded]) = three_numbers(&marks) {
         let since_start = |epoch: f64| epoch - boot_ms - start * 1000.0;
         println!(
             "  of which: page navigation starts at {:.0} ms, page loaded at {:.0} ms, DOM ready at {:.0} ms, form shown at {:.0} ms",
@@ -176,18 +171,23 @@ async fn cold_start(session: &Session, screen: &str) -> (u32, f64) {
              .map(name => performance.getEntriesByName(name)[0]?.startTime ?? null);",
         )
         .await;
-    if let Some([script, asked, answered]) = marks.as_array().map(|m| {
-        [0, 1, 2].map(|i| {
-            m.get(i)
-                .and_then(serde_json::Value::as_f64)
-                .unwrap_or(f64::NAN)
-        })
-    }) {
+    if let Some([script, asked, answered]) = three_numbers(&marks) {
         println!(
             "  after navigation: script runs at {script:.0} ms, asks the app at {asked:.0} ms, has its answers at {answered:.0} ms"
         );
     }
     (pid, shown - start)
+}
+
+/// The first three numbers of a script's array result (NaN for a missing one, printed as such).
+fn three_numbers(value: &serde_json::Value) -> Option<[f64; 3]> {
+    let items = value.as_array()?;
+    Some([0, 1, 2].map(|i| {
+        items
+            .get(i)
+            .and_then(serde_json::Value::as_f64)
+            .unwrap_or(f64::NAN)
+    }))
 }
 
 #[tokio::main(flavor = "current_thread")]

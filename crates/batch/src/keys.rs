@@ -199,15 +199,21 @@ pub fn verify_raw(public_key: &str, message: &[u8], signature: &[u8; 64]) -> boo
     else {
         return false;
     };
-    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&key_bytes) else {
+    let Some(key) = usable_key(&key_bytes) else {
         return false;
     };
     let digest = blake2::Blake2b512::digest(message);
     use ed25519_dalek::Verifier as _;
-    !key.is_weak()
-        && key
-            .verify(&digest, &ed25519_dalek::Signature::from_bytes(signature))
-            .is_ok()
+    key.verify(&digest, &ed25519_dalek::Signature::from_bytes(signature))
+        .is_ok()
+}
+
+/// The Ed25519 public key in `bytes`, unless it is no curve point or has small order: a small-order
+/// ("weak") key makes signatures that fit the verification equation for almost any message.
+fn usable_key(bytes: &[u8; 32]) -> Option<ed25519_dalek::VerifyingKey> {
+    ed25519_dalek::VerifyingKey::from_bytes(bytes)
+        .ok()
+        .filter(|key| !key.is_weak())
 }
 
 /// The key id of a minisign public key line.
@@ -341,16 +347,12 @@ pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String,
     }
     let verifying = <[u8; 32]>::try_from(&key[10..42])
         .ok()
-        .and_then(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).ok())
+        .and_then(|bytes| usable_key(&bytes))
         .ok_or(SignatureProblem::Malformed)?;
     let data_signature =
         <[u8; 64]>::try_from(&sig[10..74]).map_err(|_| SignatureProblem::Malformed)?;
     let global_signature =
         <[u8; 64]>::try_from(global.as_slice()).map_err(|_| SignatureProblem::Malformed)?;
-    // A small-order ("weak") key would make signatures that verify for almost any message.
-    if verifying.is_weak() {
-        return Err(SignatureProblem::Malformed);
-    }
     let digest = blake2::Blake2b512::digest(bytes);
     if verifying
         .verify(
