@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use hattama_precinct::PrecinctError;
 use hattama_store::StoreError;
 use serde::Serialize;
 use ts_rs::TS;
@@ -33,20 +34,6 @@ pub(crate) enum AppError {
         /// The number asked for.
         entry: u8,
     },
-    /// The definition file could not be read.
-    #[error("cannot read {path}: {detail}")]
-    DefinitionFile {
-        /// The path as given.
-        path: String,
-        /// What the system said.
-        detail: String,
-    },
-    /// A definition file whose signature is missing or does not verify with the commission key.
-    #[error("the definition file {path} is not signed by the commission key")]
-    DefinitionSignature {
-        /// The definition file.
-        path: String,
-    },
 }
 
 impl AppError {
@@ -56,8 +43,6 @@ impl AppError {
             AppError::StateUnavailable => "app.state_unavailable",
             AppError::NotSignedIn => "app.not_signed_in",
             AppError::UnknownEntry { .. } => "app.unknown_entry",
-            AppError::DefinitionFile { .. } => "app.definition_file",
-            AppError::DefinitionSignature { .. } => "app.definition_signature",
         }
     }
 
@@ -68,13 +53,6 @@ impl AppError {
             }
             AppError::UnknownEntry { entry } => {
                 BTreeMap::from([("entry".to_owned(), entry.to_string())])
-            }
-            AppError::DefinitionFile { path, detail } => BTreeMap::from([
-                ("path".to_owned(), path.clone()),
-                ("detail".to_owned(), detail.clone()),
-            ]),
-            AppError::DefinitionSignature { path } => {
-                BTreeMap::from([("path".to_owned(), path.clone())])
             }
             AppError::StateUnavailable | AppError::NotSignedIn => BTreeMap::new(),
         }
@@ -89,6 +67,7 @@ pub(crate) const ERROR_CODES: &[&str] = &[
     "error.app.not_signed_in",
     "error.app.unknown_entry",
     "error.app.definition_file",
+    "error.app.definition_signature",
     "error.store.already_final",
     "error.store.same_user_second_entry",
     "error.store.not_your_entry",
@@ -138,6 +117,8 @@ pub(crate) const ERROR_CODES: &[&str] = &[
     "error.device_key.mismatch",
     "error.export.no_folder",
     "error.export.not_a_folder",
+    "error.export.no_drive",
+    "error.export.several_drives",
     "error.batch.drive_full",
     "error.batch.drive_failed",
     "error.batch.drive_read_back",
@@ -162,6 +143,16 @@ pub(crate) struct IpcError {
 impl From<AppError> for IpcError {
     fn from(error: AppError) -> IpcError {
         tracing::warn!(%error, "command failed");
+        IpcError {
+            code: format!("error.{}", error.code()),
+            params: error.params(),
+        }
+    }
+}
+
+impl From<PrecinctError> for IpcError {
+    fn from(error: PrecinctError) -> IpcError {
+        tracing::warn!(%error, "refused");
         IpcError {
             code: format!("error.{}", error.code()),
             params: error.params(),

@@ -87,10 +87,7 @@ pub fn run() -> Result<(), tauri::Error> {
 
 /// Registers the managed state, once, before any window loads.
 fn setup<R: Runtime>(app: &mut App<R>) -> Result<(), Box<dyn std::error::Error>> {
-    let database_path = state::database_path(
-        std::env::var_os(state::DATABASE_ENV),
-        &app.path().app_data_dir()?,
-    );
+    let database_path = hattama_precinct::installation::database_path(None)?;
     tracing::info!(database = %database_path.display(), "starting");
     app.manage(Mutex::new(AppState::new(database_path)));
     Ok(())

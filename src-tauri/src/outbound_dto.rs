@@ -6,7 +6,9 @@
 
 use hattama_batch::drives::Mount;
 use hattama_batch::keys;
-use hattama_store::{AuditReport, BreakKind, DeviceKey, Export};
+use hattama_precinct::device_key::DeviceKey;
+use hattama_precinct::print::{Document, Saved};
+use hattama_store::{AuditReport, BreakKind, ExportRow};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -48,14 +50,13 @@ pub(crate) enum DocumentKind {
     Blank,
 }
 
-impl DocumentKind {
-    /// The word in the file name.
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            DocumentKind::Enrolment => "enrolment",
-            DocumentKind::Protocol => "protocol",
-            DocumentKind::Posting => "posting",
-            DocumentKind::Blank => "blank",
+impl From<Document> for DocumentKind {
+    fn from(document: Document) -> DocumentKind {
+        match document {
+            Document::Enrolment => DocumentKind::Enrolment,
+            Document::Protocol => DocumentKind::Protocol,
+            Document::Posting => DocumentKind::Posting,
+            Document::Blank => DocumentKind::Blank,
         }
     }
 }
@@ -68,6 +69,15 @@ pub(crate) struct SavedFile {
     pub(crate) kind: DocumentKind,
     /// Where it is.
     pub(crate) path: String,
+}
+
+impl From<Saved> for SavedFile {
+    fn from(saved: Saved) -> SavedFile {
+        SavedFile {
+            kind: saved.document.into(),
+            path: saved.path.display().to_string(),
+        }
+    }
 }
 
 /// A mounted removable drive.
@@ -106,6 +116,8 @@ pub(crate) struct FinalInfo {
     pub(crate) version: u32,
     /// The hash of the newest batch carrying this version, in groups of four; `null` before export.
     pub(crate) batch_hash: Option<String>,
+    /// Whether it can be printed now (the paper carries the batch hash, so after export).
+    pub(crate) printable: bool,
 }
 
 /// An export that was signed (and maybe written).
@@ -120,8 +132,8 @@ pub(crate) struct ExportInfo {
     pub(crate) protocols: u32,
 }
 
-impl From<&Export> for ExportInfo {
-    fn from(export: &Export) -> ExportInfo {
+impl From<&ExportRow> for ExportInfo {
+    fn from(export: &ExportRow) -> ExportInfo {
         ExportInfo {
             sequence: u32::try_from(export.sequence).unwrap_or(u32::MAX),
             hash: keys::group_hex(&export.hash),
@@ -145,6 +157,8 @@ pub(crate) struct OutboundOverview {
     pub(crate) up_to_date: bool,
     /// The removable drives mounted now.
     pub(crate) drives: Vec<DriveInfo>,
+    /// The drive to write to when exactly one is mounted, else `null`.
+    pub(crate) suggested_drive: Option<String>,
     /// The folder suggested for saving documents: Documents, else home.
     pub(crate) documents_folder: String,
 }

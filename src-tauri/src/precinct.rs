@@ -12,15 +12,15 @@
 use std::sync::Mutex;
 use std::time::SystemTime;
 
-use hattama_protocol::definition::load_definition;
-use hattama_protocol::{PrecinctId, builtin};
+use hattama_precinct::definition::{self, DefinitionSource};
+use hattama_protocol::PrecinctId;
 use hattama_store::{Store, StoreError, Timestamp};
 use tauri::State;
 
 use crate::dto::{
     DefinitionChoices, MemberInfo, Overview, PrecinctOverview, ProtocolSummary, UserInfo, UserRole,
 };
-use crate::error::{AppError, IpcError};
+use crate::error::IpcError;
 use crate::state::{self, AppState};
 
 /// The laptop clock, recorded as information only (the store never decides on it).
@@ -28,45 +28,18 @@ pub(crate) fn now() -> Timestamp {
     Timestamp::from_system(SystemTime::now())
 }
 
-/// The bytes of the definition: the built-in demo when `path` is `None`, else the file's, after
-/// its signature (`FILE.minisig`) verifies with the commission's public key (`commission.pub`
-/// in the same folder, handed out with the definition); an unsigned or altered file is refused.
-fn definition_bytes(path: Option<&str>) -> Result<Vec<u8>, AppError> {
-    let Some(path) = path else {
-        return Ok(builtin::DEMO_JSON.to_vec());
-    };
-    let read = |file: &std::path::Path| {
-        std::fs::read(file).map_err(|error| AppError::DefinitionFile {
-            path: file.display().to_string(),
-            detail: error.to_string(),
-        })
-    };
-    let file = std::path::Path::new(path);
-    let bytes = read(file)?;
-    let unsigned = || AppError::DefinitionSignature {
-        path: path.to_owned(),
-    };
-    let signature = std::fs::read(format!("{path}.minisig")).map_err(|_| unsigned())?;
-    let commission_key =
-        std::fs::read(file.with_file_name("commission.pub")).map_err(|_| unsigned())?;
-    let signature = String::from_utf8(signature).map_err(|_| unsigned())?;
-    let commission_key = String::from_utf8(commission_key).map_err(|_| unsigned())?;
-    let key_line = commission_key
-        .lines()
-        .map(str::trim)
-        .find(|line| line.starts_with("RW"))
-        .unwrap_or_default();
-    hattama_batch::registry::verify_definition(&bytes, &signature, key_line)
-        .map_err(|_| unsigned())?;
-    Ok(bytes)
+/// Where the UI's definition comes from: the built-in demo when `path` is `None`.
+fn source(path: Option<String>) -> DefinitionSource {
+    path.map_or(DefinitionSource::Demo, |path| {
+        DefinitionSource::File(path.into())
+    })
 }
 
 /// What a definition (the demo when `path` is `null`) offers: its regions and precincts.
 #[tauri::command(async)]
 #[tracing::instrument]
 pub(crate) fn definition_choices(path: Option<String>) -> Result<DefinitionChoices, IpcError> {
-    let bytes = definition_bytes(path.as_deref())?;
-    let loaded = load_definition(&bytes, builtin::templates()).map_err(StoreError::from)?;
+    let loaded = definition::load(&source(path))?;
     Ok(DefinitionChoices::from(&loaded))
 }
 
@@ -79,10 +52,9 @@ pub(crate) fn setup_precinct(
     region: String,
     number: u32,
 ) -> Result<Overview, IpcError> {
-    let bytes = definition_bytes(path.as_deref())?;
     let mut state = state::lock(&state)?;
     let precinct = PrecinctId { region, number };
-    state.store()?.setup_precinct(&bytes, &precinct, now())?;
+    definition::setup(state.store()?, &source(path), &precinct, now())?;
     overview_of(&mut state)
 }
 

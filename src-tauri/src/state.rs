@@ -4,20 +4,14 @@
 //! to the UI as a coded error rather than stopping the app), and the signed-in user lives here,
 //! not in the webview: commands act for whoever signed in with a PIN.
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
-use hattama_store::{Store, StoreError, User};
+use hattama_precinct::{PrecinctError, installation};
+use hattama_store::{Store, User};
 
 use crate::dto::Language;
 use crate::error::{AppError, IpcError};
-
-/// The environment variable that overrides where the database lives (tests point it at a temp dir).
-pub(crate) const DATABASE_ENV: &str = "HATTAMA_DB";
-
-/// The file name of the database inside the platform's data directory.
-const DATABASE_FILE: &str = "hattama.db";
 
 /// The state shared by all commands.
 #[derive(Debug)]
@@ -44,18 +38,10 @@ impl AppState {
     }
 
     /// The store, opened (or created) at `database_path` on first use.
-    pub(crate) fn store(&mut self) -> Result<&mut Store, StoreError> {
+    pub(crate) fn store(&mut self) -> Result<&mut Store, PrecinctError> {
         let store = match self.store.take() {
             Some(store) => store,
-            None => {
-                if let Some(dir) = self.database_path.parent() {
-                    std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                        path: dir.to_owned(),
-                        source,
-                    })?;
-                }
-                Store::open(&self.database_path)?
-            }
+            None => installation::open(&self.database_path)?,
         };
         Ok(self.store.insert(store))
     }
@@ -64,14 +50,6 @@ impl AppState {
     pub(crate) fn store_and_user(&mut self) -> Result<(&mut Store, User), IpcError> {
         let user = self.user.clone().ok_or(AppError::NotSignedIn)?;
         Ok((self.store()?, user))
-    }
-}
-
-/// The database path: `HATTAMA_DB` when it is set and not empty, else `hattama.db` in `data_dir`.
-pub(crate) fn database_path(from_env: Option<OsString>, data_dir: &Path) -> PathBuf {
-    match from_env {
-        Some(path) if !path.is_empty() => PathBuf::from(path),
-        _ => data_dir.join(DATABASE_FILE),
     }
 }
 

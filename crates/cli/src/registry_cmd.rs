@@ -6,14 +6,14 @@
 //! environment variable `HATTAMA_PASSPHRASE`, so scripts can drive the commands and nothing secret
 //! appears in the process list.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use hattama_batch::keys::{self, KeyId};
-use hattama_batch::receive::{Expect, verify_batch};
-use hattama_batch::registry::{self, Registry};
+use hattama_batch::keys;
+use hattama_commission::receiver::{Receiver, ReceiverConfig};
+use hattama_commission::{CommissionError, registry};
 use hattama_protocol::{Mode, PrecinctId};
 use serde_json::json;
 
@@ -133,54 +133,16 @@ pub(crate) fn passphrase() -> Result<String> {
     std::env::var(PASSPHRASE_ENV).with_context(|| format!("set {PASSPHRASE_ENV} to the passphrase"))
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::File::open(&tmp)?.sync_all()?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
-}
-
-/// Loads and verifies the registry in `dir` with the commission key (default: `dir/commission.pub`).
-pub(crate) fn load_registry(dir: &Path, commission_key: Option<&Path>) -> Result<Registry> {
-    let key_path = commission_key.map_or_else(|| dir.join("commission.pub"), Path::to_path_buf);
-    let public = read_text(&key_path)?;
-    let bytes = std::fs::read(dir.join("registry.json"))
-        .with_context(|| format!("cannot read {}/registry.json", dir.display()))?;
-    let signature = read_text(&dir.join("registry.json.minisig"))?;
-    Registry::verify_and_load(&bytes, &signature, &public)
-        .with_context(|| format!("registry in {}", dir.display()))
-}
-
-fn save_registry(dir: &Path, registry: &mut Registry) -> Result<()> {
-    let secret = read_text(&dir.join("commission.key"))?;
-    let commission = keys::unlock(&secret, Some(&passphrase()?))?;
-    let (bytes, signature) = registry.sign(&commission)?;
-    write_atomic(&dir.join("registry.json"), &bytes)?;
-    write_atomic(&dir.join("registry.json.minisig"), signature.as_bytes())?;
-    Ok(())
+/// A commission use case's error as the CLI reports it: the message and the stable code.
+pub(crate) fn failed(error: CommissionError) -> anyhow::Error {
+    let code = error.code();
+    anyhow::Error::new(error).context(format!("[{code}]"))
 }
 
 pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
     match command {
         RegistryCommand::Init { dir, election } => {
-            if dir.join("commission.key").exists() {
-                bail!("{} already holds a commission key", dir.display());
-            }
-            std::fs::create_dir_all(dir)?;
-            let pair = keys::generate(&passphrase()?, "hattama commission key")?;
-            write_atomic(
-                &dir.join("commission.pub"),
-                format!("{}\n", pair.public_key).as_bytes(),
-            )?;
-            write_atomic(&dir.join("commission.key"), pair.secret_key.as_bytes())?;
-            let mut registry = Registry::new(election, pair.key_id);
-            save_registry(dir, &mut registry)?;
+            let pair = registry::init(dir, election, &passphrase()?).map_err(failed)?;
             print_json(
                 &json!({ "commission_key": pair.key_id, "public_key": pair.public_key, "fingerprint": keys::fingerprint(&pair.public_key)? }),
             )?;
@@ -191,27 +153,18 @@ pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
             region,
             precinct,
         } => {
-            let mut registry = load_registry(dir, None)?;
-            let key_text = match std::fs::read_to_string(public_key) {
-                Ok(text) => text,
-                Err(_) => public_key.clone(),
+            let precinct = PrecinctId {
+                region: region.clone(),
+                number: *precinct,
             };
-            let key_line = key_text
-                .lines()
-                .map(str::trim)
-                .find(|line| line.starts_with("RW"))
-                .unwrap_or(key_text.trim())
-                .to_owned();
-            let key_id = registry.add(
-                &key_line,
-                PrecinctId {
-                    region: region.clone(),
-                    number: *precinct,
-                },
-            )?;
-            save_registry(dir, &mut registry)?;
+            let (key_id, registry) =
+                registry::add(dir, public_key, precinct, &passphrase()?).map_err(failed)?;
+            let public_key = registry
+                .entry(key_id)
+                .map(|entry| entry.public_key.clone())
+                .unwrap_or_default();
             print_json(
-                &json!({ "added": key_id, "fingerprint": keys::fingerprint(&key_line)?, "serial": registry.serial }),
+                &json!({ "added": key_id, "fingerprint": keys::fingerprint(&public_key)?, "serial": registry.serial }),
             )?;
         }
         RegistryCommand::Revoke {
@@ -219,16 +172,12 @@ pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
             key_id,
             reason,
         } => {
-            let mut registry = load_registry(dir, None)?;
-            let Some(key_id) = KeyId::parse(key_id) else {
-                bail!("`{key_id}` is not a key id (16 hex digits)")
-            };
-            registry.revoke(key_id, reason)?;
-            save_registry(dir, &mut registry)?;
+            let (key_id, registry) =
+                registry::revoke(dir, key_id, reason, &passphrase()?).map_err(failed)?;
             print_json(&json!({ "revoked": key_id, "serial": registry.serial }))?;
         }
         RegistryCommand::Show { dir } => {
-            let registry = load_registry(dir, None)?;
+            let registry = registry::load(dir, None).map_err(failed)?;
             print_json(&serde_json::to_value(&registry)?)?;
         }
     }
@@ -238,111 +187,52 @@ pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
 pub(crate) fn definition(command: &DefinitionCommand) -> Result<ExitCode> {
     match command {
         DefinitionCommand::Sign { dir, file } => {
-            let bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let templates = common::template_set(None)?;
-            hattama_protocol::definition::load_definition(&bytes, &templates)
-                .with_context(|| format!("{} is not a valid definition", file.display()))?;
-            let secret = read_text(&dir.join("commission.key"))?;
-            let commission = keys::unlock(&secret, Some(&passphrase()?))?;
-            let signature = registry::sign_definition(&bytes, &commission)?;
-            let sig_path = PathBuf::from(format!("{}.minisig", file.display()));
-            write_atomic(&sig_path, signature.as_bytes())?;
-            print_json(
-                &json!({ "signature": sig_path, "sha256": hattama_protocol::definition::sha256_hex(&bytes) }),
-            )?;
+            let (signature, sha256) =
+                registry::sign_definition_file(dir, file, &passphrase()?).map_err(failed)?;
+            print_json(&json!({ "signature": signature, "sha256": sha256 }))?;
             Ok(ExitCode::SUCCESS)
         }
         DefinitionCommand::Verify {
             commission_key,
             file,
-        } => {
-            let bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let signature = read_text(&PathBuf::from(format!("{}.minisig", file.display())))?;
-            let public = read_text(commission_key)?;
-            match registry::verify_definition(&bytes, &signature, &public) {
-                Ok(()) => {
-                    print_json(
-                        &json!({ "verified": true, "sha256": hattama_protocol::definition::sha256_hex(&bytes) }),
-                    )?;
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(error) => {
-                    common::eprint_line(&format!("error: {error} [{}]", error.code()));
-                    print_json(&json!({ "verified": false, "code": error.code() }))?;
-                    Ok(ExitCode::from(1))
-                }
+        } => match registry::verify_definition_file(commission_key, file).map_err(failed)? {
+            Ok(sha256) => {
+                print_json(&json!({ "verified": true, "sha256": sha256 }))?;
+                Ok(ExitCode::SUCCESS)
             }
-        }
+            Err(error) => {
+                common::eprint_line(&format!("error: {error} [{}]", error.code()));
+                print_json(&json!({ "verified": false, "code": error.code() }))?;
+                Ok(ExitCode::from(1))
+            }
+        },
     }
 }
 
 pub(crate) fn keygen(args: &KeygenArgs) -> Result<ExitCode> {
-    std::fs::create_dir_all(&args.out)?;
-    if args.out.join("device.key").exists() {
-        bail!("{} already holds a device key", args.out.display());
-    }
-    let pair = keys::generate(&passphrase()?, "hattama device key")?;
-    write_atomic(
-        &args.out.join("device.pub"),
-        format!("{}\n", pair.public_key).as_bytes(),
-    )?;
-    write_atomic(&args.out.join("device.key"), pair.secret_key.as_bytes())?;
+    let pair = registry::keygen(&args.out, &passphrase()?).map_err(failed)?;
     print_json(
         &json!({ "key_id": pair.key_id, "public_key": pair.public_key, "fingerprint": keys::fingerprint(&pair.public_key)? }),
     )?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The receiver's expectations: registry, definition, mode.
-pub(crate) struct Receiver {
-    pub(crate) registry: Registry,
-    pub(crate) definition: hattama_protocol::LoadedDefinition,
-    pub(crate) templates: hattama_protocol::TemplateSet,
-    pub(crate) mode: Mode,
-}
-
-impl Receiver {
-    pub(crate) fn load(args: &ReceiverArgs) -> Result<Receiver> {
-        let templates = common::template_set(None)?;
-        let definition = common::definition(&args.definition, &templates)?;
-        let registry = load_registry(&args.registry, args.commission_key.as_deref())?;
-        if registry.election != definition.definition.id {
-            bail!(
-                "the registry is for election {}, the definition is {}",
-                registry.election,
-                definition.definition.id
-            );
-        }
-        Ok(Receiver {
-            registry,
-            definition,
-            templates,
-            mode: args.mode,
-        })
-    }
-
-    pub(crate) fn expect(&self) -> Expect<'_> {
-        Expect {
-            definition: &self.definition,
-            templates: &self.templates,
+impl ReceiverArgs {
+    /// The receiver's trust, loaded: registry, definition, mode.
+    pub(crate) fn load(&self) -> Result<Receiver> {
+        Receiver::load(&ReceiverConfig {
+            registry: self.registry.clone(),
+            commission_key: self.commission_key.clone(),
+            definition: self.definition.clone(),
             mode: self.mode,
-        }
+        })
+        .map_err(failed)
     }
-}
-
-/// The signature file of a payload file.
-pub(crate) fn signature_path(payload: &Path) -> PathBuf {
-    PathBuf::from(format!("{}.minisig", payload.display()))
 }
 
 pub(crate) fn verify(args: &VerifyArgs) -> Result<ExitCode> {
-    let receiver = Receiver::load(&args.receiver)?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let signature = std::fs::read_to_string(signature_path(&args.file)).unwrap_or_default();
-    match verify_batch(&bytes, &signature, &receiver.registry, &receiver.expect()) {
+    let receiver = args.receiver.load()?;
+    match receiver.verify_file(&args.file) {
         Ok(batch) => {
             print_json(&json!({
                 "verified": true,

@@ -12,8 +12,10 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use hattama_protocol::{PrecinctId, Status, builtin};
-use hattama_store::{EntryNo, Role, State, Store, StoreError, Timestamp, User, db_path, restore};
+use hattama_precinct::definition::DefinitionSource;
+use hattama_precinct::{PrecinctError, installation};
+use hattama_protocol::{PrecinctId, Status};
+use hattama_store::{EntryNo, Role, State, Store, StoreError, Timestamp, User, restore};
 use serde_json::json;
 
 use crate::common::print_json;
@@ -214,9 +216,28 @@ pub(crate) fn refused(error: StoreError) -> anyhow::Error {
     anyhow::Error::new(error).context(format!("[{code}]"))
 }
 
+/// A precinct use case's error as the CLI reports it: the message and the stable code.
+pub(crate) fn failed(error: PrecinctError) -> anyhow::Error {
+    match error {
+        PrecinctError::Store(error) => refused(error),
+        other => {
+            let code = other.code();
+            anyhow::Error::new(other).context(format!("[{code}]"))
+        }
+    }
+}
+
 pub(crate) fn open(db: &DbArg) -> Result<Store> {
-    let path = db_path(db.db.as_deref()).map_err(refused)?;
-    Store::open(&path).map_err(|error| match &error {
+    let path = installation::database_path(db.db.as_deref()).map_err(failed)?;
+    installation::open(&path).map_err(|error| match error {
+        PrecinctError::Store(error) => store_refusal(error),
+        other => failed(other),
+    })
+}
+
+/// A store that does not open: with the newest backup named, when there is one.
+fn store_refusal(error: StoreError) -> anyhow::Error {
+    match &error {
         StoreError::Corrupt { backups, .. } | StoreError::NotHattama { backups, .. } => {
             match backups.first() {
                 Some(newest) => anyhow!(
@@ -228,7 +249,7 @@ pub(crate) fn open(db: &DbArg) -> Result<Store> {
             }
         }
         _ => refused(error),
-    })
+    }
 }
 
 fn user(store: &Store, name: &str) -> Result<User> {
@@ -263,20 +284,18 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
             region,
             precinct,
         } => {
-            let bytes = if definition == "demo" {
-                builtin::DEMO_JSON.to_vec()
-            } else {
-                std::fs::read(definition)
-                    .with_context(|| format!("cannot read definition file {definition}"))?
-            };
             let mut store = open(db)?;
             let precinct = PrecinctId {
                 region: region.clone(),
                 number: *precinct,
             };
-            store
-                .setup_precinct(&bytes, &precinct, now())
-                .map_err(refused)?;
+            hattama_precinct::definition::setup(
+                &mut store,
+                &DefinitionSource::parse(definition),
+                &precinct,
+                now(),
+            )
+            .map_err(failed)?;
             let loaded = store.definition().context("set up")?;
             print_json(&json!({
                 "precinct": precinct.to_string(),
@@ -376,7 +395,7 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
             print_json(&state(&store, contest.as_deref())?)?;
         }
         StoreCommand::Restore { db, backup } => {
-            let path = db_path(db.db.as_deref()).map_err(refused)?;
+            let path = installation::database_path(db.db.as_deref()).map_err(failed)?;
             let backup = match backup {
                 Some(backup) => backup.clone(),
                 None => match hattama_store::backup::list(&path).into_iter().next() {

@@ -105,7 +105,7 @@ fn from_the_precinct_to_the_commission() {
         ],
     );
     assert_eq!(early.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&early.stderr).contains("export the protocol first"));
+    assert!(String::from_utf8_lossy(&early.stderr).contains("[print.not_exported]"));
 
     let key = ok(&db, &["device-key"]);
     let public_key = key["public_key"].as_str().unwrap().to_owned();

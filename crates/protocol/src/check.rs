@@ -4,6 +4,8 @@
 //! [`check`] yields a [`Finding`] per rule without allocating; [`FindingReport`] is the owned,
 //! serializable form the CLI prints and the app sends to its webview.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::count::Count;
@@ -334,6 +336,45 @@ pub fn compare(template: &Template, first: &Values, second: &Values) -> Vec<Stri
         .filter(|id| match template.slot(id, n_rows) {
             Some(slot) => first.get(slot) != second.get(slot),
             None => false,
+        })
+        .collect()
+}
+
+/// The values a protocol is finalized with: where the two entries agree, their value; where they
+/// differ, the paper value settled in reconciliation (`None` until that line is settled).
+pub fn agreed(
+    template: &Template,
+    first: &Values,
+    second: &Values,
+    settled: &BTreeMap<String, Count>,
+) -> Values {
+    let n_rows = first.n_rows();
+    let mut agreed = Values::new(template, n_rows);
+    for line in template.line_ids(n_rows) {
+        let Some(slot) = template.slot(&line, n_rows) else {
+            continue;
+        };
+        let value = if first.get(slot) == second.get(slot) {
+            first.get(slot)
+        } else {
+            settled.get(&line).copied()
+        };
+        agreed.set(slot, value);
+    }
+    agreed
+}
+
+/// The line ids (paper order) that have no value yet: what keeps an entry from being done.
+pub fn missing_lines(template: &Template, values: &Values) -> Vec<String> {
+    let n_rows = values.n_rows();
+    template
+        .line_ids(n_rows)
+        .into_iter()
+        .filter(|line| {
+            template
+                .slot(line, n_rows)
+                .and_then(|slot| values.get(slot))
+                .is_none()
         })
         .collect()
 }

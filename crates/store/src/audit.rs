@@ -39,6 +39,65 @@ use crate::types::{Timestamp, UserId};
 /// The tag that starts every hashed encoding; a new encoding gets a new tag.
 const DOMAIN: &[u8] = b"hattama-audit-v1\0";
 
+/// What kind of change an audit row records. The name is hashed into the row, so a name that
+/// has shipped is never changed; a new kind of change gets a new variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// The installation was set up for a precinct of a definition.
+    PrecinctSetup,
+    /// A user was added.
+    UserAdd,
+    /// A commission member was added.
+    MemberAdd,
+    /// The first value of an entry was typed.
+    EntryStart,
+    /// A field was saved (or cleared).
+    ValueSave,
+    /// An entry was marked done.
+    EntryFinish,
+    /// A differing line was settled with the paper value.
+    LineReconcile,
+    /// The last differing line was settled.
+    ReconcileDone,
+    /// A failing warning was checked against the paper.
+    WarningAcknowledge,
+    /// An act was attached to a failing error.
+    ErrorAct,
+    /// A protocol version was finalized.
+    ProtocolFinalize,
+    /// A repeated protocol (the next version) was started.
+    ProtocolRepeat,
+    /// The device key was made.
+    DeviceKeyCreated,
+    /// A batch was signed.
+    ExportSigned,
+    /// A batch was written to a drive and read back.
+    ExportWritten,
+}
+
+impl Action {
+    /// The name stored and hashed in the row, e.g. `value.save`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::PrecinctSetup => "precinct.setup",
+            Action::UserAdd => "user.add",
+            Action::MemberAdd => "member.add",
+            Action::EntryStart => "entry.start",
+            Action::ValueSave => "value.save",
+            Action::EntryFinish => "entry.finish",
+            Action::LineReconcile => "line.reconcile",
+            Action::ReconcileDone => "reconcile.done",
+            Action::WarningAcknowledge => "warning.acknowledge",
+            Action::ErrorAct => "error.act",
+            Action::ProtocolFinalize => "protocol.finalize",
+            Action::ProtocolRepeat => "protocol.repeat",
+            Action::DeviceKeyCreated => "device_key.created",
+            Action::ExportSigned => "export.signed",
+            Action::ExportWritten => "export.written",
+        }
+    }
+}
+
 /// One row of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {
@@ -102,9 +161,10 @@ pub fn append(
     tx: &Transaction<'_>,
     at: Timestamp,
     user: Option<UserId>,
-    action: &str,
+    action: Action,
     payload: &serde_json::Value,
 ) -> Result<i64, StoreError> {
+    let action = action.as_str();
     let payload = payload.to_string();
     let (prev_seq, prev_hash) = head(tx)?;
     let seq = prev_seq + 1;
@@ -275,14 +335,14 @@ impl Replay {
         let contest = payload["contest"].as_str().unwrap_or_default().to_owned();
         let version = payload["version"].as_i64().unwrap_or_default();
         match action {
-            "value.save" => {
+            a if a == Action::ValueSave.as_str() => {
                 let entry = payload["entry"].as_i64().unwrap_or_default();
                 let line = payload["line"].as_str().unwrap_or_default().to_owned();
                 let value = payload["value"].as_i64();
                 self.entries
                     .insert((contest, version, entry, line), (value, seq));
             }
-            "protocol.finalize" => {
+            a if a == Action::ProtocolFinalize.as_str() => {
                 let values = payload["values"]
                     .as_object()
                     .map(|map| {

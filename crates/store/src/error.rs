@@ -150,9 +150,6 @@ pub enum StoreError {
     /// Nothing is finalized yet, so there is nothing to export.
     #[error("no protocol is finalized yet")]
     NothingToExport,
-    /// A key operation failed (wrong passphrase, a weak one, a damaged key file).
-    #[error(transparent)]
-    Key(#[from] hattama_batch::keys::KeyError),
     /// No export with this sequence number.
     #[error("no export with sequence {0}")]
     UnknownExport(u64),
@@ -192,12 +189,6 @@ impl StoreError {
             StoreError::DeviceKeyExists => "store.device_key_exists",
             StoreError::NoDeviceKey => "store.no_device_key",
             StoreError::NothingToExport => "store.nothing_to_export",
-            StoreError::Key(error) => match error {
-                hattama_batch::keys::KeyError::WeakPassphrase => "store.weak_passphrase",
-                hattama_batch::keys::KeyError::WrongPassphrase => "store.wrong_passphrase",
-                hattama_batch::keys::KeyError::Malformed(_)
-                | hattama_batch::keys::KeyError::Sign(_) => "store.key_failed",
-            },
             StoreError::UnknownExport(_) => "store.unknown_export",
         }
     }

@@ -37,7 +37,9 @@
 
 pub mod audit;
 pub mod backup;
+pub mod device_key;
 mod error;
+pub mod exports;
 pub mod finals;
 pub mod paths;
 pub mod protocols;
@@ -51,13 +53,15 @@ mod types;
 pub mod users;
 pub mod values;
 
-pub use audit::{AuditEntry, AuditReport, Break, BreakKind};
+pub use audit::{Action, AuditEntry, AuditReport, Break, BreakKind};
 pub use backup::{Restored, restore};
+pub use device_key::StoredKey;
 pub use error::StoreError;
+pub use exports::ExportRow;
 pub use paths::{DB_ENV, db_path};
 pub use review::Act;
 pub use state::{Phase, State, TransitionError};
-pub use store::export::{DeviceKey, Export, FinalProtocol};
+pub use store::export::FinalProtocol;
 pub use store::{
     Config, Difference, Finalized, LineValue, ProtocolStatus, Review, SavedField, Store,
 };

@@ -89,6 +89,35 @@ pub fn acknowledged(conn: &Connection, protocol: i64) -> Result<BTreeSet<String>
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// An acknowledgement as recorded: which warning, who checked it, when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// The warning's code.
+    pub code: String,
+    /// Who checked it against the paper.
+    pub user: UserId,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// The acknowledgements of a protocol with who and when, by code.
+pub fn acknowledgements(
+    conn: &Connection,
+    protocol: i64,
+) -> Result<Vec<Acknowledgement>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT code, user_id, at FROM acknowledgements WHERE protocol = ?1 ORDER BY code",
+    )?;
+    let rows = stmt.query_map([protocol], |row| {
+        Ok(Acknowledgement {
+            code: row.get(0)?,
+            user: UserId(row.get(1)?),
+            at: Timestamp(row.get(2)?),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// An act of the commission explaining a failing error.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Act {

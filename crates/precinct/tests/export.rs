@@ -2,10 +2,12 @@
 //! receiver accepts, the same bytes again when nothing new is final, and a chained second batch
 //! after a repeated protocol.
 
+#[path = "../../store/tests/common/mod.rs"]
 pub mod common;
 
 use hattama_batch::receive::{Decision, Expect, Imported, decide, verify_batch};
 use hattama_batch::registry::Registry;
+use hattama_precinct::{PrecinctError, device_key, export};
 use hattama_protocol::{Mode, builtin};
 use hattama_store::{EntryNo, StoreError, Timestamp};
 
@@ -34,8 +36,8 @@ fn expect() -> Expect<'static> {
 fn an_export_verifies_at_the_receiver_and_chains() {
     let mut p = precinct();
     assert!(matches!(
-        p.store.export(PASSPHRASE, "0.1.0", NOW),
-        Err(StoreError::NothingToExport)
+        export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW),
+        Err(PrecinctError::Store(StoreError::NothingToExport))
     ));
     type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
     type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
@@ -45,40 +47,49 @@ fn an_export_verifies_at_the_receiver_and_chains() {
         .backup
         .unwrap();
     assert!(matches!(
-        p.store.export(PASSPHRASE, "0.1.0", NOW),
-        Err(StoreError::NoDeviceKey)
+        export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW),
+        Err(PrecinctError::Store(StoreError::NoDeviceKey))
     ));
 
-    let key = p.store.create_device_key(PASSPHRASE, NOW).unwrap();
-    assert_eq!(p.store.device_key().unwrap(), Some(key.clone()));
+    let key = device_key::make(&mut p.store, PASSPHRASE, PASSPHRASE, NOW).unwrap();
+    assert_eq!(device_key::get(&p.store).unwrap(), Some(key.clone()));
     assert!(matches!(
-        p.store.create_device_key(PASSPHRASE, NOW),
-        Err(StoreError::DeviceKeyExists)
+        device_key::make(&mut p.store, PASSPHRASE, PASSPHRASE, NOW),
+        Err(PrecinctError::Store(StoreError::DeviceKeyExists))
     ));
     let registry = registry(&key.public_key);
 
-    let first = p.store.export(PASSPHRASE, "0.1.0", NOW).unwrap();
-    assert_eq!((first.sequence, first.reused), (1, false));
-    assert_eq!(first.protocols, [(P1.to_owned(), 1)]);
-    let verified = verify_batch(&first.payload, &first.signature, &registry, &expect()).unwrap();
-    assert_eq!(verified.hash, first.hash);
+    let first = export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW).unwrap();
+    assert_eq!((first.batch.sequence, first.reused), (1, false));
+    assert_eq!(first.batch.protocols, [(P1.to_owned(), 1)]);
+    let verified = verify_batch(
+        &first.batch.payload,
+        &first.batch.signature,
+        &registry,
+        &expect(),
+    )
+    .unwrap();
+    assert_eq!(verified.hash, first.batch.hash);
     assert_eq!(verified.payload.protocols[0].values.len(), 18);
     assert_eq!(verified.payload.protocols[0].finalized_by, "Chair");
     assert_eq!(decide(&verified, &[]), Decision::Import);
     assert_eq!(
         p.store.batch_hash_of(P1, 1).unwrap(),
-        Some(first.hash.clone())
+        Some(first.batch.hash.clone())
     );
 
     // Nothing new is final: the same bytes again, for a retry or a second stick.
-    let again = p
-        .store
-        .export(PASSPHRASE, "0.1.0", Timestamp(NOW.0 + 60_000))
-        .unwrap();
+    let again = export::sign(&mut p.store, PASSPHRASE, "0.1.0", Timestamp(NOW.0 + 60_000)).unwrap();
     assert!(again.reused);
     assert_eq!(
-        (again.payload.as_slice(), again.signature.as_str()),
-        (first.payload.as_slice(), first.signature.as_str())
+        (
+            again.batch.payload.as_slice(),
+            again.batch.signature.as_str()
+        ),
+        (
+            first.batch.payload.as_slice(),
+            first.batch.signature.as_str()
+        )
     );
     p.store
         .record_export_written(1, "/media/stick", NOW)
@@ -105,17 +116,26 @@ fn an_export_verifies_at_the_receiver_and_chains() {
         .unwrap()
         .backup
         .unwrap();
-    let second = p.store.export(PASSPHRASE, "0.1.0", NOW).unwrap();
-    assert_eq!(second.sequence, 2);
-    assert_eq!(second.protocols, [(P1.to_owned(), 1), (P1.to_owned(), 2)]);
-    let verified = verify_batch(&second.payload, &second.signature, &registry, &expect()).unwrap();
+    let second = export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW).unwrap();
+    assert_eq!(second.batch.sequence, 2);
+    assert_eq!(
+        second.batch.protocols,
+        [(P1.to_owned(), 1), (P1.to_owned(), 2)]
+    );
+    let verified = verify_batch(
+        &second.batch.payload,
+        &second.batch.signature,
+        &registry,
+        &expect(),
+    )
+    .unwrap();
     assert_eq!(
         verified.payload.previous.as_deref(),
-        Some(first.hash.as_str())
+        Some(first.batch.hash.as_str())
     );
     let imported = [Imported {
         sequence: 1,
-        hash: first.hash.clone(),
+        hash: first.batch.hash.clone(),
     }];
     assert_eq!(decide(&verified, &imported), Decision::Import);
     assert_eq!(p.store.exports().unwrap().len(), 2);
@@ -132,14 +152,12 @@ fn a_wrong_passphrase_changes_nothing() {
         .unwrap()
         .backup
         .unwrap();
-    p.store.create_device_key(PASSPHRASE, NOW).unwrap();
+    device_key::make(&mut p.store, PASSPHRASE, PASSPHRASE, NOW).unwrap();
     let path = p.path.clone();
     p.store.close().unwrap();
     let before = file_hashes(&path);
     let mut store = hattama_store::Store::open(&path).unwrap();
-    let error = store
-        .export("not the passphrase", "0.1.0", NOW)
-        .unwrap_err();
+    let error = export::sign(&mut store, "not the passphrase", "0.1.0", NOW).unwrap_err();
     assert_eq!(error.code(), "store.wrong_passphrase");
     store.close().unwrap();
     assert_eq!(file_hashes(&path), before);

@@ -1,0 +1,101 @@
+//! What the receiving side trusts: the verified registry, the election definition and the mode,
+//! and checking one batch file against them.
+
+use std::path::{Path, PathBuf};
+
+use hattama_batch::receive::{Expect, VerifiedBatch, VerifyError, verify_batch};
+use hattama_batch::registry::Registry;
+use hattama_protocol::definition::load_definition;
+use hattama_protocol::{LoadedDefinition, Mode, TemplateSet, builtin};
+
+use crate::error::CommissionError;
+use crate::files::signature_path;
+use crate::registry;
+
+/// Where the receiver's trust comes from.
+#[derive(Clone, Debug)]
+pub struct ReceiverConfig {
+    /// The registry folder.
+    pub registry: PathBuf,
+    /// The commission's public key; `None` for `commission.pub` in the registry folder.
+    pub commission_key: Option<PathBuf>,
+    /// The election definition: `demo` or a path.
+    pub definition: String,
+    /// `Live` refuses test batches; `Test` refuses live ones.
+    pub mode: Mode,
+}
+
+/// The receiver's expectations: registry, definition, templates, mode.
+#[derive(Debug)]
+pub struct Receiver {
+    /// The verified registry of device keys.
+    pub registry: Registry,
+    /// The election definition.
+    pub definition: LoadedDefinition,
+    /// The templates its contests use.
+    pub templates: TemplateSet,
+    /// The mode batches must have.
+    pub mode: Mode,
+}
+
+/// The election definition the commission works with: `demo` for the built-in one, or a file.
+pub fn definition(
+    name: &str,
+    templates: &TemplateSet,
+) -> Result<LoadedDefinition, CommissionError> {
+    let failed = |source| CommissionError::Definition {
+        name: name.to_owned(),
+        source,
+    };
+    if name == "demo" {
+        return load_definition(builtin::DEMO_JSON, templates).map_err(failed);
+    }
+    let bytes =
+        std::fs::read(name).map_err(|source| CommissionError::read(Path::new(name), source))?;
+    load_definition(&bytes, templates).map_err(failed)
+}
+
+impl Receiver {
+    /// Loads the registry (verified with the commission key) and the definition, which must be
+    /// for the same election.
+    pub fn load(config: &ReceiverConfig) -> Result<Receiver, CommissionError> {
+        let templates = builtin::templates().clone();
+        let definition = definition(&config.definition, &templates)?;
+        let registry = registry::load(&config.registry, config.commission_key.as_deref())?;
+        if registry.election != definition.definition.id {
+            return Err(CommissionError::ElectionMismatch {
+                registry: registry.election,
+                definition: definition.definition.id,
+            });
+        }
+        Ok(Receiver {
+            registry,
+            definition,
+            templates,
+            mode: config.mode,
+        })
+    }
+
+    /// What a batch must match.
+    pub fn expect(&self) -> Expect<'_> {
+        Expect {
+            definition: &self.definition,
+            templates: &self.templates,
+            mode: self.mode,
+        }
+    }
+
+    /// Verifies the batch file `payload_file` (its signature beside it as `FILE.minisig`).
+    pub fn verify_file(&self, payload_file: &Path) -> Result<VerifiedBatch, VerifyError> {
+        let (payload, signature) = read_batch(payload_file);
+        verify_batch(&payload, &signature, &self.registry, &self.expect())
+    }
+}
+
+/// The payload bytes and signature text of a batch file; empty when unreadable, so the check
+/// refuses it with the batch's own codes.
+pub(crate) fn read_batch(payload_file: &Path) -> (Vec<u8>, String) {
+    let payload = std::fs::read(payload_file).unwrap_or_default();
+    let signature = std::fs::read_to_string(signature_path(payload_file)).unwrap_or_default();
+    (payload, signature)
+}

@@ -1,0 +1,311 @@
+//! Exporting: every finalized protocol version in one signed batch, written crash-safely to a
+//! removable drive (or a folder the person names) and read back before anything says the drive
+//! may be removed.
+//!
+//! Signing again with nothing newly finalized returns the recorded batch unchanged, so a retried
+//! or second copy carries the same bytes and hash, never a second batch with the same sequence.
+
+use std::path::{Path, PathBuf};
+
+use hattama_batch::drives::{self, Mount};
+use hattama_batch::export::sign_batch;
+use hattama_batch::format::{
+    self, Acknowledged, AuditHead, BatchProtocol, ElectionRef, LineValue, Payload,
+};
+use hattama_batch::write::{BatchFiles, RealIo, write_batch};
+use hattama_protocol::builtin;
+use hattama_store::{ExportRow, FinalProtocol, Store, StoreError, Timestamp};
+
+use crate::device_key;
+use crate::error::PrecinctError;
+
+/// A signed batch, ready to write or already written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    /// The batch as recorded: sequence, hash, bytes, signature, what it carries.
+    pub batch: ExportRow,
+    /// True when an earlier export already held exactly these protocols and is returned again.
+    pub reused: bool,
+}
+
+/// Where to write a batch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The one removable drive mounted now; refused when there is none or more than one.
+    OnlyDrive,
+    /// A folder the person chose (a drive's mount point, or any folder).
+    Folder(String),
+}
+
+/// A batch written, synced and read back: only this means the drive may be removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exported {
+    /// The batch.
+    pub export: Export,
+    /// The payload file written.
+    pub payload: PathBuf,
+    /// The signature file written.
+    pub signature: PathBuf,
+    /// The folder it went to.
+    pub folder: PathBuf,
+}
+
+/// The protocol versions a batch carries: (contest, version).
+fn carried(finals: &[FinalProtocol]) -> Vec<(String, u32)> {
+    finals
+        .iter()
+        .map(|protocol| (protocol.contest.clone(), protocol.version))
+        .collect()
+}
+
+/// Whether the newest export already carries every finalized protocol version: then exporting
+/// again writes the same batch.
+pub fn up_to_date(store: &Store) -> Result<bool, PrecinctError> {
+    let carried = carried(&store.final_protocols()?);
+    Ok(store
+        .exports()?
+        .last()
+        .is_some_and(|newest| !carried.is_empty() && newest.protocols == carried))
+}
+
+/// Signs a batch of every finalized protocol with the device key (unlocked with `passphrase`)
+/// and records it; or, when the newest export already holds exactly these protocols, returns
+/// that export again, byte for byte.
+pub fn sign(
+    store: &mut Store,
+    passphrase: &str,
+    app_version: &str,
+    now: Timestamp,
+) -> Result<Export, PrecinctError> {
+    let _span = tracing::info_span!("sign_export").entered();
+    let finals = store.final_protocols()?;
+    if finals.is_empty() {
+        return Err(StoreError::NothingToExport.into());
+    }
+    let carried = carried(&finals);
+    let newest = store.exports()?.pop();
+    if let Some(newest) = newest.as_ref().filter(|newest| newest.protocols == carried) {
+        return Ok(Export {
+            batch: newest.clone(),
+            reused: true,
+        });
+    }
+    let key = device_key::unlock(store, passphrase)?;
+    let (Some(definition), Some(precinct)) = (store.definition(), store.precinct()) else {
+        return Err(StoreError::NotSetUp.into());
+    };
+    let (audit_seq, audit_hash) = store.audit_head()?;
+    let sequence = newest.as_ref().map_or(1, |export| export.sequence + 1);
+    let previous = newest.map(|export| export.hash);
+    let payload = Payload {
+        format: format::FORMAT_NAME.to_owned(),
+        version: format::FORMAT_VERSION,
+        election: ElectionRef {
+            id: definition.definition.id.clone(),
+            definition_hash: definition.hash.clone(),
+            mode: definition.definition.mode,
+        },
+        precinct: precinct.clone(),
+        sequence,
+        previous: previous.clone(),
+        audit_head: AuditHead {
+            seq: u64::try_from(audit_seq)
+                .map_err(|_| StoreError::Inconsistent("negative audit head".into()))?,
+            hash: audit_hash,
+        },
+        app_version: app_version.to_owned(),
+        created_at: now.to_rfc3339(),
+        protocols: finals.iter().map(batch_protocol).collect(),
+    };
+    let signed = sign_batch(&payload, &key)?;
+    let batch = ExportRow {
+        sequence,
+        hash: signed.hash,
+        previous,
+        base_name: signed.base_name,
+        payload: signed.payload,
+        signature: signed.signature,
+        protocols: carried,
+        created_at: now,
+    };
+    store.record_export(&batch)?;
+    Ok(Export {
+        batch,
+        reused: false,
+    })
+}
+
+/// The folder `target` names: the only removable drive, or an existing folder.
+pub fn folder_of(target: &Target) -> Result<PathBuf, PrecinctError> {
+    match target {
+        Target::OnlyDrive => only_drive(&drives::find_removable_drives()),
+        Target::Folder(path) => existing_folder(path),
+    }
+}
+
+/// The drive to suggest when exactly one removable drive is mounted.
+pub fn suggested_drive(mounted: &[Mount]) -> Option<&Mount> {
+    match mounted {
+        [only] => Some(only),
+        _ => None,
+    }
+}
+
+fn only_drive(mounted: &[Mount]) -> Result<PathBuf, PrecinctError> {
+    match mounted {
+        [] => Err(PrecinctError::NoDrive),
+        [only] => Ok(only.mount_point.clone()),
+        _ => Err(PrecinctError::SeveralDrives),
+    }
+}
+
+/// The folder `path` names, which must exist.
+pub fn existing_folder(path: &str) -> Result<PathBuf, PrecinctError> {
+    let trimmed = path.trim();
+    if trimmed.is_empty() {
+        return Err(PrecinctError::NoFolder);
+    }
+    let folder = PathBuf::from(trimmed);
+    if !folder.is_dir() {
+        return Err(PrecinctError::NotAFolder {
+            path: trimmed.to_owned(),
+        });
+    }
+    Ok(folder)
+}
+
+/// Signs (or takes the earlier batch when nothing is new), writes it to `target` crash-safely,
+/// reads it back, and records where it went. Only an `Ok` means the drive may be removed.
+pub fn export(
+    store: &mut Store,
+    passphrase: &str,
+    target: &Target,
+    app_version: &str,
+    now: Timestamp,
+) -> Result<Exported, PrecinctError> {
+    let folder = folder_of(target)?;
+    let export = sign(store, passphrase, app_version, now)?;
+    write_to(store, export, &folder, now)
+}
+
+fn write_to(
+    store: &mut Store,
+    export: Export,
+    folder: &Path,
+    now: Timestamp,
+) -> Result<Exported, PrecinctError> {
+    let written = write_batch(
+        &RealIo,
+        folder,
+        &BatchFiles {
+            base_name: &export.batch.base_name,
+            payload: &export.batch.payload,
+            signature: &export.batch.signature,
+        },
+    )?;
+    let place = folder.display().to_string();
+    store.record_export_written(export.batch.sequence, &place, now)?;
+    tracing::info!(sequence = export.batch.sequence, reused = export.reused, %place, "batch written");
+    Ok(Exported {
+        export,
+        payload: written.payload,
+        signature: written.signature,
+        folder: folder.to_owned(),
+    })
+}
+
+fn batch_protocol(protocol: &FinalProtocol) -> BatchProtocol {
+    let template_version = builtin::templates()
+        .template(&protocol.template)
+        .map_or(1, |template| template.version);
+    BatchProtocol {
+        contest: protocol.contest.clone(),
+        template: protocol.template.clone(),
+        template_version,
+        version: protocol.version,
+        repeated_reason: protocol.reason.clone(),
+        finalized_at: protocol.finalized_at.to_rfc3339(),
+        finalized_by: protocol.finalized_by.clone(),
+        values: protocol
+            .values
+            .iter()
+            .map(|(line, value)| LineValue {
+                line: line.clone(),
+                value: *value,
+            })
+            .collect(),
+        acknowledged: protocol
+            .acknowledged
+            .iter()
+            .map(|(code, by, at)| Acknowledged {
+                code: code.clone(),
+                by: by.clone(),
+                at: at.to_rfc3339(),
+            })
+            .collect(),
+        acts: protocol
+            .acts
+            .iter()
+            .map(|(code, text, by, at)| format::Act {
+                code: code.clone(),
+                text: text.clone(),
+                by: by.clone(),
+                at: at.to_rfc3339(),
+            })
+            .collect(),
+    }
+}
+
+/// A finalized protocol version as the export and print screens list it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FinalEntry {
+    /// The protocol version.
+    pub protocol: FinalProtocol,
+    /// The hash of the newest batch carrying it, `None` before it is exported.
+    pub batch_hash: Option<String>,
+}
+
+impl FinalEntry {
+    /// Whether it can be printed: the paper carries its batch hash, so it must be exported first.
+    pub fn printable(&self) -> bool {
+        self.batch_hash.is_some()
+    }
+}
+
+/// What the export and print screens start from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overview {
+    /// The device key, once made.
+    pub device_key: Option<crate::device_key::DeviceKey>,
+    /// Every finalized protocol version, by contest then version.
+    pub finals: Vec<FinalEntry>,
+    /// The exports so far, oldest first.
+    pub exports: Vec<ExportRow>,
+    /// True when the newest export already carries every finalized version.
+    pub up_to_date: bool,
+    /// The removable drives mounted now.
+    pub drives: Vec<Mount>,
+    /// The drive to write to when exactly one is mounted.
+    pub suggested_drive: Option<Mount>,
+}
+
+/// The device key, the finalized protocols, the exports so far and the drives mounted now.
+pub fn overview(store: &Store) -> Result<Overview, PrecinctError> {
+    let mut finals = Vec::new();
+    for protocol in store.final_protocols()? {
+        let batch_hash = store.batch_hash_of(&protocol.contest, protocol.version)?;
+        finals.push(FinalEntry {
+            protocol,
+            batch_hash,
+        });
+    }
+    let drives = drives::find_removable_drives();
+    Ok(Overview {
+        device_key: crate::device_key::get(store)?,
+        up_to_date: up_to_date(store)?,
+        exports: store.exports()?,
+        suggested_drive: suggested_drive(&drives).cloned(),
+        drives,
+        finals,
+    })
+}

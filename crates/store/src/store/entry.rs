@@ -1,0 +1,256 @@
+//! Typing a protocol: one durable save per field change, finishing an entry (which compares the
+//! second with the first), and reading an entry back under the blindness rule.
+
+use serde::Serialize;
+use serde_json::json;
+
+use hattama_protocol::{Count, FindingReport, Template, Values, check};
+
+use super::{Store, transition, write_tx};
+use crate::audit::{self, Action};
+use crate::error::StoreError;
+use crate::protocols;
+use crate::state::{self, State};
+use crate::types::{EntryNo, Timestamp, UserId};
+use crate::users;
+use crate::values::{self, HistoryRow, Save};
+
+/// What a field save returns: the parsed value and the live findings of that entry.
+#[derive(Clone, Debug, Serialize)]
+pub struct SavedField {
+    /// The line.
+    pub line: String,
+    /// The value saved, `None` for a cleared field.
+    pub value: Option<Count>,
+    /// The audit row recording the save.
+    pub audit_seq: i64,
+    /// The protocol's state after the save.
+    #[serde(skip)]
+    pub state: State,
+    /// Every rule's finding on this entry's values as they now stand.
+    pub findings: Vec<FindingReport>,
+}
+
+/// One line's value in an entry (`None` when not typed or cleared).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LineValue {
+    /// The line id.
+    pub line: String,
+    /// The value.
+    pub value: Option<Count>,
+}
+
+impl Store {
+    /// Saves what `user` typed into `line` of `entry` of the contest's current protocol, durably:
+    /// the value, its history row and its audit row in one transaction, fsynced before this
+    /// returns. Empty text clears the field. Returns the parsed value and the findings of the
+    /// entry as it now stands.
+    pub fn save_value(
+        &mut self,
+        contest: &str,
+        entry: EntryNo,
+        user: UserId,
+        line: &str,
+        raw: &str,
+        now: Timestamp,
+    ) -> Result<SavedField, StoreError> {
+        let _span = tracing::debug_span!(
+            "save_value",
+            contest,
+            entry = entry.number(),
+            user = user.0,
+            line
+        )
+        .entered();
+        let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
+        let (template, n_rows) = setup.contest(contest)?;
+        if template.slot(line, n_rows).is_none() {
+            return Err(StoreError::UnknownLine {
+                contest: contest.to_owned(),
+                line: line.to_owned(),
+            });
+        }
+        let value = parse_field(line, raw)?;
+        let (audit_seq, next, values) = write_tx(&mut self.conn, |tx| {
+            users::get(tx, user)?;
+            let protocol = protocols::current(tx, contest)?;
+            let next = state::edit(protocol.state, entry, user)?;
+            if next != protocol.state {
+                transition(
+                    tx,
+                    &protocol,
+                    next,
+                    Some(user),
+                    now,
+                    Action::EntryStart,
+                    json!({ "entry": entry.number() }),
+                )?;
+            }
+            let audit_seq = audit::append(
+                tx,
+                now,
+                Some(user),
+                Action::ValueSave,
+                &json!({
+                    "contest": contest,
+                    "version": protocol.version,
+                    "entry": entry.number(),
+                    "line": line,
+                    "value": value.map(Count::get),
+                    "raw": raw,
+                }),
+            )?;
+            values::save(
+                tx,
+                &Save {
+                    protocol: protocol.id,
+                    entry,
+                    line,
+                    value,
+                    raw,
+                    user,
+                    at: now,
+                    audit_seq,
+                },
+            )?;
+            let values = values::load(tx, protocol.id, entry, template, n_rows)?;
+            Ok((audit_seq, next, values))
+        })?;
+        Ok(SavedField {
+            line: line.to_owned(),
+            value,
+            audit_seq,
+            state: next,
+            findings: check::reports(template, &values),
+        })
+    }
+
+    /// Marks `entry` done. An entry is done when every line has a value; finishing the second
+    /// entry compares the two and moves to agreed or differing.
+    pub fn finish_entry(
+        &mut self,
+        contest: &str,
+        entry: EntryNo,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<State, StoreError> {
+        let _span = tracing::info_span!(
+            "finish_entry",
+            contest,
+            entry = entry.number(),
+            user = user.0
+        )
+        .entered();
+        let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
+        let (template, n_rows) = setup.contest(contest)?;
+        write_tx(&mut self.conn, |tx| {
+            users::get(tx, user)?;
+            let protocol = protocols::current(tx, contest)?;
+            let values = values::load(tx, protocol.id, entry, template, n_rows)?;
+            let missing = check::missing_lines(template, &values);
+            let (next, differing) = match entry {
+                EntryNo::First => (
+                    state::finish_first(protocol.state, user, &missing)?,
+                    Vec::new(),
+                ),
+                EntryNo::Second => {
+                    let first = values::load(tx, protocol.id, EntryNo::First, template, n_rows)?;
+                    let differing = check::compare(template, &first, &values);
+                    let next = state::finish_second(protocol.state, user, &missing, &differing)?;
+                    (next, differing)
+                }
+            };
+            transition(
+                tx,
+                &protocol,
+                next,
+                Some(user),
+                now,
+                Action::EntryFinish,
+                json!({ "entry": entry.number(), "differing": differing }),
+            )?;
+            Ok(next)
+        })
+    }
+
+    /// The values of `entry`, every line of the form in paper order, when `user` may see them:
+    /// the second entry is blind, so nobody gets the first entry while it is typed.
+    pub fn entry_values(
+        &self,
+        contest: &str,
+        entry: EntryNo,
+        user: UserId,
+    ) -> Result<Vec<LineValue>, StoreError> {
+        let (template, n_rows, values) = self.readable_entry(contest, entry, user)?;
+        Ok(in_paper_order(template, n_rows, &values))
+    }
+
+    /// [`Store::entry_values`] with every rule's finding on those values as they now stand, from
+    /// one read: what a form opened again (after a restart, say) shows in its check panel.
+    pub fn entry_values_and_findings(
+        &self,
+        contest: &str,
+        entry: EntryNo,
+        user: UserId,
+    ) -> Result<(Vec<LineValue>, Vec<FindingReport>), StoreError> {
+        let (template, n_rows, values) = self.readable_entry(contest, entry, user)?;
+        Ok((
+            in_paper_order(template, n_rows, &values),
+            check::reports(template, &values),
+        ))
+    }
+
+    /// `entry`'s template, row count and values, when `user` may read them (the blindness rule).
+    fn readable_entry(
+        &self,
+        contest: &str,
+        entry: EntryNo,
+        user: UserId,
+    ) -> Result<(&'static Template, usize, Values), StoreError> {
+        let (template, n_rows) = self.setup()?.contest(contest)?;
+        let protocol = protocols::current(&self.conn, contest)?;
+        state::can_read(protocol.state, entry, user)?;
+        let values = values::load(&self.conn, protocol.id, entry, template, n_rows)?;
+        Ok((template, n_rows, values))
+    }
+
+    /// Every value saved for one line of `entry`, oldest first, under the same blindness as
+    /// [`Store::entry_values`].
+    pub fn history(
+        &self,
+        contest: &str,
+        entry: EntryNo,
+        user: UserId,
+        line: &str,
+    ) -> Result<Vec<HistoryRow>, StoreError> {
+        self.setup()?.contest(contest)?;
+        let protocol = protocols::current(&self.conn, contest)?;
+        state::can_read(protocol.state, entry, user)?;
+        values::history(&self.conn, protocol.id, entry, line)
+    }
+}
+
+fn parse_field(line: &str, raw: &str) -> Result<Option<Count>, StoreError> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    Count::parse(raw)
+        .map(Some)
+        .map_err(|error| StoreError::BadValue {
+            line: line.to_owned(),
+            error,
+        })
+}
+
+fn in_paper_order(template: &Template, n_rows: usize, values: &Values) -> Vec<LineValue> {
+    template
+        .line_ids(n_rows)
+        .into_iter()
+        .map(|line| LineValue {
+            value: template
+                .slot(&line, n_rows)
+                .and_then(|slot| values.get(slot)),
+            line,
+        })
+        .collect()
+}

@@ -1,0 +1,415 @@
+//! Review and the chair's sign-off: the findings on the agreed values (precinct-level rules
+//! included), acknowledging warnings, attaching acts to errors, finalizing, and starting a
+//! repeated protocol.
+
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+use serde::Serialize;
+use serde_json::json;
+
+use hattama_protocol::{FindingReport, Outcome, Severity, Template, Values, builtin, check};
+
+use super::{Setup, Store, transition, write_tx};
+use crate::audit::{self, Action};
+use crate::backup;
+use crate::error::StoreError;
+use crate::finals;
+use crate::protocols::{self, ProtocolRow};
+use crate::review::{self, Act};
+use crate::state::{self, FinalizeFacts, State, TransitionError};
+use crate::types::{EntryNo, Timestamp, UserId};
+use crate::users;
+use crate::values;
+
+/// The agreed (or final) values' findings and what the commission recorded about them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Review {
+    /// Every rule's finding on the agreed values.
+    pub findings: Vec<FindingReport>,
+    /// Acknowledged warning codes.
+    pub acknowledged: Vec<String>,
+    /// Acts attached to errors.
+    pub acts: Vec<Act>,
+}
+
+/// What finalizing did.
+#[derive(Debug)]
+pub struct Finalized {
+    /// The version finalized.
+    pub version: i64,
+    /// The audit row recording it.
+    pub audit_seq: i64,
+    /// The automatic backup, or why it could not be written (the finalize itself is durable).
+    pub backup: Result<PathBuf, StoreError>,
+}
+
+impl Store {
+    /// The findings on the agreed (or final) values, with the acknowledgements and acts so far.
+    pub fn review(&self, contest: &str) -> Result<Review, StoreError> {
+        let (template, n_rows) = self.setup()?.contest(contest)?;
+        let protocol = protocols::current(&self.conn, contest)?;
+        if !matches!(protocol.state, State::Agreed { .. } | State::Final { .. }) {
+            return Err(TransitionError::NotAgreed.into());
+        }
+        let values = agreed_values(&self.conn, &protocol, template, n_rows)?;
+        let mut findings = check::reports(template, &values);
+        findings.extend(precinct_reports(
+            &self.conn,
+            self.setup()?,
+            template,
+            &values,
+        )?);
+        Ok(Review {
+            findings,
+            acknowledged: review::acknowledged(&self.conn, protocol.id)?
+                .into_iter()
+                .collect(),
+            acts: review::acts(&self.conn, protocol.id)?,
+        })
+    }
+
+    /// Records that `user` checked the failing warning `code` against the paper.
+    pub fn acknowledge(
+        &mut self,
+        contest: &str,
+        code: &str,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let _span = tracing::info_span!("acknowledge", contest, code, user = user.0).entered();
+        let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
+        let (template, n_rows) = setup.contest(contest)?;
+        let precinct_rule = builtin::templates().precinct_rules().iter().find(|rule| {
+            rule.rule().code.as_str() == code && rule.for_template(&template.id).is_some()
+        });
+        match precinct_rule {
+            Some(rule) if rule.rule().severity != Severity::Warning => {
+                return Err(StoreError::WrongSeverity {
+                    code: code.to_owned(),
+                    expected: "warning",
+                });
+            }
+            Some(_) => {}
+            None => rule_of_severity(template, code, Severity::Warning)?,
+        }
+        write_tx(&mut self.conn, |tx| {
+            users::get(tx, user)?;
+            let protocol = protocols::current(tx, contest)?;
+            state::review(protocol.state)?;
+            let values = agreed_values(tx, &protocol, template, n_rows)?;
+            let mut failed = failing(template, &values);
+            failed.extend(
+                failing_precinct(&precinct_reports(tx, setup, template, &values)?)
+                    .into_iter()
+                    .map(|(code, _)| code),
+            );
+            if !failed.iter().any(|failed| failed == code) {
+                return Err(StoreError::RuleNotFailing(code.to_owned()));
+            }
+            review::acknowledge(tx, protocol.id, code, user, now)?;
+            audit::append(
+                tx,
+                now,
+                Some(user),
+                Action::WarningAcknowledge,
+                &json!({ "contest": contest, "version": protocol.version, "code": code }),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Attaches the commission's act explaining the failing error `code`.
+    pub fn attach_act(
+        &mut self,
+        contest: &str,
+        code: &str,
+        text: &str,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let _span = tracing::info_span!("attach_act", contest, code, user = user.0).entered();
+        let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
+        let (template, n_rows) = setup.contest(contest)?;
+        rule_of_severity(template, code, Severity::Error)?;
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(StoreError::EmptyText("act"));
+        }
+        write_tx(&mut self.conn, |tx| {
+            users::get(tx, user)?;
+            let protocol = protocols::current(tx, contest)?;
+            state::review(protocol.state)?;
+            let values = agreed_values(tx, &protocol, template, n_rows)?;
+            if !failing(template, &values)
+                .iter()
+                .any(|failed| failed == code)
+            {
+                return Err(StoreError::RuleNotFailing(code.to_owned()));
+            }
+            let act = Act {
+                code: code.to_owned(),
+                text: text.to_owned(),
+                user,
+                at: now,
+            };
+            review::attach_act(tx, protocol.id, &act)?;
+            audit::append(
+                tx,
+                now,
+                Some(user),
+                Action::ErrorAct,
+                &json!({ "contest": contest, "version": protocol.version, "code": code, "text": text }),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Finalizes the contest's current protocol with the chair's PIN: needs agreed values, an
+    /// act for every failing error and an acknowledgement for every failing warning. Writes the
+    /// final values (frozen from then on), then an automatic backup.
+    pub fn finalize(
+        &mut self,
+        contest: &str,
+        chair_pin: &str,
+        now: Timestamp,
+    ) -> Result<Finalized, StoreError> {
+        let _span = tracing::info_span!("finalize", contest).entered();
+        let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
+        let (template, n_rows) = setup.contest(contest)?;
+        let chairs = users::chairs(&self.conn)?;
+        if chairs.is_empty() {
+            return Err(StoreError::NoChair);
+        }
+        let Some(chair) = chairs
+            .iter()
+            .find(|(_, pin_hash)| users::pin_matches(pin_hash, chair_pin))
+            .map(|(chair, _)| *chair)
+        else {
+            return Err(StoreError::WrongPin);
+        };
+        let (version, audit_seq) = write_tx(&mut self.conn, |tx| {
+            let protocol = protocols::current(tx, contest)?;
+            state::review(protocol.state)?;
+            let values = agreed_values(tx, &protocol, template, n_rows)?;
+            let acknowledged = review::acknowledged(tx, protocol.id)?;
+            let acts = review::acts(tx, protocol.id)?;
+            let mut facts = FinalizeFacts::default();
+            for finding in check::check(template, &values) {
+                if !matches!(finding.outcome, Outcome::Fail(_)) {
+                    continue;
+                }
+                let code = finding.rule.code.as_str();
+                match finding.rule.severity {
+                    Severity::Error => {
+                        if !acts.iter().any(|act| act.code == code) {
+                            facts.errors_without_act.push(code.to_owned());
+                        }
+                    }
+                    Severity::Warning => {
+                        if !acknowledged.contains(code) {
+                            facts.unacknowledged_warnings.push(code.to_owned());
+                        }
+                    }
+                }
+            }
+            for (code, severity) in
+                failing_precinct(&precinct_reports(tx, setup, template, &values)?)
+            {
+                match severity {
+                    Severity::Warning if !acknowledged.contains(&code) => {
+                        facts.unacknowledged_warnings.push(code);
+                    }
+                    Severity::Error if !acts.iter().any(|act| act.code == code) => {
+                        facts.errors_without_act.push(code);
+                    }
+                    _ => {}
+                }
+            }
+            let next = state::finalize(protocol.state, chair, &facts)?;
+            let mut final_values = Vec::new();
+            for line in template.line_ids(n_rows) {
+                let value = template
+                    .slot(&line, n_rows)
+                    .and_then(|slot| values.get(slot));
+                let Some(value) = value else {
+                    return Err(StoreError::Inconsistent(format!(
+                        "agreed protocol {contest} has no value on line {line}"
+                    )));
+                };
+                final_values.push((line, value));
+            }
+            finals::insert(tx, protocol.id, &final_values)?;
+            let values_json: serde_json::Map<String, serde_json::Value> = final_values
+                .iter()
+                .map(|(line, value)| (line.clone(), json!(value.get())))
+                .collect();
+            let audit_seq = transition(
+                tx,
+                &protocol,
+                next,
+                Some(chair),
+                now,
+                Action::ProtocolFinalize,
+                json!({
+                    "values": values_json,
+                    "acknowledged": acknowledged,
+                    "acts": acts.iter().map(|act| act.code.as_str()).collect::<Vec<_>>(),
+                }),
+            )?;
+            Ok((protocol.version, audit_seq))
+        })?;
+        tracing::info!(contest, version, "finalized");
+        let backup = backup::create(
+            &self.conn,
+            &self.path,
+            audit_seq,
+            now,
+            self.config.backups_kept,
+        );
+        if let Err(error) = &backup {
+            tracing::error!(%error, "automatic backup after finalize failed");
+        }
+        Ok(Finalized {
+            version,
+            audit_seq,
+            backup,
+        })
+    }
+
+    /// Starts a repeated protocol: the next version of a final protocol, empty, with its reason.
+    /// The final version stays as it is. Returns the new version number.
+    pub fn repeat(
+        &mut self,
+        contest: &str,
+        reason: &str,
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<i64, StoreError> {
+        let _span = tracing::info_span!("repeat", contest, user = user.0).entered();
+        self.setup()?.contest(contest)?;
+        write_tx(&mut self.conn, |tx| {
+            users::get(tx, user)?;
+            let protocol = protocols::current(tx, contest)?;
+            state::repeat(protocol.state, reason)?;
+            let version = protocol.version + 1;
+            let reason = reason.trim();
+            protocols::insert(tx, contest, version, Some(reason), now)?;
+            audit::append(
+                tx,
+                now,
+                Some(user),
+                Action::ProtocolRepeat,
+                &json!({ "contest": contest, "version": version, "reason": reason }),
+            )?;
+            Ok(version)
+        })
+    }
+}
+
+/// The precinct-level findings (W06 and the like) on `values` of `template`, each rule checked
+/// against its reference protocol of this precinct when that one is agreed or final; a rule whose
+/// reference has no agreed values yet is not reported.
+fn precinct_reports(
+    conn: &Connection,
+    setup: &Setup,
+    template: &Template,
+    values: &Values,
+) -> Result<Vec<FindingReport>, StoreError> {
+    let set = builtin::templates();
+    let mut reports: Vec<FindingReport> = Vec::new();
+    for precinct_rule in set.precinct_rules() {
+        if precinct_rule.for_template(&template.id).is_none() {
+            continue;
+        }
+        let reference = setup.contests().into_iter().find(|id| {
+            setup
+                .definition
+                .contest(id)
+                .is_some_and(|contest| contest.template == precinct_rule.reference)
+        });
+        let Some(reference) = reference else { continue };
+        let (ref_template, ref_rows) = setup.contest(&reference)?;
+        let ref_protocol = protocols::current(conn, &reference)?;
+        if !matches!(
+            ref_protocol.state,
+            State::Agreed { .. } | State::Final { .. }
+        ) {
+            continue;
+        }
+        let ref_values = agreed_values(conn, &ref_protocol, ref_template, ref_rows)?;
+        let found = hattama_protocol::check::check_precinct(
+            set,
+            &[
+                hattama_protocol::check::PrecinctProtocol {
+                    template: ref_template,
+                    values: &ref_values,
+                },
+                hattama_protocol::check::PrecinctProtocol { template, values },
+            ],
+        );
+        for report in found {
+            let wanted =
+                report.template == template.id && report.code == precinct_rule.rule().code.as_str();
+            if wanted && !reports.iter().any(|r| r.code == report.code) {
+                reports.push(report);
+            }
+        }
+    }
+    Ok(reports)
+}
+
+/// Codes of the failing precinct-level rules among `reports`.
+fn failing_precinct(reports: &[FindingReport]) -> Vec<(String, Severity)> {
+    reports
+        .iter()
+        .filter(|report| report.status == hattama_protocol::Status::Fail)
+        .map(|report| (report.code.clone(), report.severity))
+        .collect()
+}
+
+fn failing(template: &Template, values: &Values) -> Vec<String> {
+    check::check(template, values)
+        .filter(|finding| matches!(finding.outcome, Outcome::Fail(_)))
+        .map(|finding| finding.rule.code.as_str().to_owned())
+        .collect()
+}
+
+fn rule_of_severity(template: &Template, code: &str, severity: Severity) -> Result<(), StoreError> {
+    let Some(rule) = template.rule(code) else {
+        return Err(StoreError::UnknownRule(code.to_owned()));
+    };
+    if rule.severity != severity {
+        return Err(StoreError::WrongSeverity {
+            code: code.to_owned(),
+            expected: match severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+        });
+    }
+    Ok(())
+}
+
+/// The values the protocol will be finalized with: where the entries agree, their value; where
+/// they differ, the paper value settled in reconciliation (`None` until settled).
+pub(super) fn agreed_values(
+    conn: &Connection,
+    protocol: &ProtocolRow,
+    template: &Template,
+    n_rows: usize,
+) -> Result<Values, StoreError> {
+    if matches!(protocol.state, State::Final { .. }) {
+        let mut values = Values::new(template, n_rows);
+        for (line, value) in finals::load(conn, protocol.id)? {
+            if let Some(slot) = template.slot(&line, n_rows) {
+                values.set(slot, Some(value));
+            }
+        }
+        return Ok(values);
+    }
+    let first = values::load(conn, protocol.id, EntryNo::First, template, n_rows)?;
+    let second = values::load(conn, protocol.id, EntryNo::Second, template, n_rows)?;
+    let settled = review::settled(conn, protocol.id)?;
+    Ok(check::agreed(template, &first, &second, &settled))
+}
