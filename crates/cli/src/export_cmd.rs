@@ -17,7 +17,7 @@ use hattama_store::Store;
 use serde_json::json;
 
 use crate::common::{self, print_json};
-use crate::registry_cmd::{load_registry, passphrase};
+use crate::registry_cmd::{Receiver, ReceiverArgs, passphrase};
 use crate::store_cmd::{DbArg, now, open, refused};
 
 #[derive(Debug, clap::Subcommand)]
@@ -93,12 +93,8 @@ pub(crate) struct PrintArgs {
 pub(crate) struct VerifyQrArgs {
     /// A scan or PNG/JPEG picture of a printed protocol.
     image: PathBuf,
-    /// The registry folder holding the device keys.
-    #[arg(long)]
-    registry: PathBuf,
-    /// The commission's public key; default: `commission.pub` in the registry folder.
-    #[arg(long)]
-    commission_key: Option<PathBuf>,
+    #[command(flatten)]
+    receiver: ReceiverArgs,
 }
 
 pub(crate) fn device_key(args: &DeviceKeyArgs) -> Result<ExitCode> {
@@ -281,7 +277,8 @@ fn stored_secret(store: &Store) -> Result<String> {
 }
 
 pub(crate) fn verify_qr(args: &VerifyQrArgs) -> Result<ExitCode> {
-    let registry = load_registry(&args.registry, args.commission_key.as_deref())?;
+    let receiver = Receiver::load(&args.receiver)?;
+    let registry = &receiver.registry;
     let image = std::fs::read(&args.image)
         .with_context(|| format!("cannot read {}", args.image.display()))?;
     let check = |key_id: &[u8; 8], message: &[u8], signature: &[u8; 64]| {
@@ -290,18 +287,15 @@ pub(crate) fn verify_qr(args: &VerifyQrArgs) -> Result<ExitCode> {
             .filter(|entry| entry.status == hattama_batch::registry::KeyStatus::Valid)
             .is_some_and(|entry| keys::verify_raw(&entry.public_key, message, signature))
     };
-    match scan::verify_image(&image, &check) {
+    let checked = scan::verify_image(&image, &check).and_then(|data| {
+        let key_precinct = registry
+            .entry(keys::KeyId(data.key_id))
+            .map(|entry| &entry.precinct);
+        qr::check_expected(&data, &receiver.qr_expect(key_precinct))?;
+        Ok(data)
+    });
+    match checked {
         Ok(data) => {
-            let key_precinct = registry
-                .entry(keys::KeyId(data.key_id))
-                .map(|entry| entry.precinct.clone());
-            if key_precinct.as_ref() != Some(&data.precinct) {
-                common::eprint_line(
-                    "error: the QR is signed with another precinct's key [qr.key_precinct_mismatch]",
-                );
-                print_json(&json!({ "verified": false, "code": "qr.key_precinct_mismatch" }))?;
-                return Ok(ExitCode::from(1));
-            }
             print_json(&json!({
                 "verified": true,
                 "election": data.election,
@@ -314,8 +308,10 @@ pub(crate) fn verify_qr(args: &VerifyQrArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(error) => {
-            common::eprint_line(&format!("error: {error}"));
-            print_json(&json!({ "verified": false, "message": error.to_string() }))?;
+            common::eprint_line(&format!("error: {error} [qr.{}]", error.code()));
+            print_json(
+                &json!({ "verified": false, "code": format!("qr.{}", error.code()), "message": error.to_string() }),
+            )?;
             Ok(ExitCode::from(1))
         }
     }

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 use hattama_batch::receive::{
-    Decision, ImportPlan, Imported, VerifiedBatch, VerifyError, verify_batch,
+    Decision, ImportPlan, Imported, VerifiedBatch, VerifyError, read_and_verify,
 };
 use hattama_batch::report;
 use hattama_protocol::tally::Tally;
@@ -21,7 +21,7 @@ use hattama_store::receiver::{self, BatchRecord, ProtocolRecord};
 use serde_json::json;
 
 use crate::common::{self, parse_lang, print_json};
-use crate::registry_cmd::{Receiver, ReceiverArgs, signature_path};
+use crate::registry_cmd::{Receiver, ReceiverArgs};
 
 #[derive(Debug, Args)]
 pub(crate) struct ImportArgs {
@@ -58,31 +58,6 @@ pub(crate) struct TallyArgs {
     /// Write to this file instead of stdout.
     #[arg(long)]
     out: Option<PathBuf>,
-}
-
-/// Batch payload files among `paths` (folders are listed, not recursed).
-fn batch_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            for entry in std::fs::read_dir(path)
-                .with_context(|| format!("cannot list {}", path.display()))?
-            {
-                let file = entry?.path();
-                let name = file
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                if name.starts_with("hattama-") && name.ends_with(".json") {
-                    files.push(file);
-                }
-            }
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// A batch file read, with what verifying it gave.
@@ -133,16 +108,13 @@ fn check_files_in_order(
                     let Some(file) = files.get(position) else {
                         break;
                     };
-                    let payload = std::fs::read(file).unwrap_or_default();
-                    let signature =
-                        std::fs::read_to_string(signature_path(file)).unwrap_or_default();
-                    let result = verify_batch(&payload, &signature, index, expect);
+                    let read = read_and_verify(file, index, expect);
                     progress.tick();
                     let checked = Checked {
                         file: file.clone(),
-                        payload,
-                        signature,
-                        result,
+                        payload: read.payload,
+                        signature: read.signature,
+                        result: read.result,
                     };
                     // The receiving end is gone only when recording failed: stop.
                     if sender.send((position, checked)).is_err() {
@@ -273,7 +245,7 @@ pub(crate) fn import(args: &ImportArgs) -> Result<ExitCode> {
     };
     let receiver = Receiver::load(&args.receiver)?;
     phase("registry and definition loaded");
-    let files = batch_files(&args.paths)?;
+    let files = hattama_batch::read::batch_files(&args.paths)?;
     let progress = Progress {
         total: files.len(),
         done: std::sync::atomic::AtomicUsize::new(0),

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use hattama_batch::keys::{self, KeyId};
-use hattama_batch::receive::{Expect, verify_batch};
+use hattama_batch::receive::{Expect, read_and_verify};
 use hattama_batch::registry::{self, Registry};
 use hattama_protocol::{Mode, PrecinctId};
 use serde_json::json;
@@ -196,12 +196,7 @@ pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
                 Ok(text) => text,
                 Err(_) => public_key.clone(),
             };
-            let key_line = key_text
-                .lines()
-                .map(str::trim)
-                .find(|line| line.starts_with("RW"))
-                .unwrap_or(key_text.trim())
-                .to_owned();
+            let key_line = keys::public_key_line(&key_text)?.to_owned();
             let key_id = registry.add(
                 &key_line,
                 PrecinctId {
@@ -330,19 +325,23 @@ impl Receiver {
             mode: self.mode,
         }
     }
-}
 
-/// The signature file of a payload file.
-pub(crate) fn signature_path(payload: &Path) -> PathBuf {
-    PathBuf::from(format!("{}.minisig", payload.display()))
+    pub(crate) fn qr_expect<'a>(
+        &'a self,
+        key_precinct: Option<&'a PrecinctId>,
+    ) -> hattama_print::qr::QrExpect<'a> {
+        hattama_print::qr::QrExpect {
+            definition: &self.definition,
+            templates: &self.templates,
+            mode: self.mode,
+            key_precinct,
+        }
+    }
 }
 
 pub(crate) fn verify(args: &VerifyArgs) -> Result<ExitCode> {
     let receiver = Receiver::load(&args.receiver)?;
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let signature = std::fs::read_to_string(signature_path(&args.file)).unwrap_or_default();
-    match verify_batch(&bytes, &signature, &receiver.registry, &receiver.expect()) {
+    match read_and_verify(&args.file, &receiver.registry, &receiver.expect()).result {
         Ok(batch) => {
             print_json(&json!({
                 "verified": true,

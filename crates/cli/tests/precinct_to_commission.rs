@@ -243,6 +243,8 @@ fn from_the_precinct_to_the_commission() {
             png.to_str().unwrap(),
             "--registry",
             registry_str,
+            "--mode",
+            "test",
         ],
     );
     assert_eq!(verified["verified"], true);
@@ -268,6 +270,8 @@ fn from_the_precinct_to_the_commission() {
             png.to_str().unwrap(),
             "--registry",
             other.to_str().unwrap(),
+            "--mode",
+            "test",
         ],
     );
     assert_eq!(refused.status.code(), Some(1));
