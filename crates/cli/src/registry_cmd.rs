@@ -153,8 +153,9 @@ pub(crate) fn load_registry(dir: &Path, commission_key: Option<&Path>) -> Result
     let bytes = std::fs::read(dir.join("registry.json"))
         .with_context(|| format!("cannot read {}/registry.json", dir.display()))?;
     let signature = read_text(&dir.join("registry.json.minisig"))?;
-    Registry::verify_and_load(&bytes, &signature, &public)
-        .with_context(|| format!("registry in {}", dir.display()))
+    Registry::verify_and_load(&bytes, &signature, &public).map_err(|error| {
+        anyhow::anyhow!("registry in {}: {error} [{}]", dir.display(), error.code())
+    })
 }
 
 fn save_registry(dir: &Path, registry: &mut Registry) -> Result<()> {

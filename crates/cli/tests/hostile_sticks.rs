@@ -426,7 +426,9 @@ fn a_registry_with_two_valid_keys_for_one_precinct_is_refused_by_every_receiving
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(
-            stderr.contains("two valid keys") && stderr.contains("abai/1"),
+            stderr.contains("two valid keys")
+                && stderr.contains("abai/1")
+                && stderr.contains("[registry_two_valid_keys]"),
             "{stderr}"
         );
     }
