@@ -188,6 +188,38 @@ pub fn trusted_comment(payload: &Payload, bytes: &[u8]) -> String {
     )
 }
 
+/// The fields of a batch's trusted comment, as text, unparsed: a receiver compares each with what
+/// the payload has ([`trusted_comment`] of it), so `seq=01` or `sha256=ABC…` never agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatedBatch<'a> {
+    /// `precinct=` (region/number).
+    pub precinct: &'a str,
+    /// `seq=`.
+    pub seq: &'a str,
+    /// `size=` (bytes).
+    pub size: &'a str,
+    /// `sha256=` (lowercase hex).
+    pub sha256: &'a str,
+}
+
+/// Splits a trusted comment of the one form [`trusted_comment`] writes: `hattama-batch v1`, then
+/// `precinct=`, `seq=`, `size=` and `sha256=` in this order, separated by single spaces. `None` for
+/// anything else.
+pub fn parse_trusted_comment(comment: &str) -> Option<StatedBatch<'_>> {
+    let mut parts = comment.split(' ');
+    let mut field = |prefix: &str| parts.next().and_then(|part| part.strip_prefix(prefix));
+    if field(FORMAT_NAME) != Some("") || field("v") != Some(FORMAT_VERSION.to_string().as_str()) {
+        return None;
+    }
+    let stated = StatedBatch {
+        precinct: field("precinct=")?,
+        seq: field("seq=")?,
+        size: field("size=")?,
+        sha256: field("sha256=")?,
+    };
+    parts.next().is_none().then_some(stated)
+}
+
 /// The `size=` a trusted comment states.
 pub fn stated_size(trusted_comment: &str) -> Option<usize> {
     trusted_comment

@@ -190,7 +190,10 @@ impl UnlockedKey {
 /// Verifies a bare signature made by [`UnlockedKey::sign_raw`] with a minisign public key.
 pub fn verify_raw(public_key: &str, message: &[u8], signature: &[u8; 64]) -> bool {
     use blake2::Digest as _;
-    let Ok(bytes) = Base64::decode_to_vec(public_key.trim(), None) else {
+    let Ok(line) = public_key_line(public_key) else {
+        return false;
+    };
+    let Ok(bytes) = Base64::decode_to_vec(line, None) else {
         return false;
     };
     let Some(key_bytes) = bytes
@@ -216,9 +219,33 @@ fn usable_key(bytes: &[u8; 32]) -> Option<ed25519_dalek::VerifyingKey> {
         .filter(|key| !key.is_weak())
 }
 
-/// The key id of a minisign public key line.
+/// The base64 key line of a public key text, in either form a key file has: the bare line
+/// (`RW…`, as `hattama keygen` and `registry init` write it), or minisign's two-line `.pub` file
+/// (`untrusted comment: …`, then the key line). Surrounding blank space and one final newline are
+/// allowed; any other line is refused. Every reader of a public key goes through this, so a key
+/// file is accepted in the same forms wherever it is given.
+pub fn public_key_line(text: &str) -> Result<&str, KeyError> {
+    let malformed = KeyError::Malformed("public key");
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let line = match lines.as_slice() {
+        [line] => *line,
+        [comment, line] if comment.starts_with("untrusted comment:") => *line,
+        _ => return Err(malformed),
+    };
+    let bytes = Base64::decode_to_vec(line, None).map_err(|_| KeyError::Malformed("public key"))?;
+    if bytes.len() != 42 || &bytes[..2] != b"Ed" {
+        return Err(malformed);
+    }
+    Ok(line)
+}
+
+/// The key id of a minisign public key (either form of [`public_key_line`]).
 pub fn public_key_id(public_key: &str) -> Result<KeyId, KeyError> {
-    let bytes = Base64::decode_to_vec(public_key.trim(), None)
+    let bytes = Base64::decode_to_vec(public_key_line(public_key)?, None)
         .map_err(|_| KeyError::Malformed("public key"))?;
     if bytes.len() != 42 || bytes[0] != b'E' {
         return Err(KeyError::Malformed("public key"));
@@ -320,8 +347,10 @@ pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String,
     if !is_canonical_signature(signature) {
         return Err(SignatureProblem::Malformed);
     }
-    let key =
-        Base64::decode_to_vec(public_key.trim(), None).map_err(|_| SignatureProblem::Malformed)?;
+    let key = public_key_line(public_key)
+        .ok()
+        .and_then(|line| Base64::decode_to_vec(line, None).ok())
+        .ok_or(SignatureProblem::Malformed)?;
     let mut lines = signature.lines().skip(1);
     let (Some(sig_line), Some(trusted), Some(global_line)) =
         (lines.next(), lines.next(), lines.next())

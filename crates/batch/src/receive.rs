@@ -2,12 +2,16 @@
 //! it means given what was imported before.
 //!
 //! [`verify_batch`] checks, in this order, and stops at the first failure with its own
-//! [`VerifyError`]: the signature file is well formed; its key is in the registry, not revoked;
-//! the payload bytes verify (and if not, whether they were cut short or had bytes appended, from
-//! the size the signature states); only then is the payload parsed; the key belongs to the
-//! precinct the payload names; election, definition hash and test/live mode match the receiver's;
-//! the protocols are in canonical order, belong to contests the precinct holds, carry every line
-//! of their template, and have no failing error check without an act.
+//! [`VerifyError`]: neither file is larger than its limit ([`crate::read`]); the signature file is
+//! well formed; its key is in the registry, not revoked; the payload bytes verify (and if not,
+//! whether they were cut short or had bytes appended, from the size the signature states); the
+//! signed trusted comment has its one form and states the payload's size and SHA-256; only then is
+//! the payload parsed; the trusted comment names the payload's precinct and sequence; the key
+//! belongs to the precinct the payload names; election and definition hash match the receiver's,
+//! the payload's mode is the definition's, and test/live agrees with the receiver's mode; the
+//! protocols are in canonical order, belong to contests the precinct holds, carry every line of
+//! their template, and have no failing error check without an act. [`read_and_verify`] reads the
+//! two files from a drive first, within the same limits, refusing anything but regular files.
 //!
 //! [`decide`] is pure: given the batches already imported for the precinct, an identical batch is a
 //! no-op, a different batch with a known sequence is a conflict held for a person, an older
@@ -19,6 +23,7 @@ use hattama_protocol::{LoadedDefinition, Mode, PrecinctId, Severity, TemplateSet
 
 use crate::format::{self, Payload};
 use crate::keys::{self, KeyId, SignatureProblem};
+use crate::read::{self, FileKind, MAX_PAYLOAD_BYTES, MAX_SIGNATURE_BYTES, ReadError};
 use crate::registry::{KeyLookup, KeyStatus};
 
 /// What the receiver expects of every batch.
@@ -46,6 +51,34 @@ pub struct VerifiedBatch {
 /// Why a batch is refused. Each has a stable code for messages and reports.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
+    /// The payload is larger than [`MAX_PAYLOAD_BYTES`].
+    #[error("the batch file is larger than {limit} bytes, the most a batch may hold")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// The signature file is larger than [`MAX_SIGNATURE_BYTES`].
+    #[error("the signature file is larger than {limit} bytes, the most a signature may hold")]
+    SignatureTooLarge {
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A file of the batch is a link, a folder, a FIFO or a device: never read.
+    #[error("{file} is a {kind}, not a regular file: only regular files are read from a drive")]
+    NotRegularFile {
+        /// The file's path.
+        file: String,
+        /// What it is.
+        kind: FileKind,
+    },
+    /// A file of the batch is missing or the system refused to read it.
+    #[error("cannot read {file}: {reason}")]
+    Unreadable {
+        /// The file's path.
+        file: String,
+        /// The system's reason.
+        reason: String,
+    },
     /// The signature file is not a minisign signature.
     #[error("the signature file is damaged or not a signature")]
     MalformedSignature,
@@ -72,6 +105,20 @@ pub enum VerifyError {
     /// The bytes do not match the signature.
     #[error("the batch does not match its signature: it was altered")]
     BadSignature,
+    /// The signed trusted comment is not `hattama-batch v1 precinct=… seq=… size=… sha256=…`.
+    #[error("the signed trusted comment is not a Hattama batch comment: {0:?}")]
+    TrustedCommentMalformed(String),
+    /// The signed trusted comment states another precinct, sequence, size or hash than the
+    /// payload has.
+    #[error("the signed trusted comment says {field}={stated}, but the batch has {actual}")]
+    TrustedCommentMismatch {
+        /// The field: `precinct`, `seq`, `size` or `sha256`.
+        field: &'static str,
+        /// What the comment states.
+        stated: String,
+        /// What the payload has.
+        actual: String,
+    },
     /// Signed, but not a payload this build reads.
     #[error("the batch content is not a valid payload: {0}")]
     Malformed(String),
@@ -91,6 +138,14 @@ pub enum VerifyError {
     /// Another definition file than the commission's.
     #[error("the batch was made with another definition file (hash {0})")]
     DefinitionMismatch(String),
+    /// The payload's mode is not the mode of the definition it names.
+    #[error("the batch says it is a {payload} batch, but its definition is for {definition} use")]
+    ModeMismatch {
+        /// The mode the payload states.
+        payload: ModeName,
+        /// The definition's mode.
+        definition: ModeName,
+    },
     /// A test batch offered in live mode.
     #[error("a test batch cannot be imported in live mode")]
     TestBatchInLiveMode,
@@ -114,6 +169,13 @@ impl VerifyError {
     /// The stable code (message key suffix).
     pub fn code(&self) -> &'static str {
         match self {
+            VerifyError::PayloadTooLarge { .. } => "payload_too_large",
+            VerifyError::SignatureTooLarge { .. } => "signature_too_large",
+            VerifyError::NotRegularFile { .. } => "not_regular_file",
+            VerifyError::Unreadable { .. } => "unreadable_file",
+            VerifyError::TrustedCommentMalformed(_) => "trusted_comment_malformed",
+            VerifyError::TrustedCommentMismatch { .. } => "trusted_comment_mismatch",
+            VerifyError::ModeMismatch { .. } => "mode_mismatch",
             VerifyError::MalformedSignature => "malformed_signature",
             VerifyError::UnknownKey(_) => "unknown_key",
             VerifyError::RevokedKey(_) => "revoked_key",
@@ -139,6 +201,16 @@ pub fn verify_batch(
     registry: &dyn KeyLookup,
     expect: &Expect<'_>,
 ) -> Result<VerifiedBatch, VerifyError> {
+    if exceeds(bytes.len(), MAX_PAYLOAD_BYTES) {
+        return Err(VerifyError::PayloadTooLarge {
+            limit: MAX_PAYLOAD_BYTES,
+        });
+    }
+    if exceeds(signature.len(), MAX_SIGNATURE_BYTES) {
+        return Err(VerifyError::SignatureTooLarge {
+            limit: MAX_SIGNATURE_BYTES,
+        });
+    }
     let key_id = keys::signature_key_id(signature).map_err(|_| VerifyError::MalformedSignature)?;
     let entry = registry
         .lookup(key_id)
@@ -146,8 +218,8 @@ pub fn verify_batch(
     if entry.status == KeyStatus::Revoked {
         return Err(VerifyError::RevokedKey(key_id));
     }
-    match keys::verify(&entry.public_key, bytes, signature) {
-        Ok(_) => {}
+    let comment = match keys::verify(&entry.public_key, bytes, signature) {
+        Ok(comment) => comment,
         Err(SignatureProblem::Malformed) => return Err(VerifyError::MalformedSignature),
         Err(SignatureProblem::OtherKey | SignatureProblem::Invalid) => {
             let stated = keys::unverified_trusted_comment(signature)
@@ -163,9 +235,30 @@ pub fn verify_batch(
                 _ => VerifyError::BadSignature,
             });
         }
+    };
+    // The trusted comment is signed too, and `minisign -V` shows it: it must tell the truth.
+    let stated = format::parse_trusted_comment(&comment)
+        .ok_or_else(|| VerifyError::TrustedCommentMalformed(comment.clone()))?;
+    let hash = format::batch_hash(bytes);
+    let mismatch = |field, stated: &str, actual: String| {
+        (stated != actual).then(|| VerifyError::TrustedCommentMismatch {
+            field,
+            stated: stated.to_owned(),
+            actual,
+        })
+    };
+    if let Some(error) = mismatch("size", stated.size, bytes.len().to_string())
+        .or_else(|| mismatch("sha256", stated.sha256, hash.clone()))
+    {
+        return Err(error);
     }
     // The bytes are what the key signed: now, and only now, read them.
     let payload = format::decode(bytes).map_err(VerifyError::Malformed)?;
+    if let Some(error) = mismatch("precinct", stated.precinct, payload.precinct.to_string())
+        .or_else(|| mismatch("seq", stated.seq, payload.sequence.to_string()))
+    {
+        return Err(error);
+    }
     if payload.precinct != entry.precinct {
         return Err(VerifyError::KeyPrecinctMismatch {
             key_precinct: entry.precinct.clone(),
@@ -175,9 +268,76 @@ pub fn verify_batch(
     check_content(&payload, expect)?;
     Ok(VerifiedBatch {
         payload,
-        hash: format::batch_hash(bytes),
+        hash,
         key_id,
     })
+}
+
+fn exceeds(len: usize, limit: u64) -> bool {
+    u64::try_from(len).map_or(true, |len| limit < len)
+}
+
+/// A mode as a word for messages: `test` or `live`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ModeName(pub Mode);
+
+impl std::fmt::Display for ModeName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Mode::Test => "test",
+            Mode::Live => "live",
+        })
+    }
+}
+
+/// A batch's files as read from a drive, and what verifying them gave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileVerified {
+    /// The payload bytes (empty when they could not be read).
+    pub payload: Vec<u8>,
+    /// The signature text (empty when it could not be read).
+    pub signature: String,
+    /// The verified batch, or why it is refused.
+    pub result: Result<VerifiedBatch, VerifyError>,
+}
+
+/// Reads the payload file at `path` and its signature beside it (`path` + `.minisig`) as
+/// [`read::read_limited`] does, each within its limit, then verifies them with [`verify_batch`].
+pub fn read_and_verify(
+    path: &std::path::Path,
+    registry: &dyn KeyLookup,
+    expect: &Expect<'_>,
+) -> FileVerified {
+    let refused = |error: VerifyError| FileVerified {
+        payload: Vec::new(),
+        signature: String::new(),
+        result: Err(error),
+    };
+    let payload = match read::read_limited(path, MAX_PAYLOAD_BYTES) {
+        Ok(payload) => payload,
+        Err(error) => return refused(read_refusal(error, false)),
+    };
+    let signature = match read::read_limited(&read::signature_path(path), MAX_SIGNATURE_BYTES) {
+        // Not UTF-8: kept as its lossy text, which no signature check accepts.
+        Ok(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()),
+        Err(error) => return refused(read_refusal(error, true)),
+    };
+    let result = verify_batch(&payload, &signature, registry, expect);
+    FileVerified {
+        payload,
+        signature,
+        result,
+    }
+}
+
+fn read_refusal(error: ReadError, signature: bool) -> VerifyError {
+    match error {
+        ReadError::TooLarge { limit, .. } if signature => VerifyError::SignatureTooLarge { limit },
+        ReadError::TooLarge { limit, .. } => VerifyError::PayloadTooLarge { limit },
+        ReadError::NotRegularFile { file, kind } => VerifyError::NotRegularFile { file, kind },
+        ReadError::Unreadable { file, reason } => VerifyError::Unreadable { file, reason },
+    }
 }
 
 fn check_content(payload: &Payload, expect: &Expect<'_>) -> Result<(), VerifyError> {
@@ -189,6 +349,12 @@ fn check_content(payload: &Payload, expect: &Expect<'_>) -> Result<(), VerifyErr
         return Err(VerifyError::DefinitionMismatch(
             payload.election.definition_hash.clone(),
         ));
+    }
+    if payload.election.mode != definition.definition.mode {
+        return Err(VerifyError::ModeMismatch {
+            payload: ModeName(payload.election.mode),
+            definition: ModeName(definition.definition.mode),
+        });
     }
     match (payload.election.mode, expect.mode) {
         (Mode::Test, Mode::Live) => return Err(VerifyError::TestBatchInLiveMode),

@@ -75,6 +75,38 @@ pub enum RegistryError {
     /// No such key.
     #[error("key {0} is not in the registry")]
     UnknownKey(KeyId),
+    /// A loaded registry gives one precinct two valid keys, so batches from both would verify.
+    #[error("the registry gives precinct {precinct} two valid keys ({first} and {second})")]
+    TwoValidKeys {
+        /// The precinct.
+        precinct: PrecinctId,
+        /// The first valid key listed.
+        first: KeyId,
+        /// The second.
+        second: KeyId,
+    },
+    /// An entry's key id is not the id inside its public key.
+    #[error("registry entry {0}: the key id is not that of its public key")]
+    KeyIdMismatch(KeyId),
+    /// The registry names another commission key than the one that signed it.
+    #[error("the registry names commission key {named}, but was signed with {signer}")]
+    CommissionKeyMismatch {
+        /// The `commission_key` field.
+        named: KeyId,
+        /// The key that signed it.
+        signer: KeyId,
+    },
+    /// The signed trusted comment does not state this registry's election and serial (or this
+    /// definition's hash).
+    #[error(
+        "the signed trusted comment {stated:?} does not describe the file (expected {expected:?})"
+    )]
+    TrustedCommentMismatch {
+        /// What the signature says.
+        stated: String,
+        /// What the file's content gives.
+        expected: String,
+    },
     /// A key problem.
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -89,6 +121,10 @@ impl RegistryError {
             RegistryError::Duplicate(_) => "registry_duplicate_key",
             RegistryError::PrecinctHasKey(_) => "registry_precinct_has_key",
             RegistryError::UnknownKey(_) => "registry_unknown_key",
+            RegistryError::TwoValidKeys { .. } => "registry_two_valid_keys",
+            RegistryError::KeyIdMismatch(_) => "registry_key_id_mismatch",
+            RegistryError::CommissionKeyMismatch { .. } => "registry_commission_key_mismatch",
+            RegistryError::TrustedCommentMismatch { .. } => "registry_trusted_comment_mismatch",
             RegistryError::Key(error) => error.code(),
         }
     }
@@ -107,8 +143,9 @@ impl Registry {
         }
     }
 
-    /// Adds a precinct's device key.
+    /// Adds a precinct's device key (either form of [`keys::public_key_line`]).
     pub fn add(&mut self, public_key: &str, precinct: PrecinctId) -> Result<KeyId, RegistryError> {
+        let public_key = keys::public_key_line(public_key)?;
         let key_id = keys::public_key_id(public_key)?;
         if self.keys.iter().any(|entry| entry.key_id == key_id) {
             return Err(RegistryError::Duplicate(key_id));
@@ -122,7 +159,7 @@ impl Registry {
         }
         self.keys.push(RegistryEntry {
             key_id,
-            public_key: public_key.trim().to_owned(),
+            public_key: public_key.to_owned(),
             precinct,
             status: KeyStatus::Valid,
             revoked_reason: None,
@@ -153,22 +190,30 @@ impl Registry {
         let mut bytes = serde_json::to_vec_pretty(self)
             .map_err(|error| RegistryError::Malformed(error.to_string()))?;
         bytes.push(b'\n');
-        let comment = format!(
-            "hattama-registry election={} serial={}",
-            self.election, self.serial
-        );
-        let signature = commission.sign(&bytes, &comment)?;
+        let signature = commission.sign(&bytes, &self.trusted_comment())?;
         Ok((bytes, signature))
     }
 
-    /// Verifies the registry bytes with the commission's public key, then parses them.
+    /// The signed trusted comment of this edition: `hattama-registry election=E serial=N`.
+    pub fn trusted_comment(&self) -> String {
+        format!(
+            "hattama-registry election={} serial={}",
+            self.election, self.serial
+        )
+    }
+
+    /// Verifies the registry bytes with the commission's public key, then parses them and checks
+    /// them as a whole: the signed trusted comment states this election and serial, the
+    /// commission key named is the one that signed, every entry's key id is its public key's,
+    /// no key id is listed twice, and no precinct has two valid keys (the rule [`Registry::add`]
+    /// keeps, so a registry written by other means obeys it too).
     pub fn verify_and_load(
         bytes: &[u8],
         signature: &str,
         commission_public_key: &str,
     ) -> Result<Registry, RegistryError> {
-        match keys::verify(commission_public_key, bytes, signature) {
-            Ok(_) => {}
+        let comment = match keys::verify(commission_public_key, bytes, signature) {
+            Ok(comment) => comment,
             Err(
                 SignatureProblem::Malformed
                 | SignatureProblem::OtherKey
@@ -176,7 +221,7 @@ impl Registry {
             ) => {
                 return Err(RegistryError::BadSignature);
             }
-        }
+        };
         let registry: Registry = serde_json::from_slice(bytes)
             .map_err(|error| RegistryError::Malformed(error.to_string()))?;
         if registry.format != REGISTRY_FORMAT || registry.version != 1 {
@@ -185,7 +230,45 @@ impl Registry {
                 registry.format, registry.version
             )));
         }
+        let expected = registry.trusted_comment();
+        if comment != expected {
+            return Err(RegistryError::TrustedCommentMismatch {
+                stated: comment,
+                expected,
+            });
+        }
+        let signer = keys::public_key_id(commission_public_key)?;
+        if registry.commission_key != signer {
+            return Err(RegistryError::CommissionKeyMismatch {
+                named: registry.commission_key,
+                signer,
+            });
+        }
+        registry.check_entries()?;
         Ok(registry)
+    }
+
+    fn check_entries(&self) -> Result<(), RegistryError> {
+        let mut ids = std::collections::HashSet::with_capacity(self.keys.len());
+        let mut valid = std::collections::HashMap::with_capacity(self.keys.len());
+        for entry in &self.keys {
+            if keys::public_key_id(&entry.public_key).ok() != Some(entry.key_id) {
+                return Err(RegistryError::KeyIdMismatch(entry.key_id));
+            }
+            if !ids.insert(entry.key_id) {
+                return Err(RegistryError::Duplicate(entry.key_id));
+            }
+            if entry.status == KeyStatus::Valid {
+                if let Some(first) = valid.insert(&entry.precinct, entry.key_id) {
+                    return Err(RegistryError::TwoValidKeys {
+                        precinct: entry.precinct.clone(),
+                        first,
+                        second: entry.key_id,
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -228,20 +311,32 @@ impl KeyLookup for RegistryIndex<'_> {
 
 /// Signs a definition file with the commission key; returns the `.minisig` text.
 pub fn sign_definition(bytes: &[u8], commission: &UnlockedKey) -> Result<String, KeyError> {
-    let comment = format!(
-        "hattama-definition sha256={}",
-        hattama_protocol::definition::sha256_hex(bytes)
-    );
-    commission.sign(bytes, &comment)
+    commission.sign(bytes, &definition_comment(bytes))
 }
 
-/// Verifies a definition file's signature against the commission's public key before loading it.
+/// The signed trusted comment of a definition file: `hattama-definition sha256=HASH`.
+pub fn definition_comment(bytes: &[u8]) -> String {
+    format!(
+        "hattama-definition sha256={}",
+        hattama_protocol::definition::sha256_hex(bytes)
+    )
+}
+
+/// Verifies a definition file's signature against the commission's public key before loading it,
+/// and that its signed trusted comment states the file's hash.
 pub fn verify_definition(
     bytes: &[u8],
     signature: &str,
     commission_public_key: &str,
 ) -> Result<(), RegistryError> {
-    keys::verify(commission_public_key, bytes, signature)
-        .map(|_| ())
-        .map_err(|_| RegistryError::BadSignature)
+    let comment = keys::verify(commission_public_key, bytes, signature)
+        .map_err(|_| RegistryError::BadSignature)?;
+    let expected = definition_comment(bytes);
+    if comment != expected {
+        return Err(RegistryError::TrustedCommentMismatch {
+            stated: comment,
+            expected,
+        });
+    }
+    Ok(())
 }

@@ -10,12 +10,11 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use hattama_batch::drives;
 use hattama_batch::keys;
-use hattama_commission::qr::QrRefusal;
 use hattama_precinct::{device_key, export, print};
 use serde_json::json;
 
 use crate::common::{self, print_json};
-use crate::registry_cmd::{self, passphrase};
+use crate::registry_cmd::{ReceiverArgs, passphrase};
 use crate::store_cmd::{DbArg, failed, now, open, refused};
 
 #[derive(Debug, clap::Subcommand)]
@@ -91,12 +90,8 @@ pub(crate) struct PrintArgs {
 pub(crate) struct VerifyQrArgs {
     /// A scan or PNG/JPEG picture of a printed protocol.
     image: PathBuf,
-    /// The registry folder holding the device keys.
-    #[arg(long)]
-    registry: PathBuf,
-    /// The commission's public key; default: `commission.pub` in the registry folder.
-    #[arg(long)]
-    commission_key: Option<PathBuf>,
+    #[command(flatten)]
+    receiver: ReceiverArgs,
 }
 
 pub(crate) fn device_key(args: &DeviceKeyArgs) -> Result<ExitCode> {
@@ -171,12 +166,10 @@ pub(crate) fn print(args: &PrintArgs) -> Result<ExitCode> {
 }
 
 pub(crate) fn verify_qr(args: &VerifyQrArgs) -> Result<ExitCode> {
-    let registry =
-        hattama_commission::registry::load(&args.registry, args.commission_key.as_deref())
-            .map_err(registry_cmd::failed)?;
+    let receiver = args.receiver.load()?;
     let image = std::fs::read(&args.image)
         .with_context(|| format!("cannot read {}", args.image.display()))?;
-    match hattama_commission::qr::verify_image(&image, &registry) {
+    match hattama_commission::qr::verify_image(&image, &receiver) {
         Ok(data) => {
             print_json(&json!({
                 "verified": true,
@@ -189,16 +182,11 @@ pub(crate) fn verify_qr(args: &VerifyQrArgs) -> Result<ExitCode> {
             }))?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(QrRefusal::KeyPrecinctMismatch) => {
-            common::eprint_line(
-                "error: the QR is signed with another precinct's key [qr.key_precinct_mismatch]",
-            );
-            print_json(&json!({ "verified": false, "code": "qr.key_precinct_mismatch" }))?;
-            Ok(ExitCode::from(1))
-        }
-        Err(QrRefusal::Scan(error)) => {
-            common::eprint_line(&format!("error: {error}"));
-            print_json(&json!({ "verified": false, "message": error.to_string() }))?;
+        Err(error) => {
+            common::eprint_line(&format!("error: {error} [qr.{}]", error.code()));
+            print_json(
+                &json!({ "verified": false, "code": format!("qr.{}", error.code()), "message": error.to_string() }),
+            )?;
             Ok(ExitCode::from(1))
         }
     }

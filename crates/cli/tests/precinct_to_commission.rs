@@ -243,10 +243,24 @@ fn from_the_precinct_to_the_commission() {
             png.to_str().unwrap(),
             "--registry",
             registry_str,
+            "--mode",
+            "test",
         ],
     );
     assert_eq!(verified["verified"], true);
     assert_eq!(verified["values"][10], 300, "L8.1 as typed");
+    // The demo is a test definition: a reader in live mode refuses its protocols.
+    let live = hattama(
+        &db,
+        &[
+            "verify-qr",
+            png.to_str().unwrap(),
+            "--registry",
+            registry_str,
+        ],
+    );
+    assert_eq!(live.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&live.stderr).contains("[qr.test_in_live_mode]"));
 
     // The same picture against a registry that does not hold the device key is refused.
     let other = dir.path().join("other-registry");
@@ -268,6 +282,8 @@ fn from_the_precinct_to_the_commission() {
             png.to_str().unwrap(),
             "--registry",
             other.to_str().unwrap(),
+            "--mode",
+            "test",
         ],
     );
     assert_eq!(refused.status.code(), Some(1));

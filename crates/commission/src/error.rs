@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use hattama_batch::keys::KeyError;
+use hattama_batch::read::ReadError;
 use hattama_batch::registry::RegistryError;
 use hattama_protocol::definition::DefinitionError;
 use hattama_protocol::tally::TallyOverflow;
@@ -35,6 +36,9 @@ pub enum CommissionError {
         /// Why.
         source: RegistryError,
     },
+    /// A file on the stick could not be listed or read safely.
+    #[error(transparent)]
+    Stick(#[from] ReadError),
     /// A key operation failed.
     #[error(transparent)]
     Key(#[from] KeyError),
@@ -79,6 +83,7 @@ impl CommissionError {
             CommissionError::Write { .. } => "commission.write".to_owned(),
             CommissionError::Registry { source, .. } => format!("batch.{}", source.code()),
             CommissionError::Key(error) => format!("batch.{}", error.code()),
+            CommissionError::Stick(error) => format!("batch.{}", error.code()),
             CommissionError::Definition { .. } => "commission.bad_definition".to_owned(),
             CommissionError::ElectionMismatch { .. } => "commission.election_mismatch".to_owned(),
             CommissionError::KeyExists { .. } => "commission.key_exists".to_owned(),

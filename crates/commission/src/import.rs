@@ -9,14 +9,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use hattama_batch::read;
 use hattama_batch::receive::{
-    Decision, ImportPlan, Imported, VerifiedBatch, VerifyError, verify_batch,
+    Decision, ImportPlan, Imported, VerifiedBatch, VerifyError, read_and_verify,
 };
 use hattama_protocol::PrecinctId;
 use hattama_store::receiver::{self, BatchRecord, ProtocolRecord};
 
 use crate::error::CommissionError;
-use crate::receiver::{Receiver, read_batch};
+use crate::receiver::Receiver;
 
 /// What became of one batch file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,32 +61,11 @@ pub struct Report {
     pub refused: usize,
 }
 
-/// Batch payload files among `paths`: the `hattama-*.json` files of each folder (not recursed)
-/// and each file named, sorted.
+/// Batch payload files among `paths`, as `hattama_batch::read::batch_files` lists them: the
+/// `hattama-*.json` regular files of each folder (not recursed, links not followed) and each
+/// file named, sorted.
 pub fn batch_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CommissionError> {
-    let mut files = Vec::new();
-    for path in paths {
-        if !path.is_dir() {
-            files.push(path.clone());
-            continue;
-        }
-        let listing =
-            std::fs::read_dir(path).map_err(|source| CommissionError::read(path, source))?;
-        for entry in listing {
-            let file = entry
-                .map_err(|source| CommissionError::read(path, source))?
-                .path();
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if name.starts_with("hattama-") && name.ends_with(".json") {
-                files.push(file);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
+    Ok(read::batch_files(paths)?)
 }
 
 /// A batch file read, with what verifying it gave.
@@ -137,14 +117,13 @@ fn check_files_in_order(
                     let Some(file) = files.get(position) else {
                         break;
                     };
-                    let (payload, signature) = read_batch(file);
-                    let result = verify_batch(&payload, &signature, index, expect);
+                    let read = read_and_verify(file, index, expect);
                     progress(done.fetch_add(1, Ordering::Relaxed) + 1, files.len());
                     let checked = Checked {
                         file: file.clone(),
-                        payload,
-                        signature,
-                        result,
+                        payload: read.payload,
+                        signature: read.signature,
+                        result: read.result,
                     };
                     // The receiving end is gone only when recording failed: stop.
                     if sender.send((position, checked)).is_err() {

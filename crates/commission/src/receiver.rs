@@ -3,13 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
-use hattama_batch::receive::{Expect, VerifiedBatch, VerifyError, verify_batch};
+use hattama_batch::receive::{Expect, VerifiedBatch, VerifyError, read_and_verify};
 use hattama_batch::registry::Registry;
+use hattama_print::qr::QrExpect;
 use hattama_protocol::definition::load_definition;
-use hattama_protocol::{LoadedDefinition, Mode, TemplateSet, builtin};
+use hattama_protocol::{LoadedDefinition, Mode, PrecinctId, TemplateSet, builtin};
 
 use crate::error::CommissionError;
-use crate::files::signature_path;
 use crate::registry;
 
 /// Where the receiver's trust comes from.
@@ -85,17 +85,19 @@ impl Receiver {
         }
     }
 
-    /// Verifies the batch file `payload_file` (its signature beside it as `FILE.minisig`).
+    /// Verifies the batch file `payload_file` (its signature beside it as `FILE.minisig`),
+    /// read as hostile input: regular files only, bounded in size, never blocking.
     pub fn verify_file(&self, payload_file: &Path) -> Result<VerifiedBatch, VerifyError> {
-        let (payload, signature) = read_batch(payload_file);
-        verify_batch(&payload, &signature, &self.registry, &self.expect())
+        read_and_verify(payload_file, &self.registry, &self.expect()).result
     }
-}
 
-/// The payload bytes and signature text of a batch file; empty when unreadable, so the check
-/// refuses it with the batch's own codes.
-pub(crate) fn read_batch(payload_file: &Path) -> (Vec<u8>, String) {
-    let payload = std::fs::read(payload_file).unwrap_or_default();
-    let signature = std::fs::read_to_string(signature_path(payload_file)).unwrap_or_default();
-    (payload, signature)
+    /// What a printed protocol's QR must match, given the precinct of the key that signed it.
+    pub fn qr_expect<'a>(&'a self, key_precinct: Option<&'a PrecinctId>) -> QrExpect<'a> {
+        QrExpect {
+            definition: &self.definition,
+            templates: &self.templates,
+            mode: self.mode,
+            key_precinct,
+        }
+    }
 }

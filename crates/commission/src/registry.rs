@@ -73,15 +73,6 @@ pub fn init(dir: &Path, election: &str, passphrase: &str) -> Result<NewKeyPair, 
     Ok(pair)
 }
 
-/// The public key line in `text`: a minisign `.pub` file's key line, or the line itself.
-pub fn public_key_line(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .find(|line| line.starts_with("RW"))
-        .unwrap_or(text.trim())
-        .to_owned()
-}
-
 /// Adds a precinct's device key (a key line, or a file holding it) to the registry in `dir`.
 pub fn add(
     dir: &Path,
@@ -92,7 +83,7 @@ pub fn add(
     let mut registry = load(dir, None)?;
     let text = std::fs::read_to_string(public_key).unwrap_or_else(|_| public_key.to_owned());
     let key_id = registry
-        .add(&public_key_line(&text), precinct)
+        .add(keys::public_key_line(&text)?, precinct)
         .map_err(registry_error(dir))?;
     save(dir, &mut registry, passphrase)?;
     Ok((key_id, registry))
@@ -144,7 +135,7 @@ pub fn verify_definition_file(
 ) -> Result<Result<String, registry::RegistryError>, CommissionError> {
     let bytes = read_bytes(file)?;
     let signature = read_text(&signature_path(file))?;
-    let public = public_key_line(&read_text(commission_key)?);
+    let public = read_text(commission_key)?;
     Ok(registry::verify_definition(&bytes, &signature, &public).map(|()| sha256_hex(&bytes)))
 }
 

@@ -6,9 +6,12 @@
 //! message with [`message`], signs those exact bytes, and joins them with [`encode`]. Reading goes
 //! the other way round and verifies before it parses: [`verify`] decodes the text, hands the key
 //! id, the message bytes and the signature to a caller-supplied function, and only when that
-//! says yes parses the message into a [`QrProtocol`].
+//! says yes parses the message into a [`QrProtocol`]. [`check_expected`] then holds the verified
+//! data to what the reader expects, as the batch receiver does: the signing key's precinct, the
+//! election, the definition hash, the mode (the definition's, and the reader's), and a contest
+//! the precinct holds with its template and every line.
 
-use hattama_protocol::{Count, Mode, PrecinctId};
+use hattama_protocol::{Count, LoadedDefinition, Mode, PrecinctId, TemplateSet};
 
 /// The text every Hattama protocol QR code starts with; `1` is the format version.
 pub const PREFIX: &str = "HT1:";
@@ -81,6 +84,145 @@ pub enum QrError {
     /// An id is too long to encode (more than 255 bytes).
     #[error("{0} is longer than 255 bytes")]
     IdTooLong(&'static str),
+    /// Signed with the key of another precinct than the one the QR names.
+    #[error("the QR is for precinct {qr_precinct}, but signed with the key of {key_precinct}")]
+    KeyPrecinctMismatch {
+        /// The precinct the registry gives the key.
+        key_precinct: PrecinctId,
+        /// The precinct the QR names.
+        qr_precinct: PrecinctId,
+    },
+    /// Another election than the reader's definition.
+    #[error("the QR is for election {0}")]
+    WrongElection(String),
+    /// Made with another definition file than the reader's.
+    #[error("the QR was made with another definition file")]
+    DefinitionMismatch,
+    /// The QR's mode is not its definition's.
+    #[error("the QR says {qr} mode, but its definition is for {definition} use")]
+    ModeMismatch {
+        /// The mode the QR states (`test` or `live`).
+        qr: &'static str,
+        /// The definition's mode.
+        definition: &'static str,
+    },
+    /// A test protocol read by a reader in live mode.
+    #[error("a test protocol does not count in live mode")]
+    TestInLiveMode,
+    /// A live protocol read by a reader in test mode.
+    #[error("a live protocol cannot be checked in test mode")]
+    LiveInTestMode,
+    /// The protocol does not fit the definition: a precinct, contest or template it does not hold,
+    /// or another number of values than the template's lines.
+    #[error("the QR does not fit the definition: {0}")]
+    NotInDefinition(String),
+}
+
+impl QrError {
+    /// The stable code (message key suffix; the CLI prints it as `qr.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            QrError::NotHattama => "not_hattama",
+            QrError::Base45 { .. } => "damaged",
+            QrError::TooShort => "too_short",
+            QrError::Format(_) => "unsupported_format",
+            QrError::BadSignature => "bad_signature",
+            QrError::Malformed(_) => "malformed",
+            QrError::IdTooLong(_) => "id_too_long",
+            QrError::KeyPrecinctMismatch { .. } => "key_precinct_mismatch",
+            QrError::WrongElection(_) => "wrong_election",
+            QrError::DefinitionMismatch => "definition_mismatch",
+            QrError::ModeMismatch { .. } => "mode_mismatch",
+            QrError::TestInLiveMode => "test_in_live_mode",
+            QrError::LiveInTestMode => "live_in_test_mode",
+            QrError::NotInDefinition(_) => "not_in_definition",
+        }
+    }
+}
+
+/// What the reader of a verified QR holds it to.
+#[derive(Clone, Copy, Debug)]
+pub struct QrExpect<'a> {
+    /// The definition the commission handed out.
+    pub definition: &'a LoadedDefinition,
+    /// The template set it uses.
+    pub templates: &'a TemplateSet,
+    /// The reader's mode: `Live` refuses test protocols, `Test` live ones.
+    pub mode: Mode,
+    /// The precinct the registry gives the key that signed the QR (`None`: not registered).
+    pub key_precinct: Option<&'a PrecinctId>,
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Test => "test",
+        Mode::Live => "live",
+    }
+}
+
+/// Holds verified QR data to what the reader expects, in the batch receiver's order: the key's
+/// precinct, the election, the definition hash (the 8 bytes carried), the mode against the
+/// definition's and then the reader's, and a contest the precinct holds, with its template and
+/// exactly its template's number of lines.
+pub fn check_expected(data: &QrProtocol, expect: &QrExpect<'_>) -> Result<(), QrError> {
+    let Some(key_precinct) = expect.key_precinct else {
+        return Err(QrError::BadSignature);
+    };
+    if &data.precinct != key_precinct {
+        return Err(QrError::KeyPrecinctMismatch {
+            key_precinct: key_precinct.clone(),
+            qr_precinct: data.precinct.clone(),
+        });
+    }
+    let definition = expect.definition;
+    if data.election != definition.definition.id {
+        return Err(QrError::WrongElection(data.election.clone()));
+    }
+    if definition_hash_prefix(&definition.hash) != Some(data.definition_hash) {
+        return Err(QrError::DefinitionMismatch);
+    }
+    if data.mode != definition.definition.mode {
+        return Err(QrError::ModeMismatch {
+            qr: mode_name(data.mode),
+            definition: mode_name(definition.definition.mode),
+        });
+    }
+    match (data.mode, expect.mode) {
+        (Mode::Test, Mode::Live) => return Err(QrError::TestInLiveMode),
+        (Mode::Live, Mode::Test) => return Err(QrError::LiveInTestMode),
+        _ => {}
+    }
+    let unfit = |reason: String| Err(QrError::NotInDefinition(reason));
+    let Some(precinct) = definition.precinct(&data.precinct) else {
+        return unfit(format!("precinct {} is not in it", data.precinct));
+    };
+    if !precinct.contests.contains(&data.contest) {
+        return unfit(format!(
+            "the precinct does not hold contest {}",
+            data.contest
+        ));
+    }
+    let Some(contest) = definition.contest(&data.contest) else {
+        return unfit(format!("unknown contest {}", data.contest));
+    };
+    if contest.template != data.template {
+        return unfit(format!(
+            "template {} instead of {}",
+            data.template, contest.template
+        ));
+    }
+    let Some(template) = expect.templates.template(&contest.template) else {
+        return unfit(format!("unknown template {}", contest.template));
+    };
+    let lines = template.line_ids(contest.rows.len()).len();
+    if data.values.len() != lines {
+        return unfit(format!(
+            "{} values for the {lines} lines of {}",
+            data.values.len(),
+            data.template
+        ));
+    }
+    Ok(())
 }
 
 /// The first [`HASH_PREFIX_LEN`] bytes of a lowercase or uppercase hex SHA-256, or `None` when

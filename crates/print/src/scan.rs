@@ -23,6 +23,18 @@ pub enum ScanError {
     Qr(#[from] QrError),
 }
 
+impl ScanError {
+    /// The stable code (message key suffix; the CLI prints it as `qr.<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ScanError::Image(_) => "not_an_image",
+            ScanError::NoCode => "no_code",
+            ScanError::NotHattama => "no_hattama_code",
+            ScanError::Qr(error) => error.code(),
+        }
+    }
+}
+
 /// The text of every QR code that decodes in the picture, top to bottom as found.
 pub fn read_codes(image: &[u8]) -> Result<Vec<String>, ScanError> {
     let picture = image::load_from_memory(image)

@@ -6,6 +6,7 @@
 )]
 
 mod fuzz;
+mod hostile;
 mod plan;
 mod sample;
 mod tamper;
