@@ -27,6 +27,18 @@ pub use fantoccini::key::Key;
 /// How long a condition may take to come true before a test fails.
 pub const DEADLINE: Duration = Duration::from_secs(15);
 
+/// The pause a person leaves between two keys: about four keys a second.
+pub const HUMAN_PAUSE: Duration = Duration::from_millis(250);
+
+/// How keys reach the app in [`Session::type_keys`]: as a person types, or all in one burst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Typing {
+    /// One key at a time, [`HUMAN_PAUSE`] after each, every key its own `WebDriver` action.
+    Human,
+    /// Every key in one `WebDriver` action sequence, with no pause at all.
+    Burst,
+}
+
 /// How long the driver and the app may take to start.
 const START_DEADLINE: Duration = Duration::from_secs(30);
 
@@ -332,6 +344,38 @@ impl Session {
             .send_keys(text)
             .await
             .expect("the element takes keys");
+    }
+
+    /// Types `text` on the keyboard into whatever has focus, one key press (down, up) per
+    /// character, paced as `typing` says. Unlike [`Session::type_into`], nothing focuses or
+    /// moves the caret: the keys go where a person's would.
+    pub async fn type_keys(&self, text: &str, typing: Typing) {
+        match typing {
+            Typing::Burst => {
+                let mut actions = KeyActions::new("keyboard".to_owned());
+                for key in text.chars() {
+                    actions = actions
+                        .then(KeyAction::Down { value: key })
+                        .then(KeyAction::Up { value: key });
+                }
+                self.client
+                    .perform_actions(actions)
+                    .await
+                    .expect("the webview takes key presses");
+            }
+            Typing::Human => {
+                for key in text.chars() {
+                    let actions = KeyActions::new("keyboard".to_owned())
+                        .then(KeyAction::Down { value: key })
+                        .then(KeyAction::Up { value: key });
+                    self.client
+                        .perform_actions(actions)
+                        .await
+                        .expect("the webview takes key presses");
+                    tokio::time::sleep(HUMAN_PAUSE).await;
+                }
+            }
+        }
     }
 
     /// Selects the option with value `value` of the `<select>` `id`.
