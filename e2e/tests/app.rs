@@ -414,7 +414,24 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .wait_for_attribute("audit-intact", "data-intact", "true")
         .await;
     let rows = session.texts("audit-row-").await;
-    assert!(rows.iter().any(|row| row.contains("protocol.finalize")));
+    // Actions in words, the acting user on the row, the time with its offset from UTC.
+    let finalized = message("kk", "audit.action.protocol_finalize");
+    let row = rows
+        .iter()
+        .find(|row| row.contains(&finalized))
+        .unwrap_or_else(|| panic!("no audit row says {finalized:?}: {rows:?}"));
+    assert!(
+        row.contains("Aigul"),
+        "the finalize row names no user: {row:?}"
+    );
+    assert!(
+        row.contains(" +") || row.contains(" -"),
+        "the finalize row shows no offset from UTC: {row:?}"
+    );
+    assert!(
+        !rows.iter().any(|row| row.contains("protocol.finalize")),
+        "an audit row shows an action code: {rows:?}"
+    );
     for refused in ["12 voters", "\"-5\"", "12345678", "800x"] {
         assert!(
             !rows.iter().any(|row| row.contains(refused)),
