@@ -27,6 +27,18 @@ pub use fantoccini::key::Key;
 /// How long a condition may take to come true before a test fails.
 pub const DEADLINE: Duration = Duration::from_secs(15);
 
+/// The pause a person leaves between two keys: about four keys a second.
+pub const HUMAN_PAUSE: Duration = Duration::from_millis(250);
+
+/// How keys reach the app in [`Session::type_keys`]: as a person types, or all in one burst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Typing {
+    /// One key at a time, [`HUMAN_PAUSE`] after each, every key its own `WebDriver` action.
+    Human,
+    /// Every key in one `WebDriver` action sequence, with no pause at all.
+    Burst,
+}
+
 /// How long the driver and the app may take to start.
 const START_DEADLINE: Duration = Duration::from_secs(30);
 
@@ -334,6 +346,38 @@ impl Session {
             .expect("the element takes keys");
     }
 
+    /// Types `text` on the keyboard into whatever has focus, one key press (down, up) per
+    /// character, paced as `typing` says. Unlike [`Session::type_into`], nothing focuses or
+    /// moves the caret: the keys go where a person's would.
+    pub async fn type_keys(&self, text: &str, typing: Typing) {
+        match typing {
+            Typing::Burst => {
+                let mut actions = KeyActions::new("keyboard".to_owned());
+                for key in text.chars() {
+                    actions = actions
+                        .then(KeyAction::Down { value: key })
+                        .then(KeyAction::Up { value: key });
+                }
+                self.client
+                    .perform_actions(actions)
+                    .await
+                    .expect("the webview takes key presses");
+            }
+            Typing::Human => {
+                for key in text.chars() {
+                    let actions = KeyActions::new("keyboard".to_owned())
+                        .then(KeyAction::Down { value: key })
+                        .then(KeyAction::Up { value: key });
+                    self.client
+                        .perform_actions(actions)
+                        .await
+                        .expect("the webview takes key presses");
+                    tokio::time::sleep(HUMAN_PAUSE).await;
+                }
+            }
+        }
+    }
+
     /// Selects the option with value `value` of the `<select>` `id`.
     pub async fn select(&self, id: &str, value: &str) {
         self.find(id)
@@ -462,6 +506,86 @@ impl Session {
             .execute(script, Vec::new())
             .await
             .expect("the webview runs scripts")
+    }
+
+    /// Runs axe-core (the UI's npm package, injected into the page) on the page as it stands
+    /// and fails naming every violation, with `what` saying which screen it was.
+    pub async fn assert_accessible(&self, what: &str) {
+        let path = workspace_root()
+            .join("ui")
+            .join("node_modules")
+            .join("axe-core")
+            .join("axe.min.js");
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|error| {
+            panic!(
+                "axe-core is not installed at {}: {error}; run `npm ci` in ui/",
+                path.display()
+            )
+        });
+        let loaded = self
+            .script(&format!(
+                "if (!window.axe) {{\n{source}\n}}\nreturn typeof window.axe;"
+            ))
+            .await;
+        assert_eq!(
+            loaded,
+            json!("object"),
+            "axe-core did not load into the page"
+        );
+        let run = "const done = arguments[arguments.length - 1];\n\
+                   axe.run(document, { resultTypes: ['violations'] })\n\
+                     .then((result) => done(result.violations.map((violation) =>\n\
+                       `${violation.id} (${violation.impact}): ${violation.help}: ` +\n\
+                       violation.nodes.map((node) => node.target.join(' ')).join(', '))))\n\
+                     .catch((error) => done([`axe-core failed: ${error}`]));";
+        let violations = self
+            .client
+            .execute_async(run, Vec::new())
+            .await
+            .expect("the webview runs axe-core");
+        assert_eq!(violations, json!([]), "axe-core finds violations on {what}");
+    }
+
+    /// The contrast ratio (WCAG) of the focus outline colour the element `id` would get against
+    /// the background it sits on: the `--focus` colour in force there, against the first
+    /// ancestor with a background of its own.
+    pub async fn focus_contrast(&self, id: &str) -> f64 {
+        let element = self.find(id).await;
+        let element = serde_json::to_value(&element).expect("an element is JSON");
+        let script = "const [element] = arguments;\n\
+            const rgb = (text) => text.match(/[\\d.]+/g).map(Number);\n\
+            const probe = document.createElement('span');\n\
+            probe.style.color = getComputedStyle(element).getPropertyValue('--focus');\n\
+            element.parentElement.append(probe);\n\
+            const outline = rgb(getComputedStyle(probe).color);\n\
+            probe.remove();\n\
+            let node = element.parentElement;\n\
+            let background = [255, 255, 255];\n\
+            while (node) {\n\
+              const colour = rgb(getComputedStyle(node).backgroundColor);\n\
+              if (colour.length < 4 || 0 < colour[3]) { background = colour; break; }\n\
+              node = node.parentElement;\n\
+            }\n\
+            const luminance = ([r, g, b]) => {\n\
+              const linear = (c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };\n\
+              return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);\n\
+            };\n\
+            const [light, dark] = [luminance(outline), luminance(background)].sort((a, b) => b - a);\n\
+            return (light + 0.05) / (dark + 0.05);";
+        let ratio = self
+            .client
+            .execute(script, vec![element])
+            .await
+            .expect("the webview runs scripts");
+        ratio.as_f64().expect("a ratio is a number")
+    }
+
+    /// How far the page is scrolled down, in CSS pixels.
+    pub async fn scrolled(&self) -> f64 {
+        self.script("return window.scrollY;")
+            .await
+            .as_f64()
+            .expect("scrollY is a number")
     }
 
     /// Writes a screenshot to `docs/screenshots/<name>.png` when `HATTAMA_SCREENSHOTS=1`.

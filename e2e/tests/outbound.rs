@@ -107,16 +107,22 @@ async fn scroll_to(session: &Session, id: &str) {
         .expect("the webview runs scripts");
 }
 
-/// Captures the current screen in Kazakh and in Russian, then switches back to Kazakh; `shown`
-/// is an element to keep in view.
+/// Checks the current screen with axe-core and captures it, in Kazakh and in Russian, then
+/// switches back to Kazakh; `shown` is an element to keep in view.
 async fn screenshots(session: &Session, name: &str, shown: Option<&str>) {
     session
         .wait_for_attribute("app-shell", "data-locale", "kk")
+        .await;
+    session
+        .assert_accessible(&format!("the {name} screen in kk"))
         .await;
     session.screenshot(&format!("{name}-kk")).await;
     session.click("language-ru").await;
     session
         .wait_for_attribute("app-shell", "data-locale", "ru")
+        .await;
+    session
+        .assert_accessible(&format!("the {name} screen in ru"))
         .await;
     if let Some(id) = shown {
         scroll_to(session, id).await;

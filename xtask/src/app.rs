@@ -230,8 +230,9 @@ fn build_deb() -> Result<PathBuf> {
         .with_context(|| format!("no .deb in {}", dir.display()))
 }
 
-/// The E2E test targets (one binary each): the app's main flow, and the outbound side.
-const E2E_TARGETS: &[&str] = &["app", "outbound"];
+/// The E2E test targets (one binary each): the app's main flow, typing at human speed and in
+/// bursts, and the outbound side.
+const E2E_TARGETS: &[&str] = &["app", "keyboard", "outbound"];
 
 /// Runs the E2E crate's `targets` under Xvfb with `env`; `args` go to the test binaries.
 fn run_e2e(env: &[(&str, &str)], targets: &[&str], args: &[String]) -> Result<()> {

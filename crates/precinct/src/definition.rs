@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use hattama_batch::keys;
 use hattama_batch::registry::verify_definition;
 use hattama_protocol::definition::load_definition;
 use hattama_protocol::{LoadedDefinition, PrecinctId, builtin};
@@ -48,11 +49,7 @@ pub fn trusted_bytes(source: &DefinitionSource) -> Result<Vec<u8>, PrecinctError
     };
     let signature = read_text(&signature_path(path)).ok_or_else(unsigned)?;
     let commission_key = read_text(&path.with_file_name("commission.pub")).ok_or_else(unsigned)?;
-    let key_line = commission_key
-        .lines()
-        .map(str::trim)
-        .find(|line| line.starts_with("RW"))
-        .ok_or_else(unsigned)?;
+    let key_line = keys::public_key_line(&commission_key).map_err(|_| unsigned())?;
     verify_definition(&bytes, &signature, key_line).map_err(|_| unsigned())?;
     Ok(bytes)
 }

@@ -309,3 +309,45 @@ pub fn overview(store: &Store) -> Result<Overview, PrecinctError> {
         finals,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use hattama_batch::drives::Mount;
+
+    use super::{only_drive, suggested_drive};
+    use crate::error::PrecinctError;
+
+    fn mounts(points: &[&str]) -> Vec<Mount> {
+        points
+            .iter()
+            .map(|point| Mount {
+                device: "/dev/sdb1".into(),
+                mount_point: PathBuf::from(point),
+                fs_type: "vfat".into(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_only_removable_drive_is_suggested_and_used() {
+        let one = mounts(&["/media/usb"]);
+        assert_eq!(
+            suggested_drive(&one).map(|m| m.mount_point.clone()),
+            Some(PathBuf::from("/media/usb"))
+        );
+        assert_eq!(only_drive(&one).unwrap(), PathBuf::from("/media/usb"));
+    }
+
+    #[test]
+    fn no_drive_or_several_drives_make_the_person_choose() {
+        assert!(suggested_drive(&mounts(&[])).is_none());
+        assert!(suggested_drive(&mounts(&["/media/a", "/media/b"])).is_none());
+        assert!(matches!(only_drive(&[]), Err(PrecinctError::NoDrive)));
+        assert!(matches!(
+            only_drive(&mounts(&["/media/a", "/media/b"])),
+            Err(PrecinctError::SeveralDrives)
+        ));
+    }
+}

@@ -1,43 +1,66 @@
 import { describe, expect, it } from 'vitest';
 
-import { loaded, refusalMessage, refused, stored, typed } from './field';
+import { entered, loaded, needsRestore, refusalMessage, refused, restored, stored, storedAs, typed } from './field';
 
 const notANumber = { code: 'error.store.bad_value', params: { line: 'L1', input: 'not_a_number' } } as const;
 
-describe('a field follows what the app stored', () => {
+describe('a field shows what the clerk typed and follows what the app stored', () => {
   it('starts from the stored value', () => {
-    expect(loaded(null)).toEqual({ draft: '', accepted: '', status: 'empty', error: null });
-    expect(loaded(1203)).toEqual({ draft: '1203', accepted: '1203', status: 'saved', error: null });
+    expect(loaded(null)).toEqual({ draft: '', stored: null, base: null, status: 'empty', error: null });
+    expect(loaded(1203)).toEqual({ draft: '1203', stored: 1203, base: 1203, status: 'saved', error: null });
   });
 
   it('shows typing at once and is saved once the app answers', () => {
     const field = typed(loaded(null), '12');
     expect(field.status).toBe('saving');
-    expect(stored(field, '12', 12)).toEqual({ draft: '12', accepted: '12', status: 'saved', error: null });
+    expect(stored(field, '12', 12)).toEqual({ draft: '12', stored: 12, base: null, status: 'saved', error: null });
   });
 
-  it('shows the value the app stored, not the typed form of it', () => {
-    expect(stored(typed(loaded(null), '007'), '007', 7).draft).toBe('7');
+  it('keeps the characters typed when the app stores another form of them', () => {
+    const field = stored(typed(loaded(null), '007'), '007', 7);
+    expect(field.draft).toBe('007');
+    expect(storedAs(field)).toBe(7);
+    expect(storedAs(stored(typed(loaded(null), '7'), '7', 7))).toBeNull();
   });
 
   it('keeps newer typing that is still on its way', () => {
     const field = typed(typed(loaded(null), '1'), '12');
-    const after = stored(field, '1', 1);
-    expect(after).toEqual({ draft: '12', accepted: '1', status: 'saving', error: null });
+    expect(stored(field, '1', 1)).toEqual({ draft: '12', stored: 1, base: null, status: 'saving', error: null });
   });
 
-  it('goes back to the stored text when the app refuses', () => {
-    const field = typed(loaded(12), '12a');
-    expect(refused(field, '12a', notANumber)).toEqual({
-      draft: '12',
-      accepted: '12',
-      status: 'refused',
-      error: notANumber,
-    });
+  it('keeps the refused text in the input, marked, and the stored value beside it', () => {
+    const field = refused(typed(loaded(12), '12a'), '12a', notANumber);
+    expect(field).toEqual({ draft: '12a', stored: 12, base: 12, status: 'refused', error: notANumber });
+  });
+
+  it('an answer to older text does not mark newer text', () => {
+    const field = typed(loaded(null), '1a');
+    expect(refused(field, '1', notANumber)).toEqual(field);
+  });
+
+  it('a refusal after an accepted prefix asks for the value held when the clerk came', () => {
+    const visited = entered(loaded(10));
+    const prefix = stored(typed(visited, '1'), '1', 1);
+    const refusedText = refused(typed(prefix, '1o'), '1o', notANumber);
+    expect(needsRestore(refusedText)).toBe(true);
+    const back = restored(refusedText, refusedText.base);
+    expect(back).toEqual({ draft: '1o', stored: 10, base: 10, status: 'refused', error: notANumber });
+    expect(needsRestore(back)).toBe(false);
+  });
+
+  it('a visit makes what is stored now the value a refusal keeps', () => {
+    const saved = stored(typed(loaded(null), '15'), '15', 15);
+    expect(entered(saved).base).toBe(15);
+  });
+
+  it('the refusal stays beside the field until the app answers the new text', () => {
+    const field = typed(refused(typed(loaded(null), '1a'), '1a', notANumber), '1ab');
+    expect(field.error).toEqual(notANumber);
+    expect(stored(typed(field, '1'), '1', 1).error).toBeNull();
   });
 
   it('clearing a field stores nothing and shows it empty', () => {
-    expect(stored(typed(loaded(5), ''), '', null)).toEqual({ draft: '', accepted: '', status: 'empty', error: null });
+    expect(stored(typed(loaded(5), ''), '', null)).toEqual({ draft: '', stored: null, base: 5, status: 'empty', error: null });
   });
 });
 

@@ -1,19 +1,16 @@
-// Pure choices of the export and print screens, over what the app sent, so Vitest covers them.
+// The export and print screens' choices, read from what the app decided (which drive to suggest,
+// which versions are printable); no rule is restated here.
 
 import type { FinalInfo, OutboundOverview } from '../../lib/ipc/generated/ipc';
 
-/** The folder the export screen suggests: the only mounted removable drive, else nothing. */
+/** The folder the export screen suggests: the drive the app suggests, else nothing. */
 export function suggestedExportFolder(overview: OutboundOverview): string {
-  const [first, ...others] = overview.drives;
-  if (first === undefined || others.length !== 0) {
-    return '';
-  }
-  return first.mountPoint;
+  return overview.suggestedDrive ?? '';
 }
 
-/** The protocol versions that can be printed: those already carried by a batch. */
+/** The protocol versions the app says can be printed. */
 export function printable(finals: readonly FinalInfo[]): FinalInfo[] {
-  return finals.filter((final) => final.batchHash !== null);
+  return finals.filter((final) => final.printable);
 }
 
 /** A stable key for a protocol version, as the print screen's choice holds it. */

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+
+import { paramsInWords } from './error-words';
+
+describe('coded words inside an error message', () => {
+  it('are said in words; other params stay as they are', () => {
+    const error = { code: 'error.store.wrong_severity', params: { code: 'W05', expected: 'warning' } } as const;
+    expect(paramsInWords(error, (key) => `<${key}>`)).toEqual({ code: 'W05', expected: '<finding.warning>' });
+  });
+
+  it('leave an unknown value alone', () => {
+    const error = { code: 'error.store.empty_text', params: { what: 'colour' } } as const;
+    expect(paramsInWords(error, (key) => `<${key}>`)).toEqual({ what: 'colour' });
+  });
+});
