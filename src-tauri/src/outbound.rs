@@ -284,7 +284,13 @@ pub(crate) fn save_enrolment_sheet(
     let store = state.store()?;
     let key = store.device_key()?.ok_or(StoreError::NoDeviceKey)?;
     let precinct = printing_precinct(store)?;
-    let sheet = assemble::enrolment(&precinct, &key.key_id, &key.fingerprint, &key.public_key);
+    let sheet = assemble::enrolment(
+        &precinct,
+        &key.key_id,
+        &key.fingerprint,
+        &key.public_key,
+        chrono::Local::now().date_naive(),
+    );
     let fonts = fonts::load_installed().map_err(OutboundError::from)?;
     let bytes = pdf::enrolment_sheet(&sheet, &fonts).map_err(OutboundError::from)?;
     let kind = DocumentKind::Enrolment;
@@ -338,7 +344,12 @@ fn final_version(protocol: &FinalProtocol) -> FinalVersion {
         contest: protocol.contest.clone(),
         version: protocol.version,
         reason: protocol.reason.clone(),
-        signed_at: protocol.finalized_at.to_rfc3339(),
+        // The paper shows the laptop's local time with its offset; the store keeps UTC.
+        signed_at: protocol
+            .finalized_at
+            .to_utc()
+            .with_timezone(&chrono::Local)
+            .fixed_offset(),
         values: protocol.values.clone(),
         acknowledged: protocol
             .acknowledged

@@ -191,8 +191,13 @@ pub(crate) fn print(args: &PrintArgs) -> Result<ExitCode> {
             let key = store.device_key().map_err(refused)?.context(
                 "no device key yet: run `hattama device-key` first [store.no_device_key]",
             )?;
-            let sheet =
-                assemble::enrolment(&precinct, &key.key_id, &key.fingerprint, &key.public_key);
+            let sheet = assemble::enrolment(
+                &precinct,
+                &key.key_id,
+                &key.fingerprint,
+                &key.public_key,
+                chrono::Local::now().date_naive(),
+            );
             pdf::enrolment_sheet(&sheet, &fonts)?
         }
         Document::Blank => {
@@ -244,7 +249,12 @@ fn printable(
         contest: final_protocol.contest.clone(),
         version: final_protocol.version,
         reason: final_protocol.reason.clone(),
-        signed_at: final_protocol.finalized_at.to_rfc3339(),
+        // The paper shows the laptop's local time (`TZ`, else /etc/localtime) with its offset.
+        signed_at: final_protocol
+            .finalized_at
+            .to_utc()
+            .with_timezone(&chrono::Local)
+            .fixed_offset(),
         values: final_protocol.values.clone(),
         acknowledged: final_protocol
             .acknowledged
