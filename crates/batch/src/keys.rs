@@ -4,14 +4,14 @@
 //! secret key is kept encrypted with a passphrase (the chair's, for a device key) in minisign's
 //! own format, and only unlocked for the moment of signing. The public key travels as minisign's
 //! base64 line; its [`KeyId`] (minisign's 8-byte key number, shown as 16 hex digits as
-//! `minisign -V` does) names it in registries, and its [`fingerprint`] (SHA-256 of the public key
-//! bytes, in groups of four hex digits) is what the enrolment sheet prints for a person to compare.
+//! `minisign -V` does) names it in registries, and its [`fingerprint`] (the first 16 bytes of
+//! SHA-256 of the decoded public key, in groups of four hex digits) is what the enrolment sheet
+//! prints for a person to compare.
 
 use std::fmt;
 use std::io::Cursor;
 
 use ct_codecs::{Base64, Decoder, Encoder};
-use sha2::{Digest, Sha256};
 
 /// A key's id: minisign's 8-byte key number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -271,12 +271,18 @@ pub fn signature_key_id(signature: &str) -> Result<KeyId, KeyError> {
     Ok(KeyId(id))
 }
 
-/// The printable fingerprint of a public key: SHA-256 of its bytes, 32 hex digits in groups of four.
+/// The printable fingerprint of a public key, as `docs/batch-format.md` defines it: the first
+/// 16 bytes of SHA-256 of the decoded key line (42 bytes: `Ed`, the key id, the Ed25519 key), as
+/// 32 lowercase hex digits in groups of four (`0d51 138b …`). The CLI, the app and the enrolment
+/// sheet all show this text, so a person can compare them group by group; anyone can recompute
+/// it with `base64 -d | sha256sum`.
 pub fn fingerprint(public_key: &str) -> Result<String, KeyError> {
     let bytes = Base64::decode_to_vec(public_key.trim(), None)
         .map_err(|_| KeyError::Malformed("public key"))?;
-    let digest = Sha256::digest(&bytes);
-    let hex = hattama_protocol::definition::sha256_hex(&digest);
+    if bytes.len() != 42 || bytes[0] != b'E' {
+        return Err(KeyError::Malformed("public key"));
+    }
+    let hex = hattama_protocol::definition::sha256_hex(&bytes);
     Ok(group_hex(&hex[..32]))
 }
 
@@ -447,6 +453,35 @@ mod tests {
         assert!(verify_raw(&pair.public_key, b"protocol", &raw));
         assert!(!verify_raw(&pair.public_key, b"protocoL", &raw));
         assert!(!verify_raw(&other.public_key, b"protocol", &raw));
+    }
+
+    /// The fingerprint is the first 16 bytes of SHA-256 of the decoded key line. The expected
+    /// text was computed outside this code: `base64 -d | sha256sum` of this key line (the bytes
+    /// `Ed`, 01…08 as the key id, 20…3f as the key), first 32 hex digits.
+    #[test]
+    fn fingerprint_is_sha256_of_the_decoded_key_line() {
+        let key_line = "RWQBAgMEBQYHCCAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/";
+        assert_eq!(
+            fingerprint(key_line).unwrap(),
+            "74f8 2d17 55d4 529a 2fab 6fbf 74d0 ea9d"
+        );
+        // Surrounding whitespace (a key file's newline) does not change it.
+        assert_eq!(
+            fingerprint(&format!("{key_line}\n")).unwrap(),
+            fingerprint(key_line).unwrap()
+        );
+        // Not a public key line: no fingerprint rather than one of some other bytes.
+        for bad in [
+            "",
+            "not base64!",
+            "RWQBAgME",
+            &key_line.replacen('R', "S", 1),
+        ] {
+            assert!(
+                matches!(fingerprint(bad), Err(KeyError::Malformed("public key"))),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

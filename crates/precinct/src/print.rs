@@ -87,7 +87,13 @@ fn file_stem(precinct: &assemble::Precinct<'_>) -> String {
 pub fn enrolment_sheet(store: &Store) -> Result<Pdf, PrecinctError> {
     let key = device_key::get(store)?.ok_or(StoreError::NoDeviceKey)?;
     let precinct = precinct(store)?;
-    let sheet = assemble::enrolment(&precinct, &key.key_id, &key.fingerprint, &key.public_key);
+    let sheet = assemble::enrolment(
+        &precinct,
+        &key.key_id,
+        &key.fingerprint,
+        &key.public_key,
+        chrono::Local::now().date_naive(),
+    );
     let bytes = pdf::enrolment_sheet(&sheet, &fonts::load_installed()?)?;
     let document = Document::Enrolment;
     Ok(Pdf {
@@ -188,7 +194,13 @@ fn final_version(protocol: &FinalProtocol) -> FinalVersion {
         contest: protocol.contest.clone(),
         version: protocol.version,
         reason: protocol.reason.clone(),
-        signed_at: protocol.finalized_at.to_rfc3339(),
+        // The paper shows the laptop's local time (`TZ`, else the system's zone) with its
+        // offset at that instant; the store keeps UTC.
+        signed_at: protocol
+            .finalized_at
+            .to_utc()
+            .with_timezone(&chrono::Local)
+            .fixed_offset(),
         values: protocol.values.clone(),
         acknowledged: protocol
             .acknowledged

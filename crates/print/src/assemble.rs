@@ -6,6 +6,7 @@
 //! data the caller signs with the device key (`hattama_batch::keys`), and [`printable`] takes the
 //! resulting QR text back.
 
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use hattama_protocol::definition::Contest;
 use hattama_protocol::{Count, LoadedDefinition, PrecinctId, Template, Text, Values, builtin};
 
@@ -35,8 +36,10 @@ pub struct FinalVersion {
     pub version: u32,
     /// Why a repeated protocol was drawn up.
     pub reason: Option<String>,
-    /// When it was finalized, as printed.
-    pub signed_at: String,
+    /// When it was finalized: the stored UTC instant, carrying the laptop's UTC offset in force
+    /// at that instant (`Timestamp::to_utc` in the store, then `with_timezone` of the local
+    /// zone). The paper prints the local date and time with the offset ([`crate::time::paper`]).
+    pub signed_at: DateTime<FixedOffset>,
     /// Every line's value, by line id.
     pub values: Vec<(String, u32)>,
     /// Warnings checked against the paper: (rule code, who acknowledged it).
@@ -123,6 +126,7 @@ fn header<'d>(
         ProtocolHeader {
             election: definition.name.clone(),
             mode: definition.mode,
+            demo: definition.demo,
             region: region_name(precinct),
             precinct_number: precinct.precinct.number,
             address: address(precinct),
@@ -140,24 +144,28 @@ fn row_names(contest: &Contest) -> Vec<Text> {
     contest.rows.iter().map(|row| row.name.clone()).collect()
 }
 
-/// The enrolment sheet of the device key.
+/// The enrolment sheet of the device key: its id, its fingerprint and its public key line as
+/// `hattama_batch::keys` gives them (`KeyId` as text, `fingerprint`, the public key), dated
+/// `date`, the local day it is printed for the commission to sign.
 pub fn enrolment(
     precinct: &Precinct<'_>,
     key_id: &str,
     fingerprint: &str,
     public_key: &str,
+    date: NaiveDate,
 ) -> EnrolmentSheet {
     let definition = &precinct.definition.definition;
     EnrolmentSheet {
         election: definition.name.clone(),
         mode: definition.mode,
+        demo: definition.demo,
         region: region_name(precinct),
         precinct_number: precinct.precinct.number,
         address: address(precinct),
         key_id: key_id.to_owned(),
         fingerprint: fingerprint.to_owned(),
         public_key: public_key.to_owned(),
-        date: definition.date.clone(),
+        date,
         members: precinct.members.clone(),
     }
 }
@@ -239,7 +247,7 @@ pub fn printable(
             .collect(),
         acts: protocol.acts.clone(),
         members: precinct.members.clone(),
-        signed_at: protocol.signed_at.clone(),
+        signed_at: protocol.signed_at,
         batch_hash: batch_hash.to_owned(),
         qr_text,
     })

@@ -2,7 +2,8 @@
 //! posting copy, the blank protocol for the count by hand and the device enrolment sheet, as PDF
 //! bytes; numbers in words in Kazakh and Russian; and the signed protocol data in the QR code.
 //!
-//! The crate takes values and returns bytes. It opens no database, reads no clock, and reads
+//! The crate takes values and returns bytes. It opens no database, reads no clock or time zone
+//! (the caller passes times with their UTC offset, [`time`]), and reads
 //! files only when asked to find the installed fonts ([`fonts::load_installed`]). Key handling
 //! and signing belong to the batch crate: [`qr`] builds the bytes to sign and checks a signature
 //! through a function the caller passes in.
@@ -28,6 +29,7 @@ pub mod fonts;
 pub mod pdf;
 pub mod qr;
 pub mod scan;
+pub mod time;
 pub mod words;
 
 pub use fonts::{FontError, Fonts};

@@ -1,4 +1,6 @@
-//! Renders every document of the demo precinct to PNG pages and checks each page has ink. With
+//! Renders every document of the demo precinct to PNG pages and checks each page has ink: the
+//! P1 protocol, its repeated version, a four-page P2 protocol (42 invented candidates), the
+//! posting copy, the enrolment sheet and the blank form. With
 //! `UPDATE_SCREENSHOTS=1` the pages are also written to `docs/screenshots/print-*.png` (60 dpi),
 //! the pictures the documentation shows.
 
@@ -20,6 +22,10 @@ fn every_document_renders_to_pages() {
         (
             "print-protocol-repeated",
             pdf::protocol(&repeated, &fonts).unwrap(),
+        ),
+        (
+            "print-protocol-p2",
+            pdf::protocol(&common::demo_p2(), &fonts).unwrap(),
         ),
         (
             "print-posting-copy",

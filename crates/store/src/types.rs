@@ -7,6 +7,7 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 /// Milliseconds since 1970-01-01 UTC, as the caller's clock said.
@@ -25,32 +26,19 @@ impl Timestamp {
         Timestamp(millis)
     }
 
+    /// The instant as a UTC date and time; out of `chrono`'s range (beyond ±262,000 years,
+    /// which no laptop clock gives) it is clamped to the nearest end.
+    pub fn to_utc(self) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp_millis(self.0).unwrap_or(if self.0 < 0 {
+            DateTime::<Utc>::MIN_UTC
+        } else {
+            DateTime::<Utc>::MAX_UTC
+        })
+    }
+
     /// The time as RFC 3339 in UTC with seconds (`2023-03-20T02:15:00Z`), for files people read.
     pub fn to_rfc3339(self) -> String {
-        let seconds = self.0.div_euclid(1000);
-        let days = seconds.div_euclid(86_400);
-        let of_day = seconds.rem_euclid(86_400);
-        // Civil date from days since 1970-01-01 (proleptic Gregorian calendar).
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let day_of_era = z.rem_euclid(146_097);
-        let year_of_era =
-            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        let shifted_month = (5 * day_of_year + 2) / 153;
-        let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-        let month = if shifted_month < 10 {
-            shifted_month + 3
-        } else {
-            shifted_month - 9
-        };
-        let year = year_of_era + era * 400 + i64::from(month <= 2);
-        format!(
-            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-            of_day / 3600,
-            of_day % 3600 / 60,
-            of_day % 60
-        )
+        self.to_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
     }
 }
 
@@ -147,5 +135,28 @@ mod time_tests {
             "2000-02-29T00:00:00Z"
         );
         assert_eq!(Timestamp(-1000).to_rfc3339(), "1969-12-31T23:59:59Z");
+        // Milliseconds are dropped, not rounded.
+        assert_eq!(
+            Timestamp(1_679_245_200_999).to_rfc3339(),
+            "2023-03-19T17:00:00Z"
+        );
+    }
+
+    #[test]
+    fn converts_to_utc_and_local_time_without_moving_the_instant() {
+        let at = Timestamp(1_796_151_813_000);
+        assert_eq!(at.to_rfc3339(), "2026-12-01T19:03:33Z");
+        let almaty = chrono::FixedOffset::east_opt(5 * 3600).unwrap();
+        let local = at.to_utc().with_timezone(&almaty);
+        assert_eq!(local.to_rfc3339(), "2026-12-02T00:03:33+05:00");
+        assert_eq!(local.timestamp_millis(), at.0);
+        assert_eq!(
+            Timestamp(i64::MAX).to_utc(),
+            chrono::DateTime::<chrono::Utc>::MAX_UTC
+        );
+        assert_eq!(
+            Timestamp(i64::MIN).to_utc(),
+            chrono::DateTime::<chrono::Utc>::MIN_UTC
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The blank protocol for the count by hand: the head filled in, every line with an empty box
-//! for the digits and ruled lines for the words, and the signature block.
+//! for the digits and ruled lines for the words, and the signature block. As on the protocol,
+//! the signature block is never left alone on a page: the table's last lines go over with it.
 
 use crate::fonts::{Face, Fonts};
 use crate::pdf::canvas::Footer;
@@ -12,8 +13,41 @@ const COL_WORDS: f32 = COL_DIGITS + 80.0;
 const PAD: f32 = 4.0;
 
 pub(crate) fn render(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    let mut flow = Flow::new(fonts)?;
+    let flow = parts::keep_end_with_last_lines(blank.lines.len(), &|break_before| {
+        layout(blank, fonts, break_before)
+    })?;
     let header = &blank.header;
+    let left = parts::footer_left(
+        parts::short::BLANK,
+        &header.region,
+        header.precinct_number,
+        &format!(" · {}", header.template_id),
+    );
+    let title = format!(
+        "{} · {} · {} № {}",
+        phrase::BLANK.ru,
+        header.title.ru,
+        phrase::PRECINCT.ru,
+        header.precinct_number
+    );
+    flow.finish(
+        &title,
+        &Footer {
+            left: &left,
+            right: &parts::page_number,
+        },
+    )
+}
+
+/// Lays the form out, starting a new page before line `break_before` when given; says whether
+/// the table's last line and the whole signature block share a page.
+fn layout<'f>(
+    blank: &BlankProtocol,
+    fonts: &'f Fonts,
+    break_before: Option<usize>,
+) -> Result<(Flow<'f>, bool), PdfError> {
+    let header = &blank.header;
+    let mut flow = Flow::new(fonts, parts::marks(header.mode, header.demo))?;
     flow.centered(Face::Bold, 12.0, phrase::BLANK.kk, 0.0);
     flow.centered(Face::Bold, 11.0, phrase::BLANK.ru, RU_GRAY);
     flow.skip(6.0);
@@ -23,7 +57,12 @@ pub(crate) fn render(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, Pd
     flow.skip(6.0);
 
     table_head(&mut flow);
-    for line in &blank.lines {
+    let mut last_line_page = flow.page();
+    for (line_idx, line) in blank.lines.iter().enumerate() {
+        if break_before == Some(line_idx) && 0 < line_idx {
+            flow.new_page();
+            table_head(&mut flow);
+        }
         let heading = line.kind == FormLineKind::Heading;
         let face = if heading { Face::Bold } else { Face::Regular };
         let indent = if line.kind == FormLineKind::Part {
@@ -86,24 +125,25 @@ pub(crate) fn render(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, Pd
                 (RIGHT - PAD, top - height + PAD + 2.0),
                 0.3,
             );
-            flow.canvas.text_gray(
-                Face::Regular,
-                5.0,
-                COL_WORDS + PAD,
-                mid + 3.0,
-                "kk",
-                CAPTION_GRAY,
-            );
-            flow.canvas.text_gray(
-                Face::Regular,
-                5.0,
-                COL_WORDS + PAD,
-                top - height + PAD + 4.0,
-                "ru",
-                CAPTION_GRAY,
-            );
+            // Which language each word line is for, small at its right end.
+            for (phrase, baseline) in [
+                (phrase::WORDS_KK, mid + 3.0),
+                (phrase::WORDS_RU, top - height + PAD + 4.0),
+            ] {
+                let caption = phrase.both();
+                let width = flow.canvas.width(Face::Regular, 5.0, &caption);
+                flow.canvas.text_gray(
+                    Face::Regular,
+                    5.0,
+                    RIGHT - PAD - width,
+                    baseline,
+                    &caption,
+                    CAPTION_GRAY,
+                );
+            }
         }
         flow.skip(height);
+        last_line_page = flow.page();
     }
     flow.skip(14.0);
     parts::signature_block(&mut flow, &blank.members);
@@ -131,27 +171,8 @@ pub(crate) fn render(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, Pd
         CAPTION_GRAY,
     );
     flow.skip(30.0);
-
-    let left = parts::footer_left(
-        parts::short::BLANK,
-        &header.region,
-        header.precinct_number,
-        &format!(" · {}", header.template_id),
-    );
-    let title = format!(
-        "{} · {} · {} № {}",
-        phrase::BLANK.ru,
-        header.title.ru,
-        phrase::PRECINCT.ru,
-        header.precinct_number
-    );
-    flow.finish(
-        &title,
-        &Footer {
-            left: &left,
-            right: &parts::page_number,
-        },
-    )
+    let together = flow.page() == last_line_page;
+    Ok((flow, together))
 }
 
 fn table_head(flow: &mut Flow<'_>) {

@@ -26,12 +26,38 @@ const FONT_NAMES: [&[u8]; 3] = [b"F0", b"F1", b"F2"];
 /// Subset tags (six capitals, as PDF requires), in [`Face::ALL`] order.
 const SUBSET_TAGS: [&str; 3] = ["HTMAAA", "HTMAAB", "HTMAAC"];
 
+/// Where the page content starts on a page without marks.
+const TOP: f32 = PAGE_HEIGHT - 40.0;
+/// The top edge of the running head that carries the marks.
+const MARK_TOP: f32 = PAGE_HEIGHT - 18.0;
+/// The size of the marks' text, at the head and in the footer.
+const MARK_SIZE: f32 = 7.0;
+/// The line height of the marks at the head.
+const MARK_LEADING: f32 = 8.7;
+
 /// Page furniture drawn on every page at the end, when the page count is known.
 pub(crate) struct Footer<'a> {
     /// Left: what the document is.
     pub(crate) left: &'a str,
     /// Builds the right-hand text from (page number, page count).
     pub(crate) right: &'a dyn Fn(usize, usize) -> String,
+}
+
+/// What every page of a document says about itself beyond its content: that it is a test
+/// document or shows a demonstration's invented names. Drawn at the head of every page and in
+/// its footer; the canvas keeps the content clear of the head.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Marks {
+    /// The lines of the running head, each centred in bold.
+    pub(crate) head: Vec<String>,
+    /// The footer's mark line, in bold.
+    pub(crate) foot: String,
+}
+
+impl Marks {
+    fn is_empty(&self) -> bool {
+        self.head.is_empty() && self.foot.is_empty()
+    }
 }
 
 struct FontState<'f> {
@@ -49,11 +75,12 @@ pub(crate) struct Canvas<'f> {
     pages: Vec<Content>,
     current: usize,
     error: Option<PdfError>,
+    marks: Marks,
 }
 
 impl<'f> Canvas<'f> {
-    /// An empty canvas with one blank page.
-    pub(crate) fn new(fonts: &'f Fonts) -> Result<Canvas<'f>, PdfError> {
+    /// An empty canvas with one blank page; `marks` go on every page.
+    pub(crate) fn new(fonts: &'f Fonts, marks: Marks) -> Result<Canvas<'f>, PdfError> {
         let mut states = Vec::with_capacity(3);
         for face in Face::ALL {
             let data = fonts.bytes(face);
@@ -70,7 +97,21 @@ impl<'f> Canvas<'f> {
             pages: vec![Content::new()],
             current: 0,
             error: None,
+            marks,
         })
+    }
+
+    /// Where the content of every page starts: below the running head when there is one.
+    pub(crate) fn top(&self) -> f32 {
+        if self.marks.head.is_empty() {
+            return TOP;
+        }
+        MARK_TOP - head_height(self.marks.head.len()) - 8.0
+    }
+
+    /// The page being drawn, from 0.
+    pub(crate) fn page(&self) -> usize {
+        self.current
     }
 
     /// Starts a new page; drawing goes there from now on.
@@ -221,17 +262,28 @@ impl<'f> Canvas<'f> {
     /// Writes the document: fonts subset to the glyphs used, the footer on every page.
     pub(crate) fn finish(mut self, title: &str, footer: &Footer<'_>) -> Result<Vec<u8>, PdfError> {
         let n_pages = self.pages.len();
+        let marks = std::mem::take(&mut self.marks);
+        // With a mark the footer has two lines: the mark, then what and which page.
+        let (rule_y, text_y) = if marks.is_empty() {
+            (34.0, 25.0)
+        } else {
+            (40.0, 22.0)
+        };
         for page_idx in 0..n_pages {
             self.current = page_idx;
+            self.draw_head_marks(&marks.head);
             let right = (footer.right)(page_idx + 1, n_pages);
-            self.line((42.0, 34.0), (PAGE_WIDTH - 42.0, 34.0), 0.4);
-            self.text_gray(Face::Regular, 6.5, 42.0, 25.0, footer.left, 0.2);
+            self.line((42.0, rule_y), (PAGE_WIDTH - 42.0, rule_y), 0.4);
+            if !marks.foot.is_empty() {
+                self.text(Face::Bold, MARK_SIZE, 42.0, 31.0, &marks.foot);
+            }
+            self.text_gray(Face::Regular, 6.5, 42.0, text_y, footer.left, 0.2);
             let width = self.width(Face::Regular, 6.5, &right);
             self.text_gray(
                 Face::Regular,
                 6.5,
                 PAGE_WIDTH - 42.0 - width,
-                25.0,
+                text_y,
                 &right,
                 0.2,
             );
@@ -281,6 +333,36 @@ impl<'f> Canvas<'f> {
             write_font(&mut pdf, font, *font_id, ids, SUBSET_TAGS[idx])?;
         }
         Ok(pdf.finish())
+    }
+}
+
+/// The height of a running head of `n_lines` lines.
+fn head_height(n_lines: usize) -> f32 {
+    MARK_LEADING * f32::from(u8::try_from(n_lines).unwrap_or(u8::MAX)) + 5.0
+}
+
+impl Canvas<'_> {
+    /// The running head: a framed light band across the text area, each line centred in bold.
+    fn draw_head_marks(&mut self, lines: &[String]) {
+        if lines.is_empty() {
+            return;
+        }
+        let width = PAGE_WIDTH - 2.0 * 42.0;
+        let height = head_height(lines.len());
+        self.fill(42.0, MARK_TOP - height, width, height, 0.9);
+        self.frame(42.0, MARK_TOP - height, width, height, 0.8);
+        let mut baseline = MARK_TOP - MARK_SIZE - 2.5;
+        for line in lines {
+            // A long line shrinks to the band rather than run past the margins.
+            let natural = self.width(Face::Bold, MARK_SIZE, line);
+            let size = if width - 8.0 < natural {
+                MARK_SIZE * (width - 8.0) / natural
+            } else {
+                MARK_SIZE
+            };
+            self.text_center(Face::Bold, size, PAGE_WIDTH / 2.0, baseline, line, 0.0);
+            baseline -= MARK_LEADING;
+        }
     }
 }
 

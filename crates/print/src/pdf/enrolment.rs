@@ -6,23 +6,24 @@ use crate::fonts::{Face, Fonts};
 use crate::pdf::canvas::Footer;
 use crate::pdf::parts::{self, CAPTION_GRAY, Flow, LEFT, Phrase, RIGHT, RU_GRAY, WIDTH, phrase};
 use crate::pdf::{EnrolmentSheet, PdfError, group_hex};
+use crate::time;
 
 pub(crate) fn render(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    let mut flow = Flow::new(fonts)?;
+    let mut flow = Flow::new(fonts, parts::marks(sheet.mode, sheet.demo))?;
     flow.paragraph(Face::Regular, 8.0, &sheet.election.kk, 0.0);
     flow.paragraph(Face::Regular, 8.0, &sheet.election.ru, RU_GRAY);
     flow.skip(10.0);
-    parts::test_banner(&mut flow, sheet.mode);
     flow.centered(Face::Bold, 16.0, phrase::ENROLMENT.kk, 0.0);
     flow.centered(Face::Bold, 14.0, phrase::ENROLMENT.ru, RU_GRAY);
     flow.skip(14.0);
 
     let precinct = format!("№ {}", sheet.precinct_number);
+    let date = time::paper_date(sheet.date);
     let rows: [(Phrase, &str, &str); 4] = [
         (phrase::REGION, &sheet.region.kk, &sheet.region.ru),
         (phrase::PRECINCT, &precinct, ""),
         (phrase::ADDRESS, &sheet.address.kk, &sheet.address.ru),
-        (phrase::DATE, &sheet.date, ""),
+        (phrase::DATE, &date, ""),
     ];
     for (label, kk, ru) in rows {
         field(&mut flow, label, kk, ru);
@@ -45,9 +46,10 @@ pub(crate) fn render(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>, P
     flow.skip(28.0);
 
     caption(&mut flow, phrase::FINGERPRINT);
-    let grouped = group_hex(&sheet.fingerprint.to_uppercase());
+    // Exactly as the CLI and the app show it: groups of four, one space apart, digits as given.
+    let grouped = group_hex(&sheet.fingerprint);
     let groups: Vec<&str> = grouped.split(' ').collect();
-    let lines: Vec<String> = groups.chunks(8).map(|chunk| chunk.join("  ")).collect();
+    let lines: Vec<String> = groups.chunks(8).map(|chunk| chunk.join(" ")).collect();
     let box_height = 24.0 * parts::count_f32(lines.len()) + 14.0;
     flow.ensure(box_height);
     let top = flow.y;

@@ -14,6 +14,7 @@ mod parts;
 mod posting;
 mod protocol;
 
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use hattama_protocol::check::row_id;
 use hattama_protocol::template::LineKind;
 use hattama_protocol::{Count, Mode, Template, Text, Values};
@@ -25,8 +26,10 @@ use crate::fonts::{Face, Fonts};
 pub struct ProtocolHeader {
     /// The election's name.
     pub election: Text,
-    /// Test or live; test documents say in their head that they have no legal force.
+    /// Test or live; every page of a test document says it has no legal force.
     pub mode: Mode,
+    /// True for a demonstration definition: every page says its names are invented.
+    pub demo: bool,
     /// The region's name.
     pub region: Text,
     /// The precinct number within the region.
@@ -124,8 +127,9 @@ pub struct PrintableProtocol {
     pub acts: Vec<Act>,
     /// The commission members who sign.
     pub members: Vec<Member>,
-    /// When it was signed, as the commission states it (e.g. `2023-03-20 02:15`).
-    pub signed_at: String,
+    /// When it was signed, in the laptop's local time with the offset then in force; printed as
+    /// [`crate::time::paper`] writes it.
+    pub signed_at: DateTime<FixedOffset>,
     /// The hash of the results batch it was exported in, lowercase hex.
     pub batch_hash: String,
     /// The QR text ([`crate::qr::encode`]).
@@ -155,8 +159,10 @@ pub struct BlankProtocol {
 pub struct EnrolmentSheet {
     /// The election's name.
     pub election: Text,
-    /// Test or live.
+    /// Test or live; every page of a test sheet says it has no legal force.
     pub mode: Mode,
+    /// True for a demonstration definition.
+    pub demo: bool,
     /// The region's name.
     pub region: Text,
     /// The precinct number.
@@ -165,12 +171,14 @@ pub struct EnrolmentSheet {
     pub address: Text,
     /// The key id (minisign key number) in hex.
     pub key_id: String,
-    /// The public key's fingerprint in hex, printed in groups of four.
+    /// The public key's fingerprint as `hattama_batch::keys::fingerprint` gives it: hex, in
+    /// groups of four or not. Printed in groups of four, each digit as given, so the sheet reads
+    /// exactly as the CLI and the app show it.
     pub fingerprint: String,
     /// The public key as its file's key line (base64).
     pub public_key: String,
-    /// The date of enrolment, as the commission writes it.
-    pub date: String,
+    /// The day the sheet is printed for signing, in the laptop's local calendar.
+    pub date: NaiveDate,
     /// The members who sign the sheet.
     pub members: Vec<Member>,
 }
@@ -269,10 +277,11 @@ pub fn enrolment_sheet(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>,
 }
 
 /// Writes hex in groups of four, separated by spaces (`1a2b 3c4d …`), as the paper prints
-/// hashes and fingerprints.
+/// hashes and fingerprints. Spaces already in `hex` are dropped first, so a value that arrives
+/// grouped comes out grouped the same way.
 pub fn group_hex(hex: &str) -> String {
     let mut out = String::with_capacity(hex.len() + hex.len() / 4);
-    for (idx, ch) in hex.chars().enumerate() {
+    for (idx, ch) in hex.chars().filter(|ch| !ch.is_whitespace()).enumerate() {
         if idx != 0 && idx % 4 == 0 {
             out.push(' ');
         }

@@ -5,7 +5,7 @@ use hattama_protocol::{Mode, Text};
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::fonts::{Face, Fonts};
-use crate::pdf::canvas::{Canvas, Footer, PAGE_HEIGHT, PAGE_WIDTH};
+use crate::pdf::canvas::{Canvas, Footer, Marks, PAGE_WIDTH};
 use crate::pdf::{Member, PdfError, ProtocolHeader};
 
 /// The left margin.
@@ -14,8 +14,6 @@ pub(crate) const LEFT: f32 = 42.0;
 pub(crate) const RIGHT: f32 = PAGE_WIDTH - 42.0;
 /// The width of the text area.
 pub(crate) const WIDTH: f32 = RIGHT - LEFT;
-/// Where the first line of a page starts.
-const TOP: f32 = PAGE_HEIGHT - 40.0;
 /// Nothing is drawn below this, but the footer.
 const BOTTOM: f32 = 48.0;
 /// The gray of the Russian text under the Kazakh.
@@ -49,6 +47,12 @@ pub(crate) mod phrase {
         kk: "СЫНАҚ РЕЖИМІ: ЗАҢДЫҚ КҮШІ ЖОҚ",
         ru: "ТЕСТОВЫЙ РЕЖИМ: НЕ ИМЕЕТ ЮРИДИЧЕСКОЙ СИЛЫ",
     };
+    pub(crate) const DEMO: Phrase = Phrase {
+        kk: "ДЕМО: КАНДИДАТТАРДЫҢ ЕСІМДЕРІ ОЙДАН ШЫҒАРЫЛҒАН",
+        ru: "ДЕМО: ИМЕНА КАНДИДАТОВ ВЫМЫШЛЕНЫ",
+    };
+    /// The footer's short form of [`DEMO`]: the word is the same in both languages.
+    pub(crate) const DEMO_SHORT: &str = "ДЕМО";
     pub(crate) const REGION: Phrase = Phrase {
         kk: "Өңір",
         ru: "Регион",
@@ -135,9 +139,12 @@ pub(crate) mod phrase {
     };
     pub(crate) const QR_NOTE: Phrase = Phrase {
         kk: "QR-кодта осы хаттаманың деректері мен құрылғының электрондық қолтаңбасы бар. \
-             Тексеру: hattama verify-qr.",
+             Тексеру үшін QR-кодты суретке түсіріп, суретті аумақтық сайлау комиссиясына \
+             көрсетіңіз: комиссия қолтаңбаны тексеріп, сандарды осы парақпен салыстырады.",
         ru: "QR-код содержит данные этого протокола и электронную подпись устройства. \
-             Проверка: hattama verify-qr.",
+             Чтобы проверить протокол, сфотографируйте QR-код и покажите снимок \
+             территориальной избирательной комиссии: она проверит подпись и сверит числа \
+             с этим листом.",
     };
     pub(crate) const POSTING: Phrase = Phrase {
         kk: "ЖАЛПЫ ЖҰРТТЫҢ ТАНЫСУЫ ҮШІН ХАТТАМАНЫҢ КӨШІРМЕСІ",
@@ -156,6 +163,14 @@ pub(crate) mod phrase {
     pub(crate) const BLANK_NOTE: Phrase = Phrase {
         kk: "Сандар цифрмен және жазбаша, түзетусіз толтырылады.",
         ru: "Числа вписываются цифрами и прописью, без исправлений.",
+    };
+    pub(crate) const WORDS_KK: Phrase = Phrase {
+        kk: "қазақ тілінде",
+        ru: "на казахском",
+    };
+    pub(crate) const WORDS_RU: Phrase = Phrase {
+        kk: "орыс тілінде",
+        ru: "на русском",
     };
     pub(crate) const PAGE: Phrase = Phrase {
         kk: "Бет",
@@ -211,11 +226,11 @@ pub(crate) struct Flow<'f> {
 }
 
 impl<'f> Flow<'f> {
-    pub(crate) fn new(fonts: &'f Fonts) -> Result<Flow<'f>, PdfError> {
-        Ok(Flow {
-            canvas: Canvas::new(fonts)?,
-            y: TOP,
-        })
+    /// A flow on a new canvas whose pages all carry `marks`.
+    pub(crate) fn new(fonts: &'f Fonts, marks: Marks) -> Result<Flow<'f>, PdfError> {
+        let canvas = Canvas::new(fonts, marks)?;
+        let y = canvas.top();
+        Ok(Flow { canvas, y })
     }
 
     /// Starts a new page when fewer than `height` points are left; says whether it did.
@@ -223,9 +238,19 @@ impl<'f> Flow<'f> {
         if BOTTOM <= self.y - height {
             return false;
         }
-        self.canvas.new_page();
-        self.y = TOP;
+        self.new_page();
         true
+    }
+
+    /// Starts a new page.
+    pub(crate) fn new_page(&mut self) {
+        self.canvas.new_page();
+        self.y = self.canvas.top();
+    }
+
+    /// The page being drawn, from 0.
+    pub(crate) fn page(&self) -> usize {
+        self.canvas.page()
     }
 
     /// Moves the cursor down.
@@ -282,6 +307,25 @@ impl<'f> Flow<'f> {
     }
 }
 
+/// How many of a table's last lines go over with what follows the table (the signature block,
+/// the QR code) when that would otherwise stand alone on a page.
+pub(crate) const KEEP_LINES: usize = 2;
+
+/// Lays a document out with `layout`, which draws the table, starting a new page before the
+/// line given (if any), and says whether the table's last line and everything after it share a
+/// page. When they do not, lays it out once more with the last [`KEEP_LINES`] lines moved to
+/// the page of what follows, so that never stands alone.
+pub(crate) fn keep_end_with_last_lines<'f>(
+    n_lines: usize,
+    layout: &dyn Fn(Option<usize>) -> Result<(Flow<'f>, bool), PdfError>,
+) -> Result<Flow<'f>, PdfError> {
+    let (flow, together) = layout(None)?;
+    if together {
+        return Ok(flow);
+    }
+    Ok(layout(Some(n_lines.saturating_sub(KEEP_LINES)))?.0)
+}
+
 /// The line height for a font size.
 pub(crate) fn leading(size: f32) -> f32 {
     size * 1.24
@@ -333,27 +377,25 @@ pub(crate) mod short {
     };
 }
 
-/// Draws the banner that a test document has no legal force.
-pub(crate) fn test_banner(flow: &mut Flow<'_>, mode: Mode) {
-    if mode != Mode::Test {
-        return;
+/// The marks every page of a document carries: that a test document has no legal force, that a
+/// demonstration's names are invented. None for a live election.
+pub(crate) fn marks(mode: Mode, demo: bool) -> Marks {
+    let mut marks = Marks::default();
+    let mut foot = Vec::new();
+    if demo {
+        marks.head.push(phrase::DEMO.both());
+        foot.push(phrase::DEMO_SHORT.to_owned());
     }
-    let height = 16.0;
-    flow.canvas.fill(LEFT, flow.y - height, WIDTH, height, 0.88);
-    flow.canvas.frame(LEFT, flow.y - height, WIDTH, height, 0.8);
-    flow.canvas.text_center(
-        Face::Bold,
-        8.0,
-        LEFT + WIDTH / 2.0,
-        flow.y - 11.0,
-        &phrase::TEST_MODE.both(),
-        0.0,
-    );
-    flow.skip(height + 8.0);
+    if mode == Mode::Test {
+        marks.head.push(phrase::TEST_MODE.both());
+        foot.push(phrase::TEST_MODE.both());
+    }
+    marks.foot = foot.join(" · ");
+    marks
 }
 
-/// Draws the head of a protocol document: form id, election, test banner, title, and the
-/// precinct and contest block. `scale` enlarges it for the posting copy.
+/// Draws the head of a protocol document: form id, election, title, and the precinct and
+/// contest block. (That a document is a test or a demo, every page says in its running head.) `scale` enlarges it for the posting copy.
 pub(crate) fn protocol_head(flow: &mut Flow<'_>, header: &ProtocolHeader, scale: f32) {
     let small = 7.5 * scale;
     let form = format!(
@@ -381,7 +423,6 @@ pub(crate) fn protocol_head(flow: &mut Flow<'_>, header: &ProtocolHeader, scale:
         &header.election.ru,
     );
     flow.skip(used + 8.0);
-    test_banner(flow, header.mode);
     flow.centered(Face::Bold, 11.0 * scale, &header.title.kk, 0.0);
     flow.skip(2.0);
     flow.centered(Face::Bold, 10.0 * scale, &header.title.ru, RU_GRAY);
@@ -464,7 +505,7 @@ pub(crate) fn section_title(flow: &mut Flow<'_>, title: Phrase) {
 
 /// Draws the signature block: a row per member with role, name and an empty signature line.
 pub(crate) fn signature_block(flow: &mut Flow<'_>, members: &[Member]) {
-    let row_height = 30.0;
+    let row_height = 28.0;
     let title_height = 2.0 * leading(8.5) + 6.0;
     // Keep the title with at least two rows.
     flow.ensure(title_height + row_height * 2.0);
@@ -512,20 +553,51 @@ pub(crate) fn signature_block(flow: &mut Flow<'_>, members: &[Member]) {
     }
 }
 
-/// Draws `text` as a QR code of side about `side` points with its top left corner at
-/// (`x`, `top`), dark modules as filled squares (merged along each row); returns the side used.
-pub(crate) fn qr_code(
-    flow: &mut Flow<'_>,
-    text: &str,
-    x: f32,
-    top: f32,
-    side: f32,
-) -> Result<f32, PdfError> {
-    let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
-        .map_err(|error| PdfError::Qr(error.to_string()))?;
-    let n_modules = code.width();
-    let colors = code.to_colors();
-    let module = side / count_f32(n_modules);
+/// Points in a millimetre.
+const POINTS_PER_MM: f32 = 72.0 / 25.4;
+/// The side of one QR module on the protocol: 1.1 mm. A phone held at arm's length (about
+/// 60 cm) resolves some 5 pixels a millimetre of paper, so a module takes 5 to 6 pixels of its
+/// photo; a page rendered at 80 dpi (3.1 pixels a millimetre, 3.5 a module) still reads, which
+/// the tests check. Below 3 pixels a module the decoder fails (0.8 mm at 80 dpi does).
+pub(crate) const QR_MODULE_PROTOCOL: f32 = 1.1 * POINTS_PER_MM;
+/// The side of one QR module on the posting copy: 1.5 mm, for a photo taken of the wall from
+/// a step back.
+pub(crate) const QR_MODULE_POSTING: f32 = 1.5 * POINTS_PER_MM;
+/// The quiet zone the QR standard asks around a code, in modules.
+const QR_QUIET_MODULES: f32 = 4.0;
+
+/// A QR code of `text` at error correction level M (15 % of the code may be soiled or torn),
+/// drawn at a fixed module size.
+pub(crate) struct Qr {
+    code: QrCode,
+    module: f32,
+}
+
+impl Qr {
+    /// The code of `text` with modules of `module` points.
+    pub(crate) fn new(text: &str, module: f32) -> Result<Qr, PdfError> {
+        let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
+            .map_err(|error| PdfError::Qr(error.to_string()))?;
+        Ok(Qr { code, module })
+    }
+
+    /// The side of the code in points, without its quiet zone.
+    pub(crate) fn side(&self) -> f32 {
+        self.module * count_f32(self.code.width())
+    }
+
+    /// The quiet zone in points: nothing may be drawn this close to the code.
+    pub(crate) fn quiet(&self) -> f32 {
+        self.module * QR_QUIET_MODULES
+    }
+}
+
+/// Draws `qr` with its top left corner at (`x`, `top`), dark modules as filled squares (merged
+/// along each row).
+pub(crate) fn qr_code(flow: &mut Flow<'_>, qr: &Qr, x: f32, top: f32) {
+    let n_modules = qr.code.width();
+    let colors = qr.code.to_colors();
+    let module = qr.module;
     for (row_idx, row) in colors.chunks(n_modules).enumerate() {
         let mut col_idx = 0;
         while col_idx < n_modules {
@@ -547,5 +619,4 @@ pub(crate) fn qr_code(
             );
         }
     }
-    Ok(module * count_f32(n_modules))
 }

@@ -1,17 +1,50 @@
 //! The large-print copy of the protocol posted at the polling station: every line with its
-//! value in big digits, the time of signing and the batch hash, for anyone to read from a
-//! step away.
+//! value in big digits, the time of signing, the batch hash and the signed QR code, for anyone
+//! to read from a step away and to photograph.
 
 use hattama_protocol::check::group_digits;
 
 use crate::fonts::{Face, Fonts};
 use crate::pdf::canvas::Footer;
-use crate::pdf::parts::{self, Flow, LEFT, RIGHT, RU_GRAY, WIDTH, leading, phrase};
+use crate::pdf::parts::{self, Flow, LEFT, Qr, RIGHT, RU_GRAY, WIDTH, leading, phrase};
 use crate::pdf::{FormLineKind, PdfError, PrintableProtocol, group_hex};
+use crate::time;
 
 pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    let mut flow = Flow::new(fonts)?;
+    let flow = parts::keep_end_with_last_lines(protocol.lines.len(), &|break_before| {
+        layout(protocol, fonts, break_before)
+    })?;
     let header = &protocol.header;
+    let left = parts::footer_left(
+        parts::short::POSTING,
+        &header.region,
+        header.precinct_number,
+        &format!(" · {}", header.template_id),
+    );
+    let title = format!(
+        "{} · {} № {}",
+        phrase::POSTING.ru,
+        phrase::PRECINCT.ru,
+        header.precinct_number
+    );
+    flow.finish(
+        &title,
+        &Footer {
+            left: &left,
+            right: &parts::page_number,
+        },
+    )
+}
+
+/// Lays the copy out, starting a new page before line `break_before` when given; says whether
+/// the last line and the binding (time, hash, QR code) share a page.
+fn layout<'f>(
+    protocol: &PrintableProtocol,
+    fonts: &'f Fonts,
+    break_before: Option<usize>,
+) -> Result<(Flow<'f>, bool), PdfError> {
+    let header = &protocol.header;
+    let mut flow = Flow::new(fonts, parts::marks(header.mode, header.demo))?;
     flow.centered(Face::Bold, 15.0, phrase::POSTING.kk, 0.0);
     flow.centered(Face::Bold, 13.0, phrase::POSTING.ru, RU_GRAY);
     flow.skip(8.0);
@@ -33,7 +66,11 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
     let value_width = 150.0;
     let label_x = LEFT + 40.0;
     let label_width = WIDTH - 40.0 - value_width - 10.0;
-    for line in &protocol.lines {
+    let mut last_line_page = flow.page();
+    for (line_idx, line) in protocol.lines.iter().enumerate() {
+        if break_before == Some(line_idx) && 0 < line_idx {
+            flow.new_page();
+        }
         let heading = line.line.kind == FormLineKind::Heading;
         let face = if heading { Face::Bold } else { Face::Regular };
         let indent = if line.line.kind == FormLineKind::Part {
@@ -78,54 +115,71 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
         flow.canvas
             .line((LEFT, top - height), (RIGHT, top - height), 0.6);
         flow.skip(height);
+        last_line_page = flow.page();
     }
 
     flow.skip(14.0);
-    flow.ensure(120.0);
-    flow.paragraph(
-        Face::Regular,
-        10.0,
-        &format!("{}: {}", phrase::SIGNED_AT.kk, protocol.signed_at),
-        0.0,
-    );
-    flow.paragraph(
-        Face::Regular,
-        10.0,
-        &format!("{}: {}", phrase::SIGNED_AT.ru, protocol.signed_at),
-        RU_GRAY,
-    );
-    flow.skip(6.0);
-    flow.paragraph(Face::Regular, 8.5, &phrase::BATCH_HASH.both(), 0.0);
-    flow.skip(2.0);
+    binding(&mut flow, protocol)?;
+    let together = flow.page() == last_line_page;
+    Ok((flow, together))
+}
+
+/// The time of signing, the batch hash and the note at the left, the QR code at the right with
+/// its quiet zone, all on one page.
+fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfError> {
+    let qr = Qr::new(&protocol.qr_text, parts::QR_MODULE_POSTING)?;
+    let quiet = qr.quiet();
+    let qr_side = qr.side();
+    let text_width = WIDTH - qr_side - quiet;
+    let signed_at = time::paper(&protocol.signed_at);
     let grouped = group_hex(&protocol.batch_hash);
     let groups: Vec<&str> = grouped.split(' ').collect();
-    for chunk in groups.chunks(8) {
-        flow.ensure(leading(13.0));
-        flow.canvas
-            .text(Face::Mono, 13.0, LEFT, flow.y - 13.0, &chunk.join(" "));
-        flow.skip(leading(13.0) + 1.0);
+    let hash_lines: Vec<String> = groups.chunks(4).map(|chunk| chunk.join(" ")).collect();
+    let texts = [
+        (Face::Regular, 10.0, phrase::SIGNED_AT.kk.to_owned(), 0.0),
+        (
+            Face::Regular,
+            10.0,
+            phrase::SIGNED_AT.ru.to_owned(),
+            RU_GRAY,
+        ),
+        (Face::Bold, 13.0, signed_at, 0.0),
+    ];
+    let notes = [
+        (Face::Regular, 8.5, phrase::BATCH_HASH.both(), 0.0),
+        (Face::Regular, 8.0, phrase::POSTING_NOTE.kk.to_owned(), 0.0),
+        (
+            Face::Regular,
+            8.0,
+            phrase::POSTING_NOTE.ru.to_owned(),
+            RU_GRAY,
+        ),
+        (Face::Regular, 7.5, phrase::QR_NOTE.kk.to_owned(), 0.0),
+        (Face::Regular, 7.5, phrase::QR_NOTE.ru.to_owned(), RU_GRAY),
+    ];
+    let mut text_height = 6.0 + 8.0 + (leading(13.0) + 1.0) * parts::count_f32(hash_lines.len());
+    for (face, size, text, _) in texts.iter().chain(&notes) {
+        text_height += flow.height(*face, *size, text, text_width);
     }
-    flow.skip(8.0);
-    flow.paragraph(Face::Regular, 9.0, phrase::POSTING_NOTE.kk, 0.0);
-    flow.paragraph(Face::Regular, 9.0, phrase::POSTING_NOTE.ru, RU_GRAY);
-
-    let left = parts::footer_left(
-        parts::short::POSTING,
-        &header.region,
-        header.precinct_number,
-        &format!(" · {}", header.template_id),
-    );
-    let title = format!(
-        "{} · {} № {}",
-        phrase::POSTING.ru,
-        phrase::PRECINCT.ru,
-        header.precinct_number
-    );
-    flow.finish(
-        &title,
-        &Footer {
-            left: &left,
-            right: &parts::page_number,
-        },
-    )
+    let height = (text_height + quiet).max(qr_side + 2.0 * quiet);
+    flow.ensure(height);
+    let top = flow.y;
+    let mut y = top - quiet;
+    for (face, size, text, gray) in &texts {
+        y -= flow.block((*face, *size, *gray), LEFT, y, text_width, text);
+    }
+    y -= 6.0;
+    let (face, size, text, gray) = &notes[0];
+    y -= flow.block((*face, *size, *gray), LEFT, y, text_width, text);
+    for line in &hash_lines {
+        flow.canvas.text(Face::Mono, 13.0, LEFT, y - 13.0, line);
+        y -= leading(13.0) + 1.0;
+    }
+    y -= 8.0;
+    for (face, size, text, gray) in &notes[1..] {
+        y -= flow.block((*face, *size, *gray), LEFT, y, text_width, text);
+    }
+    parts::qr_code(flow, &qr, RIGHT - qr_side, top - quiet);
+    flow.skip(height);
+    Ok(())
 }

@@ -1,36 +1,36 @@
 //! The results protocol, the legal original: head, the table of lines with values in digits and
 //! in words, the acknowledged checks and acts, the signature block, and the binding to the
 //! signed batch (time of signing, batch hash, QR code).
+//!
+//! The signature block and the binding are never left alone on a page: when they would start
+//! on a page after the last line of the table, or run on past it, the protocol is laid out again
+//! with the table's last lines moved over to join them.
 
 use hattama_protocol::check::group_digits;
 
 use crate::fonts::{Face, Fonts};
 use crate::pdf::canvas::Footer;
-use crate::pdf::parts::{self, CAPTION_GRAY, Flow, LEFT, RIGHT, RU_GRAY, WIDTH, leading, phrase};
+use crate::pdf::parts::{
+    self, CAPTION_GRAY, Flow, LEFT, Qr, RIGHT, RU_GRAY, WIDTH, leading, phrase,
+};
 use crate::pdf::{FormLineKind, PdfError, PrintableProtocol, PrintedLine, group_hex};
-use crate::words;
+use crate::{time, words};
 
-/// Column edges of the lines table: id, label, digits, words.
+/// Column edges of the lines table: id, label, digits, words. The digits column holds the
+/// widest value, `9 999 999` in 12 pt bold, with room to spare on both sides of its rules.
 const COL_LABEL: f32 = LEFT + 34.0;
-const COL_DIGITS: f32 = COL_LABEL + 218.0;
-const COL_WORDS: f32 = COL_DIGITS + 68.0;
+const COL_DIGITS: f32 = COL_LABEL + 210.0;
+const COL_WORDS: f32 = COL_DIGITS + 76.0;
 const PAD: f32 = 4.0;
 const LABEL_SIZE: f32 = 8.0;
-const WORDS_SIZE: f32 = 7.0;
+/// The numbers in words, both languages in black: grey or smaller type breaks up on a
+/// photocopy, and these words are what settles a figure that a copy has blurred.
+const WORDS_SIZE: f32 = 8.0;
 
 pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    let mut flow = Flow::new(fonts)?;
-    parts::protocol_head(&mut flow, &protocol.header, 1.0);
-    if protocol.is_repeated() {
-        repeated_banner(&mut flow, protocol);
-    }
-    lines_table(&mut flow, &protocol.lines);
-    flow.skip(12.0);
-    checks(&mut flow, protocol);
-    flow.skip(8.0);
-    parts::signature_block(&mut flow, &protocol.members);
-    flow.skip(6.0);
-    binding(&mut flow, protocol)?;
+    let flow = parts::keep_end_with_last_lines(protocol.lines.len(), &|break_before| {
+        layout(protocol, fonts, break_before)
+    })?;
 
     let header = &protocol.header;
     let version = format!(
@@ -61,6 +61,31 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
             right: &parts::page_number,
         },
     )
+}
+
+/// Lays the protocol out, starting a new page before line `break_before` when given; says
+/// whether the table's last line, the checks, the signature block and the binding share a page.
+fn layout<'f>(
+    protocol: &PrintableProtocol,
+    fonts: &'f Fonts,
+    break_before: Option<usize>,
+) -> Result<(Flow<'f>, bool), PdfError> {
+    let header = &protocol.header;
+    let mut flow = Flow::new(fonts, parts::marks(header.mode, header.demo))?;
+    parts::protocol_head(&mut flow, header, 1.0);
+    if protocol.is_repeated() {
+        repeated_banner(&mut flow, protocol);
+    }
+    lines_table(&mut flow, &protocol.lines, break_before);
+    let last_line_page = flow.page();
+    flow.skip(10.0);
+    checks(&mut flow, protocol);
+    flow.skip(6.0);
+    parts::signature_block(&mut flow, &protocol.members);
+    flow.skip(6.0);
+    binding(&mut flow, protocol)?;
+    let together = flow.page() == last_line_page;
+    Ok((flow, together))
 }
 
 fn repeated_banner(flow: &mut Flow<'_>, protocol: &PrintableProtocol) {
@@ -133,10 +158,14 @@ fn table_head(flow: &mut Flow<'_>) {
     flow.skip(height);
 }
 
-fn lines_table(flow: &mut Flow<'_>, lines: &[PrintedLine]) {
+fn lines_table(flow: &mut Flow<'_>, lines: &[PrintedLine], break_before: Option<usize>) {
     flow.ensure(80.0);
     table_head(flow);
-    for line in lines {
+    for (line_idx, line) in lines.iter().enumerate() {
+        if break_before == Some(line_idx) && 0 < line_idx {
+            flow.new_page();
+            table_head(flow);
+        }
         let indent = match line.line.kind {
             FormLineKind::Part => 10.0,
             _ => 0.0,
@@ -211,7 +240,7 @@ fn lines_table(flow: &mut Flow<'_>, lines: &[PrintedLine]) {
                 &words_kk,
             );
             flow.block(
-                (Face::Regular, WORDS_SIZE, RU_GRAY),
+                (Face::Regular, WORDS_SIZE, 0.0),
                 COL_WORDS + PAD,
                 top - PAD - 3.0 - used,
                 words_width,
@@ -230,10 +259,28 @@ fn lines_table(flow: &mut Flow<'_>, lines: &[PrintedLine]) {
     }
 }
 
+/// A section with nothing in it takes one line a language: `title: none`.
+fn empty_section(flow: &mut Flow<'_>, title: parts::Phrase) {
+    flow.ensure(2.0 * leading(8.5));
+    flow.paragraph(
+        Face::Bold,
+        8.5,
+        &format!("{}: {}", title.kk, phrase::NONE.kk),
+        0.0,
+    );
+    flow.paragraph(
+        Face::Regular,
+        8.0,
+        &format!("{}: {}", title.ru, phrase::NONE.ru),
+        RU_GRAY,
+    );
+}
+
 fn checks(flow: &mut Flow<'_>, protocol: &PrintableProtocol) {
-    parts::section_title(flow, phrase::ACKNOWLEDGED);
     if protocol.acknowledged.is_empty() {
-        flow.paragraph(Face::Regular, 8.0, &phrase::NONE.both(), 0.0);
+        empty_section(flow, phrase::ACKNOWLEDGED);
+    } else {
+        parts::section_title(flow, phrase::ACKNOWLEDGED);
     }
     for item in &protocol.acknowledged {
         let confirmed = format!(
@@ -257,9 +304,10 @@ fn checks(flow: &mut Flow<'_>, protocol: &PrintableProtocol) {
         flow.skip(2.0);
     }
     flow.skip(6.0);
-    parts::section_title(flow, phrase::ACTS);
     if protocol.acts.is_empty() {
-        flow.paragraph(Face::Regular, 8.0, &phrase::NONE.both(), 0.0);
+        empty_section(flow, phrase::ACTS);
+    } else {
+        parts::section_title(flow, phrase::ACTS);
     }
     for act in &protocol.acts {
         let confirmed = format!(
@@ -279,12 +327,29 @@ fn checks(flow: &mut Flow<'_>, protocol: &PrintableProtocol) {
 }
 
 /// Time of signing, the stamp place, the batch hash and the QR code, kept together on one page.
+/// The QR code sits at the right with its quiet zone clear of everything else.
 fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfError> {
-    let qr_side = 132.0;
-    let height = qr_side + 16.0;
-    flow.ensure(height + 8.0);
+    let qr = Qr::new(&protocol.qr_text, parts::QR_MODULE_PROTOCOL)?;
+    let quiet = qr.quiet();
+    let qr_side = qr.side();
+    let text_width = WIDTH - qr_side - quiet;
+    let signed_at = time::paper(&protocol.signed_at);
+    let grouped = group_hex(&protocol.batch_hash);
+    let groups: Vec<&str> = grouped.split(' ').collect();
+    let hash_lines: Vec<String> = groups.chunks(8).map(|chunk| chunk.join(" ")).collect();
+    let text_height = flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.kk, text_width)
+        + flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.ru, text_width)
+        + 26.0
+        + flow.height(Face::Regular, 7.5, phrase::BATCH_HASH.kk, text_width)
+        + flow.height(Face::Regular, 7.5, phrase::BATCH_HASH.ru, text_width)
+        + 2.0
+        + (leading(10.5) + 1.0) * parts::count_f32(hash_lines.len())
+        + 6.0
+        + flow.height(Face::Regular, 6.5, phrase::QR_NOTE.kk, text_width)
+        + flow.height(Face::Regular, 6.5, phrase::QR_NOTE.ru, text_width);
+    let height = text_height.max(qr_side + 2.0 * quiet);
+    flow.ensure(height);
     let top = flow.y;
-    let text_width = WIDTH - qr_side - 20.0;
     let mut y = top;
     y -= flow.block(
         (Face::Regular, 7.5, 0.0),
@@ -301,15 +366,11 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
         phrase::SIGNED_AT.ru,
     );
     flow.canvas
-        .text(Face::Bold, 12.0, LEFT, y - 14.0, &protocol.signed_at);
-    flow.canvas.text_gray(
-        Face::Bold,
-        12.0,
-        LEFT + text_width - 60.0,
-        y - 14.0,
-        &phrase::STAMP.both(),
-        CAPTION_GRAY,
-    );
+        .text(Face::Bold, 11.0, LEFT, y - 14.0, &signed_at);
+    let stamp = phrase::STAMP.both();
+    let stamp_x = LEFT + text_width - flow.canvas.width(Face::Bold, 12.0, &stamp);
+    flow.canvas
+        .text_gray(Face::Bold, 12.0, stamp_x, y - 14.0, &stamp, CAPTION_GRAY);
     y -= 26.0;
     y -= flow.block(
         (Face::Regular, 7.5, 0.0),
@@ -326,29 +387,26 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
         phrase::BATCH_HASH.ru,
     );
     y -= 2.0;
-    let grouped = group_hex(&protocol.batch_hash);
-    let groups: Vec<&str> = grouped.split(' ').collect();
-    for chunk in groups.chunks(8) {
-        flow.canvas
-            .text(Face::Mono, 10.5, LEFT, y - 11.0, &chunk.join(" "));
+    for line in &hash_lines {
+        flow.canvas.text(Face::Mono, 10.5, LEFT, y - 11.0, line);
         y -= leading(10.5) + 1.0;
     }
     y -= 6.0;
     y -= flow.block(
-        (Face::Regular, 6.5, CAPTION_GRAY),
+        (Face::Regular, 6.5, 0.0),
         LEFT,
         y,
         text_width,
         phrase::QR_NOTE.kk,
     );
     flow.block(
-        (Face::Regular, 6.5, CAPTION_GRAY),
+        (Face::Regular, 6.5, RU_GRAY),
         LEFT,
         y,
         text_width,
         phrase::QR_NOTE.ru,
     );
-    parts::qr_code(flow, &protocol.qr_text, RIGHT - qr_side, top, qr_side)?;
+    parts::qr_code(flow, &qr, RIGHT - qr_side, top - quiet);
     flow.skip(height);
     Ok(())
 }

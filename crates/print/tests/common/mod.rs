@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use blake2::{Blake2b512, Digest};
+use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 use hattama_print::pdf::{
     Acknowledged, BlankProtocol, EnrolmentSheet, Member, PrintableProtocol, ProtocolHeader,
 };
 use hattama_print::qr::{self, QrProtocol};
-use hattama_print::{Fonts, fonts, pdf};
+use hattama_print::{Fonts, assemble, fonts, pdf};
 use hattama_protocol::{Count, PrecinctId, Text, Values, builtin};
 
 /// The demo values of majilis-list at abai/1, in template order: consistent with every rule.
@@ -166,6 +167,7 @@ fn header() -> ProtocolHeader {
     ProtocolHeader {
         election: demo.definition.name.clone(),
         mode: demo.definition.mode,
+        demo: demo.definition.demo,
         region: demo.region("abai").unwrap().name.clone(),
         precinct_number: precinct.number,
         address: precinct.address.clone(),
@@ -262,6 +264,11 @@ pub(crate) fn demo_qr(version: u32, values: &Values) -> QrProtocol {
     }
 }
 
+/// When the demo protocol was signed: 20 March 2023, 02:40 in Semey (then UTC+06:00).
+pub(crate) fn signed_at() -> DateTime<FixedOffset> {
+    "2023-03-20T02:40:00+06:00".parse().unwrap()
+}
+
 /// The demo protocol, signed; version 2 is a repeated protocol with an acknowledged warning.
 pub(crate) fn demo_protocol(version: u32) -> (PrintableProtocol, QrProtocol) {
     let template = builtin::templates().template("P1").unwrap();
@@ -290,11 +297,66 @@ pub(crate) fn demo_protocol(version: u32) -> (PrintableProtocol, QrProtocol) {
         acknowledged,
         acts: Vec::new(),
         members: members(),
-        signed_at: "2023-03-20 02:40".to_owned(),
+        signed_at: signed_at(),
         batch_hash: BATCH_HASH.to_owned(),
         qr_text,
     };
     (protocol, qr_data)
+}
+
+/// The P2 protocol of the demo precinct (42 invented candidates, 45 votes each, the rest against
+/// all), filled through `assemble` as the app prints it and signed with the fixed test key.
+pub(crate) fn demo_p2() -> PrintableProtocol {
+    let demo = builtin::demo();
+    let id = PrecinctId {
+        region: "abai".to_owned(),
+        number: 1,
+    };
+    let precinct = assemble::Precinct {
+        definition: demo,
+        precinct: &id,
+        members: members(),
+    };
+    let contest = demo.contest("majilis-smd-1").unwrap();
+    let template = builtin::templates().template(&contest.template).unwrap();
+    let n_rows = contest.rows.len();
+    let fixed = [
+        ("L1", 2500),
+        ("L2", 2600),
+        ("L3", 2000),
+        ("L3a", 10),
+        ("L3b", 40),
+        ("L4", 600),
+        ("L5", 2000),
+        ("L5b", 40),
+        ("L6", 50),
+        ("L7", 1950),
+        ("L9", 1950 - 45 * u32::try_from(n_rows).unwrap()),
+    ];
+    let values = template
+        .line_ids(n_rows)
+        .into_iter()
+        .map(|line| {
+            let value = fixed
+                .iter()
+                .find(|(id, _)| *id == line)
+                .map_or(45, |(_, value)| *value);
+            (line, value)
+        })
+        .collect();
+    let protocol = assemble::FinalVersion {
+        contest: contest.id.clone(),
+        version: 1,
+        reason: None,
+        signed_at: signed_at(),
+        values,
+        acknowledged: Vec::new(),
+        acts: Vec::new(),
+    };
+    let data = assemble::qr_protocol(&precinct, &protocol, KEY_ID).unwrap();
+    let message = qr::message(&data).unwrap();
+    let qr_text = qr::encode(&message, &sign(&message));
+    assemble::printable(&precinct, &protocol, BATCH_HASH, qr_text).unwrap()
 }
 
 /// The blank form for the demo contest, with empty names for members to write in.
@@ -317,13 +379,14 @@ pub(crate) fn demo_enrolment() -> EnrolmentSheet {
     EnrolmentSheet {
         election: header.election,
         mode: header.mode,
+        demo: header.demo,
         region: header.region,
         precinct_number: header.precinct_number,
         address: header.address,
         key_id: "4f1a930cd27e15b8".to_owned(),
         fingerprint: "9c2e4a7b1d0f83e6a5b4c3d2e1f00718".to_owned(),
         public_key: "RWS4FX7SDJMaT5LrG0H8a3nQ2yY6jN1kq7Xc2ZpW9vT4uB0sR8eL3mA1".to_owned(),
-        date: "2023-03-10".to_owned(),
+        date: chrono::NaiveDate::from_ymd_opt(2023, 3, 10).unwrap(),
         members: members().into_iter().take(3).collect(),
     }
 }
