@@ -214,7 +214,12 @@ async fn device_key_export_print_and_audit_through_the_ui() {
     };
     assert_eq!(
         (key_id.as_str(), fingerprint.as_str()),
-        (key.key_id.as_str(), key.fingerprint.as_str())
+        (
+            key.key_id.as_str(),
+            hattama_batch::keys::fingerprint(&key.public_key)
+                .expect("the stored public key has a fingerprint")
+                .as_str()
+        )
     );
     let sheets = folder(&session, "sheets");
     fill(&session, "enrolment-folder", &sheets.display().to_string()).await;
