@@ -5,8 +5,12 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+mod decisions;
+mod durability;
 mod fuzz;
 mod plan;
+mod reports;
 mod sample;
+mod signature_checks;
 mod tamper;
 mod write;
