@@ -54,13 +54,15 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             "mutants",
             "--package",
             krate,
-            "--jobs",
-            "1",
             "--timeout",
             "300",
             "--output",
             &output_text,
         ];
+        // `--in-place` runs one mutant at a time already and refuses `--jobs`.
+        if !passed.iter().any(|arg| arg == "--in-place") {
+            command_args.extend(["--jobs", "1"]);
+        }
         command_args.extend(passed.iter().map(String::as_str));
         sh::say(&format!("$ nice {}", command_args.join(" ")));
         // cargo-mutants exits non-zero when a mutant is missed or times out: read its outcomes
