@@ -8,10 +8,12 @@
 //! - `bench-app`: build the release app and print its size, cold start and memory under Xvfb.
 //! - `dist`: build the `.deb`.
 //! - `screenshots`: regenerate `docs/screenshots/`.
+//! - `mutants`: mutation testing of protocol, batch and store with cargo-mutants (not in CI).
 
 mod app;
 mod bench_app;
 mod demo;
+mod mutants;
 mod sh;
 mod test;
 mod tidy;
@@ -31,8 +33,11 @@ fn main() -> Result<()> {
         "bench-app" => bench_app::run(rest),
         "dist" => app::dist(rest),
         "screenshots" => app::screenshots(rest),
+        "mutants" => mutants::run(rest),
         "help" | "--help" | "-h" => {
-            sh::say("tasks: run | test | e2e | codegen | bench | bench-app | dist | screenshots");
+            sh::say(
+                "tasks: run | test | e2e | codegen | bench | bench-app | dist | screenshots | mutants",
+            );
             Ok(())
         }
         other => bail!("unknown task `{other}`; try `cargo xtask help`"),

@@ -5,9 +5,13 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+mod decisions;
+mod durability;
 mod fuzz;
 mod hostile;
 mod plan;
+mod reports;
 mod sample;
+mod signature_checks;
 mod tamper;
 mod write;

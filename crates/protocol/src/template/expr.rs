@@ -946,13 +946,31 @@ mod tests {
             run("100 * A <= 5 * B", &[Some(6), Some(100)], &[]),
             Eval::Value(0)
         );
+        // Each operator decides the result on its own: no outer `or` or `and` fixes it.
+        assert_eq!(run("A - B == 1", &[Some(3), Some(2)], &[]), Eval::Value(1));
+        assert_eq!(run("A - B == 1", &[Some(2), Some(3)], &[]), Eval::Value(0));
+        assert_eq!(run("A > B", &[Some(3), Some(2)], &[]), Eval::Value(1));
+        assert_eq!(run("A > B", &[Some(2), Some(2)], &[]), Eval::Value(0));
+        assert_eq!(run("A < B", &[Some(2), Some(3)], &[]), Eval::Value(1));
+        assert_eq!(run("A < B", &[Some(2), Some(2)], &[]), Eval::Value(0));
+        assert_eq!(run("not (A > 1)", &[Some(1), Some(0)], &[]), Eval::Value(1));
+        assert_eq!(run("not (A > 1)", &[Some(2), Some(0)], &[]), Eval::Value(0));
         assert_eq!(
-            run("A - B < 0 or not (A > 1)", &[Some(1), Some(0)], &[]),
+            run("-A + 2 * (B - 1) == 0", &[Some(2), Some(2)], &[]),
             Eval::Value(1)
         );
         assert_eq!(
-            run("-A + 2 * (B - 1) >= 0 and A != B", &[Some(2), Some(2)], &[]),
+            run("-A + 2 * (B - 1) == 0", &[Some(3), Some(2)], &[]),
             Eval::Value(0)
+        );
+        assert_eq!(run("A != B", &[Some(2), Some(2)], &[]), Eval::Value(0));
+        assert_eq!(
+            run("A == 2 and B == 2", &[Some(2), Some(3)], &[]),
+            Eval::Value(0)
+        );
+        assert_eq!(
+            run("A == 3 or B == 2", &[Some(2), Some(2)], &[]),
+            Eval::Value(1)
         );
         assert_eq!(
             run(

@@ -117,6 +117,19 @@ proptest! {
 fn the_valid_protocol_fixture_checks_clean() {
     let input = ProtocolInput::from_json(PROTOCOL.as_bytes()).unwrap();
     let template = builtin::templates().template("P1").unwrap();
-    let values = values_from_map(template, 7, &input.values).unwrap();
+    let mut values = values_from_map(template, 7, &input.values).unwrap();
+    for report in hattama_protocol::check::reports(template, &values) {
+        assert_eq!(
+            report.status,
+            hattama_protocol::Status::Pass,
+            "{} fails on the fixture",
+            report.code
+        );
+    }
     assert!(!hattama_protocol::check::has_errors(template, &values));
+    // One ballot more received than issued plus cancelled breaks E01: the check does see it.
+    let slot = template.slot("L2", 7).unwrap();
+    let received = values.get(slot).unwrap().get();
+    values.set(slot, Count::new(received + 1));
+    assert!(hattama_protocol::check::has_errors(template, &values));
 }

@@ -6,9 +6,12 @@
 )]
 
 mod builtin;
+mod checks;
+mod definition_ids;
 mod definitions;
 mod fuzz;
 mod inputs;
+mod operators;
 mod properties;
 mod rules;
 mod support;

@@ -1,0 +1,92 @@
+//! The checking entry points the app and the receiver lean on: whether a protocol has errors,
+//! the double-entry comparison, the line ids a protocol accepts, and a JSON `null`.
+
+use hattama_protocol::check::{Slot, compare, has_errors, reports};
+use hattama_protocol::input::count_from_json;
+use hattama_protocol::{Count, InputError, Status};
+
+use crate::support::{BASELINE, template, values};
+
+#[test]
+fn a_failing_error_check_makes_the_protocol_have_errors() {
+    let p1 = template("P1");
+    assert!(!has_errors(p1, &values(p1, 3, BASELINE)));
+    assert!(has_errors(
+        p1,
+        &values(p1, 3, &format!("{BASELINE} L2=801"))
+    ));
+}
+
+#[test]
+fn a_failing_warning_alone_is_not_an_error() {
+    let p1 = template("P1");
+    let values = values(p1, 3, &format!("{BASELINE} L3b=19"));
+    let failing: Vec<String> = reports(p1, &values)
+        .into_iter()
+        .filter(|report| report.status != Status::Pass)
+        .map(|report| report.code)
+        .collect();
+    assert_eq!(failing, ["W03"]);
+    assert!(!has_errors(p1, &values));
+}
+
+#[test]
+fn double_entry_comparison_names_every_line_that_differs_in_paper_order() {
+    let p1 = template("P1");
+    let first = values(p1, 3, BASELINE);
+    assert!(compare(p1, &first, &first.clone()).is_empty());
+    let second = values(p1, 3, &format!("{BASELINE} L9=37 L2=801 L8.3=151"));
+    assert_eq!(compare(p1, &first, &second), ["L2", "L8.3", "L9"]);
+    assert_eq!(compare(p1, &second, &first), ["L2", "L8.3", "L9"]);
+}
+
+#[test]
+fn double_entry_comparison_counts_an_empty_field_against_a_filled_one() {
+    let p1 = template("P1");
+    let first = values(p1, 3, BASELINE);
+    let mut second = first.clone();
+    second.set(p1.slot("L4", 3).unwrap(), None);
+    second.set(p1.slot("L8.1", 3).unwrap(), None);
+    assert_eq!(compare(p1, &first, &second), ["L4", "L8.1"]);
+    // Both empty is no difference.
+    let mut third = second.clone();
+    third.set(p1.slot("L9", 3).unwrap(), Count::new(36));
+    assert_eq!(compare(p1, &second, &third), Vec::<String>::new());
+}
+
+#[test]
+fn a_protocol_accepts_only_its_own_line_ids() {
+    let p1 = template("P1");
+    assert_eq!(p1.slot("L8.1", 3), Some(Slot::Row(0)));
+    assert_eq!(p1.slot("L8.3", 3), Some(Slot::Row(2)));
+    assert!(matches!(p1.slot("L1", 3), Some(Slot::Fixed(_))));
+    for id in [
+        "L8.0", "L8.4", "L8.01", "L8.+1", "L8.", "L8.x", "L1.1", "L9.1", "X.1", "L8", "L10",
+    ] {
+        assert_eq!(
+            p1.slot(id, 3),
+            None,
+            "`{id}` is not a line of P1 with 3 rows"
+        );
+    }
+}
+
+#[test]
+fn a_json_null_is_an_empty_field() {
+    assert_eq!(
+        count_from_json(&serde_json::Value::Null),
+        Err(InputError::Empty)
+    );
+    assert_eq!(
+        count_from_json(&serde_json::json!(true)),
+        Err(InputError::NotANumber)
+    );
+    assert_eq!(
+        count_from_json(&serde_json::json!(12)),
+        Ok(Count::new(12).unwrap())
+    );
+    assert_eq!(
+        count_from_json(&serde_json::json!("12")),
+        Ok(Count::new(12).unwrap())
+    );
+}
