@@ -17,7 +17,8 @@ use crate::sh;
 /// Debian packages the builds and tests need: the app's (`WebKitGTK`, Xvfb, `WebKitWebDriver`), the
 /// printed documents' (`pdftotext`/`pdftoppm`, `DejaVu` fonts with Kazakh Cyrillic), and the batch
 /// write tests' (a FAT32 image made by `mkfs.vfat` and mounted with `fusefat`), and `xdotool`, with
-/// which `cargo xtask bench-app` types a protocol on the X keyboard.
+/// which `cargo xtask bench-app` types a protocol on the X keyboard, and `strace`, with which a
+/// batch test sees the drive writer's syncs.
 const APT_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -31,6 +32,7 @@ const APT_PACKAGES: &[&str] = &[
     "dosfstools",
     "fusefat",
     "xdotool",
+    "strace",
 ];
 
 /// `xvfb-run` arguments: any free display, one screen large enough for the window.
