@@ -58,14 +58,24 @@ fn carried(finals: &[FinalProtocol]) -> Vec<(String, u32)> {
         .collect()
 }
 
-/// Whether the newest export already carries every finalized protocol version: then exporting
-/// again writes the same batch.
-pub fn up_to_date(store: &Store) -> Result<bool, PrecinctError> {
-    let carried = carried(&store.final_protocols()?);
-    Ok(store
-        .exports()?
-        .last()
-        .is_some_and(|newest| !carried.is_empty() && newest.protocols == carried))
+/// Whether `newest` (the newest export) already carries exactly the protocol versions `carried`:
+/// then exporting again writes that same batch.
+fn carries_all(newest: Option<&ExportRow>, carried: &[(String, u32)]) -> bool {
+    newest.is_some_and(|newest| !carried.is_empty() && newest.protocols == carried)
+}
+
+/// The hash of the newest export among `exports` that carries `contest` version `version`.
+pub(crate) fn batch_hash_in(exports: &[ExportRow], contest: &str, version: u32) -> Option<String> {
+    exports
+        .iter()
+        .rev()
+        .find(|export| {
+            export
+                .protocols
+                .iter()
+                .any(|(c, v)| c == contest && *v == version)
+        })
+        .map(|export| export.hash.clone())
 }
 
 /// Signs a batch of every finalized protocol with the device key (unlocked with `passphrase`)
@@ -84,7 +94,10 @@ pub fn sign(
     }
     let carried = carried(&finals);
     let newest = store.exports()?.pop();
-    if let Some(newest) = newest.as_ref().filter(|newest| newest.protocols == carried) {
+    if let Some(newest) = newest
+        .as_ref()
+        .filter(|newest| carries_all(Some(newest), &carried))
+    {
         return Ok(Export {
             batch: newest.clone(),
             reused: true,
@@ -289,21 +302,24 @@ pub struct Overview {
     pub suggested_drive: Option<Mount>,
 }
 
-/// The device key, the finalized protocols, the exports so far and the drives mounted now.
+/// The device key, the finalized protocols, the exports so far and the drives mounted now, from
+/// one read of the finals and one of the exports.
 pub fn overview(store: &Store) -> Result<Overview, PrecinctError> {
-    let mut finals = Vec::new();
-    for protocol in store.final_protocols()? {
-        let batch_hash = store.batch_hash_of(&protocol.contest, protocol.version)?;
-        finals.push(FinalEntry {
+    let protocols = store.final_protocols()?;
+    let exports = store.exports()?;
+    let up_to_date = carries_all(exports.last(), &carried(&protocols));
+    let finals = protocols
+        .into_iter()
+        .map(|protocol| FinalEntry {
+            batch_hash: batch_hash_in(&exports, &protocol.contest, protocol.version),
             protocol,
-            batch_hash,
-        });
-    }
+        })
+        .collect();
     let drives = drives::find_removable_drives();
     Ok(Overview {
         device_key: crate::device_key::get(store)?,
-        up_to_date: up_to_date(store)?,
-        exports: store.exports()?,
+        up_to_date,
+        exports,
         suggested_drive: suggested_drive(&drives).cloned(),
         drives,
         finals,

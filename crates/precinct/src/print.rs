@@ -166,8 +166,7 @@ fn printable_protocol(
             contest: contest.to_owned(),
             version: version.map(|v| v.to_string()).unwrap_or_default(),
         })?;
-    let batch_hash = store
-        .batch_hash_of(contest, found.version)?
+    let batch_hash = crate::export::batch_hash_in(&store.exports()?, contest, found.version)
         .ok_or_else(|| PrecinctError::NotExported {
             contest: contest.to_owned(),
             version: found.version,

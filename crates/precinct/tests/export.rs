@@ -74,9 +74,10 @@ fn an_export_verifies_at_the_receiver_and_chains() {
     assert_eq!(verified.payload.protocols[0].finalized_by, "Chair");
     assert_eq!(decide(&verified, &[]), Decision::Import);
     assert_eq!(
-        p.store.batch_hash_of(P1, 1).unwrap(),
+        export::overview(&p.store).unwrap().finals[0].batch_hash,
         Some(first.batch.hash.clone())
     );
+    assert!(export::overview(&p.store).unwrap().up_to_date);
 
     // Nothing new is final: the same bytes again, for a retry or a second stick.
     let again = export::sign(&mut p.store, PASSPHRASE, "0.1.0", Timestamp(NOW.0 + 60_000)).unwrap();
@@ -116,6 +117,9 @@ fn an_export_verifies_at_the_receiver_and_chains() {
         .unwrap()
         .backup
         .unwrap();
+    let before = export::overview(&p.store).unwrap();
+    assert!(!before.up_to_date);
+    assert!(before.finals[0].printable() && !before.finals[1].printable());
     let second = export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW).unwrap();
     assert_eq!(second.batch.sequence, 2);
     assert_eq!(

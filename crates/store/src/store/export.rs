@@ -176,19 +176,4 @@ impl Store {
     pub fn exports(&self) -> Result<Vec<ExportRow>, StoreError> {
         exports::all(&self.conn)
     }
-
-    /// The hash of the newest export that carries `contest` version `version`, for the printed protocol.
-    pub fn batch_hash_of(&self, contest: &str, version: u32) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .exports()?
-            .into_iter()
-            .rev()
-            .find(|export| {
-                export
-                    .protocols
-                    .iter()
-                    .any(|(c, v)| c == contest && *v == version)
-            })
-            .map(|export| export.hash))
-    }
 }
