@@ -162,9 +162,9 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         session.wait_for_value("member-name", "").await;
     }
     for (name, role, pin) in [
-        ("Ana", "clerk", "1111"),
-        ("Bek", "clerk", "2222"),
-        ("Aigul", "chair", "9999"),
+        ("Ana", "clerk", "268135"),
+        ("Bek", "clerk", "731946"),
+        ("Aigul", "chair", "590417"),
     ] {
         session.type_into("user-name", name).await;
         session.select("user-role", role).await;
@@ -205,7 +205,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     // A wrong PIN is refused.
     session.click("login-user-Ana").await;
     session.wait_for_focus("login-pin").await;
-    session.type_into("login-pin", "0000").await;
+    session.type_into("login-pin", "000111").await;
     session.click("login-submit").await;
     session
         .wait_for_text("login-error", &message("kk", "error.store.wrong_pin"))
@@ -217,7 +217,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .clear()
         .await
         .expect("clears");
-    sign_in(&session, "Ana", "1111").await;
+    sign_in(&session, "Ana", "268135").await;
     session
         .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "empty")
         .await;
@@ -340,7 +340,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session.click("back").await;
 
     // Entry 2 by Bek, blind, with one differing line (L9).
-    switch_user(&session, "Bek", "2222").await;
+    switch_user(&session, "Bek", "731946").await;
     session.click(&format!("open-{P1}")).await;
     session.wait_for_attribute("entry", "data-entry", "2").await;
     session.wait_for_value("field-L1", "").await;
@@ -386,7 +386,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     // Review: the warning is acknowledged, then the chair finalizes.
     arrive(&session, "review", "acknowledge-W05").await;
     shots(&session, "review").await;
-    session.type_into("chair-pin", "9999").await;
+    session.type_into("chair-pin", "590417").await;
     session.click("finalize").await;
     session
         .wait_for_attribute(
@@ -399,7 +399,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session.click("acknowledge-W05").await;
     session.find("acknowledged-W05").await;
     session.wait_for_focus("chair-pin").await;
-    session.type_into("chair-pin", "9999").await;
+    session.type_into("chair-pin", "590417").await;
     session.click("finalize").await;
     session.wait_for_focus("final").await;
     session
@@ -452,7 +452,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     // After a restart the app shows the same state, in Kazakh, and switches languages; the
     // half-typed entry opens with its check panel as it was, before any key is pressed.
     let session = session.restart().await;
-    sign_in(&session, "Bek", "2222").await;
+    sign_in(&session, "Bek", "731946").await;
     session
         .wait_for_attribute("protocol-majilis-smd-1", "data-phase", "first_in_progress")
         .await;
@@ -462,7 +462,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .wait_for_attribute("finding-E01", "data-severity", "error")
         .await;
     session.click("back").await;
-    switch_user(&session, "Aigul", "9999").await;
+    switch_user(&session, "Aigul", "590417").await;
     session
         .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "final")
         .await;

@@ -202,7 +202,7 @@ async fn main() {
     session.click("load-demo").await;
     session.find("precinct-form").await;
     session.click("setup-precinct").await;
-    for (name, role, pin) in [("Ana", "clerk", "1111"), ("Aigul", "chair", "9999")] {
+    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Aigul", "chair", "590417")] {
         session.type_into("user-name", name).await;
         session.select("user-role", role).await;
         session.type_into("user-pin", pin).await;
@@ -219,7 +219,7 @@ async fn main() {
     );
 
     session.click("login-user-Ana").await;
-    session.type_into("login-pin", "1111").await;
+    session.type_into("login-pin", "268135").await;
     session.click("login-submit").await;
     session.click("open-majilis-list").await;
     session.wait_for_focus("field-L1").await;

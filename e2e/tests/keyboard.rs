@@ -40,7 +40,7 @@ const CASES: &[(&str, Outcome)] = &[
     ("007", Outcome::Stored(7)),
 ];
 
-/// The demo precinct abai/1 with one clerk, Ana (PIN 1111).
+/// The demo precinct abai/1 with one clerk, Ana (PIN 268135).
 fn precinct_with_a_clerk(database: &Path) {
     let mut store = Store::open(database).expect("a fresh database opens");
     let precinct = PrecinctId {
@@ -54,10 +54,10 @@ fn precinct_with_a_clerk(database: &Path) {
         .add_member("Айгүл Сәрсенова", "chair", NOW)
         .expect("a member is added");
     store
-        .add_user("Ana", Role::Clerk, "1111", NOW)
+        .add_user("Ana", Role::Clerk, "268135", NOW)
         .expect("the clerk is added");
     store
-        .add_user("Aigul", Role::Chair, "9999", NOW)
+        .add_user("Aigul", Role::Chair, "590417", NOW)
         .expect("the chair is added");
     store.close().expect("the store closes");
 }
@@ -83,7 +83,7 @@ async fn open_entry() -> Session {
         .wait_for_attribute("app-shell", "data-screen", "login")
         .await;
     session.click("login-user-Ana").await;
-    session.type_into("login-pin", "1111").await;
+    session.type_into("login-pin", "268135").await;
     session.click("login-submit").await;
     session
         .wait_for_attribute("app-shell", "data-screen", "dashboard")

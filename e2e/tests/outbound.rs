@@ -18,7 +18,7 @@ use hattama_store::{EntryNo, Role, Store, Timestamp};
 
 const P1: &str = "majilis-list";
 const PASSPHRASE: &str = "chair passphrase 2023";
-const CHAIR_PIN: &str = "9999";
+const CHAIR_PIN: &str = "590417";
 const NOW: Timestamp = Timestamp(1_679_245_200_000);
 
 fn abai_1() -> PrecinctId {
@@ -43,10 +43,10 @@ fn finalized_precinct(database: &Path) {
             .expect("a member is added");
     }
     let ana = store
-        .add_user("Ana", Role::Clerk, "1111", NOW)
+        .add_user("Ana", Role::Clerk, "268135", NOW)
         .expect("user");
     let bek = store
-        .add_user("Bek", Role::Clerk, "2222", NOW)
+        .add_user("Bek", Role::Clerk, "731946", NOW)
         .expect("user");
     store
         .add_user("Aigul", Role::Chair, CHAIR_PIN, NOW)

@@ -38,9 +38,9 @@ fn finalized_precinct(path: &Path) {
         .setup_precinct(builtin::DEMO_JSON, &precinct, NOW)
         .unwrap();
     store.add_member("Aigul Sarsen", "chair", NOW).unwrap();
-    let ana = store.add_user("Ana", Role::Clerk, "1111", NOW).unwrap();
-    let bek = store.add_user("Bek", Role::Clerk, "2222", NOW).unwrap();
-    store.add_user("Aigul", Role::Chair, "9999", NOW).unwrap();
+    let ana = store.add_user("Ana", Role::Clerk, "268135", NOW).unwrap();
+    let bek = store.add_user("Bek", Role::Clerk, "731946", NOW).unwrap();
+    store.add_user("Aigul", Role::Chair, "590417", NOW).unwrap();
     for (entry, user) in [(EntryNo::First, ana), (EntryNo::Second, bek)] {
         for &(line, value) in hattama_protocol::builtin::DEMO_CLEAN_P1 {
             store
@@ -49,7 +49,7 @@ fn finalized_precinct(path: &Path) {
         }
         store.finish_entry(P1, entry, user, NOW).unwrap();
     }
-    store.finalize(P1, "9999", NOW).unwrap();
+    store.finalize(P1, "590417", NOW).unwrap();
     store.close().unwrap();
 }
 

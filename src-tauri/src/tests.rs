@@ -415,9 +415,9 @@ fn precinct() -> TestApp {
         json!({ "path": null, "region": "abai", "number": 1 }),
     );
     for (name, role, pin) in [
-        ("Ana", "clerk", "1111"),
-        ("Bek", "clerk", "2222"),
-        ("Aigul", "chair", "9999"),
+        ("Ana", "clerk", "268135"),
+        ("Bek", "clerk", "731946"),
+        ("Aigul", "chair", "590417"),
     ] {
         ok(
             &app,
@@ -471,9 +471,9 @@ fn typing_needs_a_signed_in_user_and_a_right_pin() {
         save(&app, 1, "L1", "5").unwrap_err()["code"],
         "error.app.not_signed_in"
     );
-    let wrong = err(&app, "login", json!({ "name": "Ana", "pin": "0000" }));
+    let wrong = err(&app, "login", json!({ "name": "Ana", "pin": "000111" }));
     assert_eq!(wrong["code"], "error.store.wrong_pin");
-    let user = ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
+    let user = ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
     assert_eq!(user["role"], "clerk");
     assert_eq!(ok(&app, "overview", json!({}))["user"]["name"], "Ana");
 }
@@ -481,7 +481,7 @@ fn typing_needs_a_signed_in_user_and_a_right_pin() {
 #[test]
 fn a_refused_keystroke_stores_nothing() {
     let app = precinct();
-    ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
+    ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
     save(&app, 1, "L1", "1000").unwrap();
     for (raw, input) in [
         ("1000a", "not_a_number"),
@@ -501,7 +501,7 @@ fn a_refused_keystroke_stores_nothing() {
 #[test]
 fn the_form_lists_lines_in_paper_order_with_invented_rows() {
     let app = precinct();
-    ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
+    ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
     let form = ok(&app, "open_protocol", json!({ "contest": P1 }));
     let ids: Vec<&str> = form["lines"]
         .as_array()
@@ -526,7 +526,7 @@ fn the_form_lists_lines_in_paper_order_with_invented_rows() {
 #[test]
 fn two_entries_reconcile_review_and_finalize() {
     let app = precinct();
-    ok(&app, "login", json!({ "name": "Ana", "pin": "1111" }));
+    ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
     let mut last = Value::Null;
     for (line, value) in p1_values(20) {
         last = save(&app, 1, line, &value).unwrap();
@@ -548,7 +548,7 @@ fn two_entries_reconcile_review_and_finalize() {
         "error.store.same_user_second_entry"
     );
     ok(&app, "logout", json!({}));
-    ok(&app, "login", json!({ "name": "Bek", "pin": "2222" }));
+    ok(&app, "login", json!({ "name": "Bek", "pin": "731946" }));
     let form = ok(&app, "open_protocol", json!({ "contest": P1 }));
     assert_eq!(form["summary"]["state"]["openEntry"], 2);
     assert!(
@@ -579,7 +579,7 @@ fn two_entries_reconcile_review_and_finalize() {
     let refused = err(
         &app,
         "finalize",
-        json!({ "contest": P1, "chairPin": "9999" }),
+        json!({ "contest": P1, "chairPin": "590417" }),
     );
     assert_eq!(refused["code"], "error.store.unacknowledged_warnings");
     ok(&app, "acknowledge", json!({ "contest": P1, "code": "W05" }));
@@ -588,14 +588,14 @@ fn two_entries_reconcile_review_and_finalize() {
     let wrong = err(
         &app,
         "finalize",
-        json!({ "contest": P1, "chairPin": "1111" }),
+        json!({ "contest": P1, "chairPin": "268135" }),
     );
     assert_eq!(wrong["code"], "error.store.wrong_pin");
     assert_eq!(
         ok(
             &app,
             "finalize",
-            json!({ "contest": P1, "chairPin": "9999" })
+            json!({ "contest": P1, "chairPin": "590417" })
         ),
         1
     );

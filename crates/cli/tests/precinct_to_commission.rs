@@ -34,9 +34,9 @@ fn from_the_precinct_to_the_commission() {
         ],
     );
     for (name, role, pin) in [
-        ("Ana", "clerk", "1111"),
-        ("Bek", "clerk", "2222"),
-        ("Aigul", "chair", "9999"),
+        ("Ana", "clerk", "268135"),
+        ("Bek", "clerk", "731946"),
+        ("Aigul", "chair", "590417"),
     ] {
         ok(
             &db,
@@ -88,7 +88,7 @@ fn from_the_precinct_to_the_commission() {
             "--contest",
             "majilis-list",
             "--chair-pin",
-            "9999",
+            "590417",
         ],
     );
 

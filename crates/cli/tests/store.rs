@@ -50,9 +50,9 @@ fn a_whole_precinct_scripted() {
     assert_eq!(setup["precinct"], "abai/1");
     assert_eq!(setup["contests"].as_array().unwrap().len(), 5);
     for (name, role, pin) in [
-        ("Ana", "clerk", "1111"),
-        ("Bek", "clerk", "2222"),
-        ("Aigul", "chair", "9999"),
+        ("Ana", "clerk", "268135"),
+        ("Bek", "clerk", "731946"),
+        ("Aigul", "chair", "590417"),
     ] {
         ok(
             &db,
@@ -67,7 +67,7 @@ fn a_whole_precinct_scripted() {
             "--user",
             "Ana",
             "--pin",
-            "1111",
+            "268135",
             "--contest",
             "majilis-list",
             "--entry",
@@ -140,7 +140,7 @@ fn a_whole_precinct_scripted() {
             "--contest",
             "majilis-list",
             "--chair-pin",
-            "9999",
+            "590417",
         ],
     );
     assert_eq!(refused.status.code(), Some(2));
@@ -164,7 +164,7 @@ fn a_whole_precinct_scripted() {
             "--contest",
             "majilis-list",
             "--chair-pin",
-            "0000",
+            "000111",
         ],
     );
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.wrong_pin"));
@@ -175,7 +175,7 @@ fn a_whole_precinct_scripted() {
             "--contest",
             "majilis-list",
             "--chair-pin",
-            "9999",
+            "590417",
         ],
     );
     assert_eq!(finalized["version"], 1);

@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         number: 1,
     };
     store.setup_precinct(builtin::DEMO_JSON, &precinct, now)?;
-    let clerk = store.add_user("Bench", Role::Clerk, "1234", now)?;
+    let clerk = store.add_user("Bench", Role::Clerk, "402917", now)?;
     let lines = [
         "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8.1", "L8.2", "L9",
     ];

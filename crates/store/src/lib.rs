@@ -22,7 +22,7 @@
 //! let now = Timestamp(1_679_245_200_000);
 //! let precinct = PrecinctId { region: "abai".into(), number: 1 };
 //! store.setup_precinct(builtin::DEMO_JSON, &precinct, now)?;
-//! let ana = store.add_user("Ana", Role::Clerk, "1234", now)?;
+//! let ana = store.add_user("Ana", Role::Clerk, "402917", now)?;
 //! let saved = store.save_value("majilis-list", EntryNo::First, ana, "L1", "1203", now)?;
 //! assert_eq!(saved.value.map(|count| count.get()), Some(1203));
 //! # Ok(())

@@ -20,7 +20,7 @@ use hattama_store::{EntryNo, Phase, Role, Store, Timestamp, UserId};
 
 const CHILD_ENV: &str = "HATTAMA_CRASH_CHILD";
 const CHILD_SEED_ENV: &str = "HATTAMA_CRASH_CHILD_SEED";
-const CHAIR_PIN: &str = "9999";
+const CHAIR_PIN: &str = "590417";
 
 /// splitmix64: enough randomness for choosing operations and kill points.
 struct Rng(u64);
@@ -320,10 +320,10 @@ fn setup(path: &Path) {
         .setup_precinct(builtin::DEMO_JSON, &precinct, now)
         .expect("crash child");
     store
-        .add_user("Ana", Role::Clerk, "1111", now)
+        .add_user("Ana", Role::Clerk, "268135", now)
         .expect("crash child");
     store
-        .add_user("Bek", Role::Clerk, "2222", now)
+        .add_user("Bek", Role::Clerk, "731946", now)
         .expect("crash child");
     store
         .add_user("Chair", Role::Chair, CHAIR_PIN, now)

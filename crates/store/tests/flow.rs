@@ -250,7 +250,7 @@ fn reopening_the_store_keeps_everything() {
     assert_eq!(store.statuses().unwrap().len(), 5);
     assert_eq!(store.login("Ana", common::ANA_PIN).unwrap().id, p.ana);
     assert_eq!(
-        store.login("Ana", "0000").unwrap_err().code(),
+        store.login("Ana", "000111").unwrap_err().code(),
         "store.wrong_pin"
     );
 }

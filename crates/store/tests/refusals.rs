@@ -121,7 +121,7 @@ fn finalizing_with_an_error_without_an_act() {
 #[test]
 fn a_wrong_pin() {
     assert_refused(agreed_with(&clean_p1()), "store.wrong_pin", |store, _| {
-        store.finalize(P1, "1234", NOW).unwrap_err()
+        store.finalize(P1, "402917", NOW).unwrap_err()
     });
 }
 

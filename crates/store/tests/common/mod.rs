@@ -8,9 +8,9 @@ use hattama_store::{EntryNo, Role, Store, Timestamp, UserId};
 
 /// The contest used by most tests: the Majilis party list, 7 rows.
 pub const P1: &str = "majilis-list";
-pub const ANA_PIN: &str = "1111";
-pub const BEK_PIN: &str = "2222";
-pub const CHAIR_PIN: &str = "9999";
+pub const ANA_PIN: &str = "268135";
+pub const BEK_PIN: &str = "731946";
+pub const CHAIR_PIN: &str = "590417";
 
 pub const NOW: Timestamp = Timestamp(1_679_245_200_000);
 
