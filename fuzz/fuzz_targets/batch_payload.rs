@@ -19,12 +19,19 @@ fuzz_target!(|data: &[u8]| {
     };
     let canonical = encode(&payload);
     let again = decode(&canonical).expect("canonical bytes decode");
-    assert_eq!(encode(&again), canonical, "the canonical form is a fixed point");
+    assert_eq!(
+        encode(&again),
+        canonical,
+        "the canonical form is a fixed point"
+    );
     let mut sorted = payload.clone();
     sorted
         .protocols
         .sort_by(|a, b| (&a.contest, a.version).cmp(&(&b.contest, b.version)));
-    assert_eq!(again, sorted, "decode(encode(p)) is p, protocols in canonical order");
+    assert_eq!(
+        again, sorted,
+        "decode(encode(p)) is p, protocols in canonical order"
+    );
 
     let comment = trusted_comment(&payload, data);
     let stated = parse_trusted_comment(&comment).expect("a trusted comment we write parses");

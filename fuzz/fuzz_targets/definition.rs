@@ -14,10 +14,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(loaded) = load_definition(data, templates) else {
         return;
     };
-    assert_eq!(loaded.hash, sha256_hex(data), "the hash is of the bytes read");
+    assert_eq!(
+        loaded.hash,
+        sha256_hex(data),
+        "the hash is of the bytes read"
+    );
     let written = serde_json::to_vec(&loaded.definition).expect("a definition serializes");
     let again = load_definition(&written, templates).expect("a loaded definition loads again");
-    assert_eq!(again.definition, loaded.definition, "written out, it reads back the same");
+    assert_eq!(
+        again.definition, loaded.definition,
+        "written out, it reads back the same"
+    );
     for precinct in &loaded.definition.precincts {
         let id = PrecinctId {
             region: precinct.region.clone(),

@@ -84,13 +84,20 @@ fn typed(bytes: &[u8]) {
             assert_eq!(Count::parse(&count.to_string()), Ok(count));
             assert_eq!(trimmed.parse::<u64>().ok(), Some(u64::from(count.get())));
             let json = serde_json::Value::String(raw.to_owned());
-            assert_eq!(count_from_json(&json), Ok(count), "JSON digits read the same");
+            assert_eq!(
+                count_from_json(&json),
+                Ok(count),
+                "JSON digits read the same"
+            );
         }
         Err(_) => {
             let trimmed = raw.trim();
             let digits = !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit());
             assert!(
-                !digits || trimmed.parse::<u64>().is_ok_and(|v| u64::from(Count::MAX) < v)
+                !digits
+                    || trimmed
+                        .parse::<u64>()
+                        .is_ok_and(|v| u64::from(Count::MAX) < v)
                     || trimmed.trim_start_matches('0').len() > 7,
                 "digits {trimmed:?} refused"
             );

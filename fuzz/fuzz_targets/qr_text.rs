@@ -40,7 +40,9 @@ fuzz_target!(|data: &[u8]| {
     let seen = seen.into_inner();
     assert!(seen.len() <= 1, "the signature is checked once");
     match &result {
-        Err(QrError::NotHattama | QrError::Base45 { .. } | QrError::TooShort | QrError::Format(_)) => {
+        Err(
+            QrError::NotHattama | QrError::Base45 { .. } | QrError::TooShort | QrError::Format(_),
+        ) => {
             assert!(seen.is_empty(), "refused before the signature check");
         }
         Err(QrError::BadSignature) => assert!(real && seen.len() == 1),
@@ -52,8 +54,14 @@ fuzz_target!(|data: &[u8]| {
     };
     let (message, signature) = &seen[0];
     assert_eq!(&qr::message(&data).expect("parsed data encodes"), message);
-    assert_eq!(qr::encode(message, signature), text.trim(), "one text per message");
-    let key_precinct = registry.lookup(KeyId(data.key_id)).map(|entry| &entry.precinct);
+    assert_eq!(
+        qr::encode(message, signature),
+        text.trim(),
+        "one text per message"
+    );
+    let key_precinct = registry
+        .lookup(KeyId(data.key_id))
+        .map(|entry| &entry.precinct);
     for mode in [Mode::Test, Mode::Live] {
         let _ = qr::check_expected(
             &data,

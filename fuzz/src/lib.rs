@@ -17,8 +17,8 @@ use hattama_batch::keys::{self, KeyId, UnlockedKey};
 use hattama_batch::receive::Expect;
 use hattama_batch::registry::Registry;
 use hattama_print::qr::{self, QrProtocol};
-use hattama_protocol::check::reports;
 use hattama_protocol::Status;
+use hattama_protocol::check::reports;
 use hattama_protocol::{Count, Mode, PrecinctId, Template, Values, builtin};
 
 /// A key pair made from a fixed seed.
@@ -247,7 +247,10 @@ pub fn filled(template: &Template, n_rows: usize, value: &dyn Fn(usize) -> Count
             .slot(line, n_rows)
             .expect("every id line_ids gives names a slot");
         assert!(values.get(slot).is_none(), "line {line} shares a slot");
-        assert!(values.set(slot, Some(value(idx))), "line {line} is out of range");
+        assert!(
+            values.set(slot, Some(value(idx))),
+            "line {line} is out of range"
+        );
     }
     values
 }

@@ -102,7 +102,10 @@ pub(crate) fn fuzz_targets(targets: &[&str], seconds: u64, passed: &[&str]) -> R
         .join("release")
         .join("seeds");
     let corpus = fuzz_dir().join("corpus");
-    sh::run(&seeds.display().to_string(), &[&corpus.display().to_string()])?;
+    sh::run(
+        &seeds.display().to_string(),
+        &[&corpus.display().to_string()],
+    )?;
     let max_time = format!("-max_total_time={seconds}");
     let mut report = Vec::new();
     for target in targets {

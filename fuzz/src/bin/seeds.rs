@@ -25,7 +25,11 @@ fn main() {
     };
 
     // Templates.
-    write("template", "results-2023.toml", builtin::TEMPLATES_TOML.as_bytes());
+    write(
+        "template",
+        "results-2023.toml",
+        builtin::TEMPLATES_TOML.as_bytes(),
+    );
     for (name, text) in small_template_sets() {
         write("template", &name, text.as_bytes());
     }
@@ -101,21 +105,34 @@ fn main() {
     repeated.sequence = 2;
     repeated.previous = Some(fixture.batch.hash.clone());
     let mut second = hattama_fuzz::sample_protocol("abai-list", 2);
-    second.acknowledged.push(hattama_batch::format::Acknowledged {
-        code: "W05".to_owned(),
-        by: "chair".to_owned(),
-        at: "2023-03-20T03:00:00+05:00".to_owned(),
-    });
+    second
+        .acknowledged
+        .push(hattama_batch::format::Acknowledged {
+            code: "W05".to_owned(),
+            by: "chair".to_owned(),
+            at: "2023-03-20T03:00:00+05:00".to_owned(),
+        });
     repeated.protocols.push(second);
     let repeated = hattama_batch::format::encode(&repeated);
     for bytes in [&fixture.batch.payload, &all] {
         let signature = fixture
             .device
             .unlocked
-            .sign(bytes, &hattama_batch::format::trusted_comment(&hattama_batch::format::decode(bytes).expect("a seed decodes"), bytes))
+            .sign(
+                bytes,
+                &hattama_batch::format::trusted_comment(
+                    &hattama_batch::format::decode(bytes).expect("a seed decodes"),
+                    bytes,
+                ),
+            )
             .expect("the fixture key signs");
-        hattama_batch::receive::verify_batch(bytes, &signature, &fixture.registry, &hattama_fuzz::expect())
-            .expect("a seed batch is accepted");
+        hattama_batch::receive::verify_batch(
+            bytes,
+            &signature,
+            &fixture.registry,
+            &hattama_fuzz::expect(),
+        )
+        .expect("a seed batch is accepted");
     }
     write("batch_payload", "repeated.json", &repeated);
 
@@ -128,7 +145,10 @@ fn main() {
     let other = fixture
         .device
         .unlocked
-        .sign(&all, "hattama-batch v1 precinct=abai/1 seq=1 size=0 sha256=0")
+        .sign(
+            &all,
+            "hattama-batch v1 precinct=abai/1 seq=1 size=0 sha256=0",
+        )
         .expect("the fixture key signs");
     write("batch_signature", "other.minisig", other.as_bytes());
     write(
@@ -172,15 +192,19 @@ fn small_template_sets() -> Vec<(String, String)> {
     shorten_texts(&mut short);
     let mut short_one = one.clone();
     shorten_texts(&mut short_one);
-    [("p1.toml", one), ("short.toml", short), ("short-p1.toml", short_one)]
-        .into_iter()
-        .map(|(name, table)| {
-            let text = toml::to_string(&table).expect("a TOML table writes");
-            hattama_protocol::TemplateSet::from_toml(name, &text)
-                .expect("a cut-down template set loads");
-            (name.to_owned(), text)
-        })
-        .collect()
+    [
+        ("p1.toml", one),
+        ("short.toml", short),
+        ("short-p1.toml", short_one),
+    ]
+    .into_iter()
+    .map(|(name, table)| {
+        let text = toml::to_string(&table).expect("a TOML table writes");
+        hattama_protocol::TemplateSet::from_toml(name, &text)
+            .expect("a cut-down template set loads");
+        (name.to_owned(), text)
+    })
+    .collect()
 }
 
 /// Replaces every kk/ru/en text with a short one, keeping the placeholders a message needs.
