@@ -132,7 +132,7 @@ pub(crate) fn fuzz_targets(targets: &[&str], seconds: u64, passed: &[&str]) -> R
         ));
     }
     sh::say(&format!(
-        "fuzzing done in {:.0} s (build and seeds {:.0} s): {}",
+        "fuzzing done in {:.0} s (build {:.0} s): {}",
         started.elapsed().as_secs_f64(),
         built.as_secs_f64(),
         report.join(", ")
