@@ -3,6 +3,11 @@
 //! once the operator typed the two blanked groups of its fingerprint from the commission's paper,
 //! and from then on it is the only key a definition file is verified with.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 #[path = "../../store/tests/common/mod.rs"]
 pub mod common;
 

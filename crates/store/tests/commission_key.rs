@@ -2,6 +2,11 @@
 //! Which key to pin and whether the operator confirmed it is the precinct crate's job; here the
 //! store keeps it, refuses another, and `verify_audit` notices an outside edit.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 pub mod common;
 
 use hattama_protocol::builtin;
