@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
 
 use crate::dto::{
-    ActInfo, AppInfo, AuditLog, AuditRow, DefinitionChoices, Difference, FieldValue, Finding,
-    FindingSeverity, FindingStatus, FormLine, Language, LocalText, MemberInfo, Overview,
-    PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase, ProtocolState, ProtocolSummary,
-    RegionChoice, ReviewInfo, RowInfo, SavedField, UserInfo, UserRole,
+    ActInfo, AppInfo, AuditLog, AuditRow, CommissionKeyChallenge, DefinitionChoices, Difference,
+    FieldValue, Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText, MemberInfo,
+    Overview, PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase, ProtocolState,
+    ProtocolSummary, RegionChoice, ReviewInfo, RowInfo, SavedField, UserInfo, UserRole,
 };
 use crate::error::{ERROR_CODES, IpcError};
 use crate::outbound_dto::{
@@ -40,6 +40,7 @@ pub(crate) fn typescript() -> String {
         MemberInfo::decl(&config),
         PrecinctChoice::decl(&config),
         RegionChoice::decl(&config),
+        CommissionKeyChallenge::decl(&config),
         DefinitionChoices::decl(&config),
         ProtocolPhase::decl(&config),
         ProtocolState::decl(&config),

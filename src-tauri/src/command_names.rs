@@ -8,6 +8,8 @@ pub(crate) const COMMANDS: &[&str] = &[
     "app_info",
     "get_language",
     "set_language",
+    "commission_key_challenge",
+    "pin_commission_key",
     "definition_choices",
     "setup_precinct",
     "add_user",

@@ -44,6 +44,8 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::app_info,
             commands::get_language,
             commands::set_language,
+            precinct::commission_key_challenge,
+            precinct::pin_commission_key,
             precinct::definition_choices,
             precinct::setup_precinct,
             precinct::add_user,

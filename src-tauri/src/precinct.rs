@@ -18,7 +18,8 @@ use hattama_store::{Store, StoreError, Timestamp};
 use tauri::State;
 
 use crate::dto::{
-    DefinitionChoices, MemberInfo, Overview, PrecinctOverview, ProtocolSummary, UserInfo, UserRole,
+    CommissionKeyChallenge, DefinitionChoices, MemberInfo, Overview, PrecinctOverview,
+    ProtocolSummary, UserInfo, UserRole,
 };
 use crate::error::IpcError;
 use crate::state::{self, AppState};
@@ -35,11 +36,49 @@ fn source(path: Option<String>) -> DefinitionSource {
     })
 }
 
-/// What a definition (the demo when `path` is `null`) offers: its regions and precincts.
+/// The commission key beside the definition file at `path`, to confirm against the paper.
 #[tauri::command(async)]
-#[tracing::instrument]
-pub(crate) fn definition_choices(path: Option<String>) -> Result<DefinitionChoices, IpcError> {
-    let loaded = definition::load(&source(path))?;
+#[tracing::instrument(skip(state))]
+pub(crate) fn commission_key_challenge(
+    state: State<'_, Mutex<AppState>>,
+    path: String,
+) -> Result<CommissionKeyChallenge, IpcError> {
+    let mut state = state::lock(&state)?;
+    let key =
+        definition::read_commission_key(&definition::commission_key_path(path.as_ref(), None))?;
+    let challenge = definition::challenge(state.store()?, &key)?;
+    Ok(CommissionKeyChallenge::from(&challenge))
+}
+
+/// Pins the commission key beside the definition file at `path` once `groups` are the blanked
+/// groups of its fingerprint as the commission's paper shows them.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn pin_commission_key(
+    state: State<'_, Mutex<AppState>>,
+    path: String,
+    groups: Vec<String>,
+) -> Result<CommissionKeyChallenge, IpcError> {
+    let mut state = state::lock(&state)?;
+    let key =
+        definition::read_commission_key(&definition::commission_key_path(path.as_ref(), None))?;
+    let store = state.store()?;
+    definition::pin_commission_key(store, &key, &groups, now())?;
+    Ok(CommissionKeyChallenge::from(&definition::challenge(
+        store, &key,
+    )?))
+}
+
+/// What a definition (the demo when `path` is `null`) offers: its regions and precincts. A file
+/// loads only with the signature of the pinned commission key.
+#[tauri::command(async)]
+#[tracing::instrument(skip(state))]
+pub(crate) fn definition_choices(
+    state: State<'_, Mutex<AppState>>,
+    path: Option<String>,
+) -> Result<DefinitionChoices, IpcError> {
+    let mut state = state::lock(&state)?;
+    let loaded = definition::load(state.store()?, &source(path))?;
     Ok(DefinitionChoices::from(&loaded))
 }
 

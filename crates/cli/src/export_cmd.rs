@@ -1,7 +1,8 @@
 //! The precinct's outbound side, headless: `hattama device-key`, `hattama export`,
 //! `hattama drives`, `hattama print` and `hattama verify-qr`.
 //!
-//! The device key's passphrase (the chair's) comes from `HATTAMA_PASSPHRASE`.
+//! The device key's passphrase (the chair's) is read by [`crate::secret`]: prompted on the
+//! terminal, or `HATTAMA_PASSPHRASE`, or a line of standard input with `--pin-stdin`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,7 +15,8 @@ use hattama_precinct::{device_key, export, print};
 use serde_json::json;
 
 use crate::common::{self, print_json};
-use crate::registry_cmd::{ReceiverArgs, passphrase};
+use crate::registry_cmd::ReceiverArgs;
+use crate::secret::Secrets;
 use crate::store_cmd::{DbArg, failed, now, open, refused};
 
 #[derive(Debug, clap::Subcommand)]
@@ -94,9 +96,9 @@ pub(crate) struct VerifyQrArgs {
     receiver: ReceiverArgs,
 }
 
-pub(crate) fn device_key(args: &DeviceKeyArgs) -> Result<ExitCode> {
+pub(crate) fn device_key(args: &DeviceKeyArgs, secrets: &mut Secrets) -> Result<ExitCode> {
     let mut store = open(&args.db)?;
-    let passphrase = passphrase()?;
+    let passphrase = secrets.read_new("passphrase")?;
     let key = device_key::make(&mut store, &passphrase, &passphrase, now()).map_err(failed)?;
     print_json(
         &json!({ "key_id": key.key_id, "public_key": key.public_key, "fingerprint": key.fingerprint }),
@@ -113,7 +115,7 @@ pub(crate) fn list_drives() -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn export(args: &ExportArgs) -> Result<ExitCode> {
+pub(crate) fn export(args: &ExportArgs, secrets: &mut Secrets) -> Result<ExitCode> {
     let mut store = open(&args.db)?;
     let target = match &args.out {
         Some(out) => export::Target::Folder(out.display().to_string()),
@@ -121,7 +123,7 @@ pub(crate) fn export(args: &ExportArgs) -> Result<ExitCode> {
     };
     let exported = export::export(
         &mut store,
-        &passphrase()?,
+        &secrets.read("passphrase")?,
         &target,
         env!("CARGO_PKG_VERSION"),
         now(),
@@ -142,7 +144,7 @@ pub(crate) fn export(args: &ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn print(args: &PrintArgs) -> Result<ExitCode> {
+pub(crate) fn print(args: &PrintArgs, secrets: &mut Secrets) -> Result<ExitCode> {
     let store = open(&args.db)?;
     let contest = || args.contest.as_deref().context("--contest is needed");
     let pdf = match args.document {
@@ -153,11 +155,16 @@ pub(crate) fn print(args: &PrintArgs) -> Result<ExitCode> {
                 Document::Posting => print::Document::Posting,
                 _ => print::Document::Protocol,
             };
-            print::protocol_documents(&store, contest()?, args.version, &passphrase()?)
-                .map_err(failed)?
-                .into_iter()
-                .find(|pdf| pdf.document == wanted)
-                .context("the document was not made")?
+            print::protocol_documents(
+                &store,
+                contest()?,
+                args.version,
+                &secrets.read("passphrase")?,
+            )
+            .map_err(failed)?
+            .into_iter()
+            .find(|pdf| pdf.document == wanted)
+            .context("the document was not made")?
         }
     };
     print::save_as(&args.out, &pdf.bytes).map_err(failed)?;

@@ -5,20 +5,30 @@
 //! file the desktop app uses). Each prints JSON on stdout. A refused step exits 2 with the
 //! store's message and its code (`store.same_user_second_entry`, …) on stderr; `audit verify`
 //! exits 1 when the chain is broken. The time recorded is this machine's clock.
+//!
+//! PINs never travel on the command line: [`crate::secret`] reads them (a prompt on the
+//! terminal, `HATTAMA_PIN` / `HATTAMA_CHAIR_PIN`, or `--pin-stdin`).
+//!
+//! `setup --definition FILE` trusts the file only with the commission key pinned on this
+//! installation. Before one is pinned, the key (`--commission-key`, else `commission.pub` beside
+//! the file) is shown with two fingerprint groups blanked, and the operator types those two
+//! from the commission's paper, at the prompt or with `--fingerprint-groups "G1 G2"`.
 
-use std::path::PathBuf;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use hattama_precinct::definition::DefinitionSource;
+use hattama_precinct::definition::{self, DefinitionSource};
 use hattama_precinct::{PrecinctError, installation};
 use hattama_protocol::{PrecinctId, Status};
 use hattama_store::{EntryNo, Role, State, Store, StoreError, Timestamp, User, restore};
 use serde_json::json;
 
-use crate::common::print_json;
+use crate::common::{self, print_json};
+use crate::secret::Secrets;
 
 /// The store's subcommands, flattened into the top level of `hattama`.
 #[derive(Debug, Subcommand)]
@@ -36,8 +46,16 @@ pub(crate) enum StoreCommand {
         /// The precinct's number within the region.
         #[arg(long)]
         precinct: u32,
+        /// The commission's public key file (default: `commission.pub` beside the definition).
+        #[arg(long)]
+        commission_key: Option<PathBuf>,
+        /// The two blanked groups of the commission key's fingerprint, as the commission's paper
+        /// shows them (`"ab12 cd34"`); without it they are asked on the terminal.
+        #[arg(long)]
+        fingerprint_groups: Option<String>,
     },
-    /// Users: `hattama user add --name N --role clerk|secretary|chair --pin 1234`.
+    /// Users: `hattama user add --name N --role clerk|secretary|chair` (the PIN is read: a
+    /// prompt, `HATTAMA_PIN` or `--pin-stdin`).
     #[command(subcommand)]
     User(UserCommand),
     /// Type one entry of a protocol from a JSON file of line → value, then mark it done.
@@ -90,16 +108,14 @@ pub(crate) enum StoreCommand {
         #[arg(long)]
         user: String,
     },
-    /// Finalize a protocol with the chair's PIN (then an automatic backup is written).
+    /// Finalize a protocol with the chair's PIN (then an automatic backup is written). The
+    /// PIN is read: a prompt, `HATTAMA_CHAIR_PIN` or `--pin-stdin`.
     Finalize {
         #[command(flatten)]
         db: DbArg,
         /// The contest id.
         #[arg(long)]
         contest: String,
-        /// The chair's PIN.
-        #[arg(long)]
-        chair_pin: String,
     },
     /// Start a repeated protocol (the next version) of a final protocol.
     Repeat {
@@ -156,9 +172,6 @@ pub(crate) enum UserCommand {
         /// `clerk`, `secretary` or `chair`.
         #[arg(long, value_parser = parse_role)]
         role: Role,
-        /// The PIN: 4 to 12 digits.
-        #[arg(long)]
-        pin: String,
     },
 }
 
@@ -175,12 +188,10 @@ pub(crate) enum AuditCommand {
 pub(crate) struct EnterArgs {
     #[command(flatten)]
     db: DbArg,
-    /// Who types (user name).
+    /// Who types (user name). When a PIN is given (`HATTAMA_PIN` or `--pin-stdin`), it must
+    /// be this user's.
     #[arg(long)]
     user: String,
-    /// The user's PIN; when given it must match.
-    #[arg(long)]
-    pin: Option<String>,
     /// The contest id.
     #[arg(long)]
     contest: String,
@@ -252,6 +263,63 @@ fn store_refusal(error: StoreError) -> anyhow::Error {
     }
 }
 
+/// Pins the commission key for a definition file unless it is pinned already: shows its
+/// fingerprint with two groups blanked and takes the two groups typed from the paper.
+fn confirm_commission_key(
+    store: &mut Store,
+    definition_file: &Path,
+    key_file: Option<&Path>,
+    typed: Option<&str>,
+) -> Result<()> {
+    let key = definition::read_commission_key(&definition::commission_key_path(
+        definition_file,
+        key_file,
+    ))
+    .map_err(failed)?;
+    let challenge = definition::challenge(store, &key).map_err(failed)?;
+    if challenge.pinned {
+        return Ok(());
+    }
+    let groups: Vec<String> = match typed {
+        Some(typed) => typed.split_whitespace().map(str::to_owned).collect(),
+        None => ask_groups(&challenge)?,
+    };
+    definition::pin_commission_key(store, &key, &groups, now()).map_err(failed)?;
+    common::eprint_line(&format!(
+        "commission key {} confirmed and pinned",
+        challenge.key_id
+    ));
+    Ok(())
+}
+
+/// Shows the fingerprint with its blanks and reads the two groups from the terminal.
+fn ask_groups(challenge: &definition::Challenge) -> Result<Vec<String>> {
+    let [first, second] = challenge.blanked.map(|idx| idx + 1);
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "confirm the commission key {} against the commission's paper: its fingerprint is              {}; pass groups {first} and {second} from the paper with --fingerprint-groups",
+            challenge.key_id,
+            challenge.shown()
+        );
+    }
+    let mut stderr = std::io::stderr().lock();
+    writeln!(
+        stderr,
+        "commission key {}\nfingerprint   {}\ncompare it with the commission's paper",
+        challenge.key_id,
+        challenge.shown()
+    )?;
+    let mut groups = Vec::new();
+    for position in [first, second] {
+        write!(stderr, "group {position} from the paper: ")?;
+        stderr.flush()?;
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        groups.push(line.trim().to_owned());
+    }
+    Ok(groups)
+}
+
 fn user(store: &Store, name: &str) -> Result<User> {
     store.user_by_name(name).map_err(refused)
 }
@@ -276,26 +344,31 @@ fn state_json(store: &Store, state: State) -> serde_json::Value {
 }
 
 /// Runs one store command.
-pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
+pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitCode> {
     match command {
         StoreCommand::Setup {
             db,
             definition,
             region,
             precinct,
+            commission_key,
+            fingerprint_groups,
         } => {
             let mut store = open(db)?;
             let precinct = PrecinctId {
                 region: region.clone(),
                 number: *precinct,
             };
-            hattama_precinct::definition::setup(
-                &mut store,
-                &DefinitionSource::parse(definition),
-                &precinct,
-                now(),
-            )
-            .map_err(failed)?;
+            let source = DefinitionSource::parse(definition);
+            if let DefinitionSource::File(path) = &source {
+                confirm_commission_key(
+                    &mut store,
+                    path,
+                    commission_key.as_deref(),
+                    fingerprint_groups.as_deref(),
+                )?;
+            }
+            definition::setup(&mut store, &source, &precinct, now()).map_err(failed)?;
             let loaded = store.definition().context("set up")?;
             print_json(&json!({
                 "precinct": precinct.to_string(),
@@ -304,17 +377,13 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
                 "contests": store.statuses().map_err(refused)?.iter().map(|s| &s.contest).collect::<Vec<_>>(),
             }))?;
         }
-        StoreCommand::User(UserCommand::Add {
-            db,
-            name,
-            role,
-            pin,
-        }) => {
+        StoreCommand::User(UserCommand::Add { db, name, role }) => {
             let mut store = open(db)?;
-            let id = store.add_user(name, *role, pin, now()).map_err(refused)?;
+            let pin = secrets.read("pin")?;
+            let id = store.add_user(name, *role, &pin, now()).map_err(refused)?;
             print_json(&json!({ "id": id.0, "name": name, "role": role.as_str() }))?;
         }
-        StoreCommand::Enter(args) => return enter(args),
+        StoreCommand::Enter(args) => return enter(args, secrets),
         StoreCommand::Reconcile {
             db,
             contest,
@@ -358,13 +427,12 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
                 .map_err(refused)?;
             print_json(&json!({ "contest": contest, "act": code }))?;
         }
-        StoreCommand::Finalize {
-            db,
-            contest,
-            chair_pin,
-        } => {
+        StoreCommand::Finalize { db, contest } => {
             let mut store = open(db)?;
-            let finalized = store.finalize(contest, chair_pin, now()).map_err(refused)?;
+            let chair_pin = secrets.read("chair-pin")?;
+            let finalized = store
+                .finalize(contest, &chair_pin, now())
+                .map_err(refused)?;
             let (backup, backup_error) = match &finalized.backup {
                 Ok(path) => (Some(path.display().to_string()), None),
                 Err(error) => (None, Some(format!("{error} [{}]", error.code()))),
@@ -422,7 +490,7 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn enter(args: &EnterArgs) -> Result<ExitCode> {
+fn enter(args: &EnterArgs, secrets: &mut Secrets) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let json: serde_json::Value = serde_json::from_slice(&bytes)
@@ -435,8 +503,8 @@ fn enter(args: &EnterArgs) -> Result<ExitCode> {
         ),
     };
     let mut store = open(&args.db)?;
-    let user = match &args.pin {
-        Some(pin) => store.login(&args.user, pin).map_err(refused)?,
+    let user = match secrets.read_if_given("pin")? {
+        Some(pin) => store.login(&args.user, &pin).map_err(refused)?,
         None => user(&store, &args.user)?,
     };
     let mut last = None;

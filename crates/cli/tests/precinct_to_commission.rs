@@ -4,11 +4,11 @@
 //! QR read back from the rendered page and verified (and refused with an unregistered key).
 
 #[path = "support/run.rs"]
-mod run;
+pub mod run;
 
 use std::process::Command;
 
-use run::{hattama, ok};
+use run::{hattama, ok, ok_stdin};
 
 const VALUES: &str = r#"{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800, "L5b": 20,
 "L6": 20, "L7": 780, "L8.1": 300, "L8.2": 100, "L8.3": 100, "L8.4": 80, "L8.5": 50, "L8.6": 60, "L8.7": 40, "L9": 50}"#;
@@ -38,9 +38,10 @@ fn from_the_precinct_to_the_commission() {
         ("Bek", "clerk", "731946"),
         ("Aigul", "chair", "590417"),
     ] {
-        ok(
+        ok_stdin(
             &db,
-            &["user", "add", "--name", name, "--role", role, "--pin", pin],
+            &["user", "add", "--name", name, "--role", role],
+            &format!("{pin}\n"),
         );
     }
     for (name, position) in [
@@ -81,16 +82,7 @@ fn from_the_precinct_to_the_commission() {
             values,
         ],
     );
-    ok(
-        &db,
-        &[
-            "finalize",
-            "--contest",
-            "majilis-list",
-            "--chair-pin",
-            "590417",
-        ],
-    );
+    ok_stdin(&db, &["finalize", "--contest", "majilis-list"], "590417\n");
 
     // Printing before exporting is refused: the paper carries the batch hash.
     let out = dir.path().join("protocol.pdf");

@@ -7,11 +7,11 @@
 )]
 
 #[path = "support/run.rs"]
-mod run;
+pub mod run;
 
 use std::path::Path;
 
-use run::{hattama, ok};
+use run::{hattama, hattama_env, ok, ok_env, ok_stdin};
 
 /// P1 values with L6 = 41 of L5 = 800 (above 5 %: warning W05) and everything else whole.
 fn values(l9: u32) -> String {
@@ -54,20 +54,19 @@ fn a_whole_precinct_scripted() {
         ("Bek", "clerk", "731946"),
         ("Aigul", "chair", "590417"),
     ] {
-        ok(
+        ok_stdin(
             &db,
-            &["user", "add", "--name", name, "--role", role, "--pin", pin],
+            &["user", "add", "--name", name, "--role", role],
+            &format!("{pin}\n"),
         );
     }
 
-    let entered = ok(
+    let entered = ok_env(
         &db,
         &[
             "enter",
             "--user",
             "Ana",
-            "--pin",
-            "268135",
             "--contest",
             "majilis-list",
             "--entry",
@@ -75,6 +74,7 @@ fn a_whole_precinct_scripted() {
             "--file",
             first,
         ],
+        &[("HATTAMA_PIN", "268135")],
     );
     assert_eq!(entered["state"]["phase"], "first_done");
     assert_eq!(entered["failing"], serde_json::json!(["W05"]));
@@ -133,15 +133,10 @@ fn a_whole_precinct_scripted() {
     );
     assert_eq!(reconciled["state"]["phase"], "agreed");
 
-    let refused = hattama(
+    let refused = hattama_env(
         &db,
-        &[
-            "finalize",
-            "--contest",
-            "majilis-list",
-            "--chair-pin",
-            "590417",
-        ],
+        &["finalize", "--contest", "majilis-list"],
+        &[("HATTAMA_CHAIR_PIN", "590417")],
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.unacknowledged_warnings"));
@@ -157,27 +152,13 @@ fn a_whole_precinct_scripted() {
             "Aigul",
         ],
     );
-    let refused = hattama(
+    let refused = hattama_env(
         &db,
-        &[
-            "finalize",
-            "--contest",
-            "majilis-list",
-            "--chair-pin",
-            "000111",
-        ],
+        &["finalize", "--contest", "majilis-list"],
+        &[("HATTAMA_CHAIR_PIN", "000111")],
     );
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.wrong_pin"));
-    let finalized = ok(
-        &db,
-        &[
-            "finalize",
-            "--contest",
-            "majilis-list",
-            "--chair-pin",
-            "590417",
-        ],
-    );
+    let finalized = ok_stdin(&db, &["finalize", "--contest", "majilis-list"], "590417\n");
     assert_eq!(finalized["version"], 1);
     assert!(Path::new(finalized["backup"].as_str().unwrap()).exists());
 

@@ -9,7 +9,8 @@
 //! - [`installation`]: where the database lives ([`installation::database_path`], the same
 //!   rule for app and CLI) and opening it.
 //! - [`definition`]: the one rule for trusting a definition (the demo built in; a file only
-//!   with the commission's signature) and setup.
+//!   with the signature of the commission key the operator confirmed against the commission's
+//!   paper and pinned) and setup.
 //! - [`device_key`]: making the device key and showing it.
 //! - [`export`]: signing a batch and writing it to a drive.
 //! - [`print`]: the protocol, posting copy, blank form and enrolment sheet.

@@ -73,6 +73,8 @@ pub enum Action {
     ExportSigned,
     /// A batch was written to a drive and read back.
     ExportWritten,
+    /// The commission key was confirmed against the commission's paper and pinned.
+    CommissionKeyPin,
 }
 
 impl Action {
@@ -94,6 +96,7 @@ impl Action {
             Action::DeviceKeyCreated => "device_key.created",
             Action::ExportSigned => "export.signed",
             Action::ExportWritten => "export.written",
+            Action::CommissionKeyPin => "commission_key.pin",
         }
     }
 }
@@ -325,6 +328,8 @@ struct Replay {
     entries: BTreeMap<FieldKey, (Option<i64>, i64)>,
     /// (contest, version) → (line → value, seq of the finalize).
     finals: BTreeMap<(String, i64), (BTreeMap<String, i64>, i64)>,
+    /// The pinned commission key as logged: (public key, seq of the pinning).
+    commission_key: Option<(String, i64)>,
 }
 
 impl Replay {
@@ -353,11 +358,18 @@ impl Replay {
                     .unwrap_or_default();
                 self.finals.insert((contest, version), (values, seq));
             }
+            a if a == Action::CommissionKeyPin.as_str() => {
+                let public_key = payload["public_key"].as_str().unwrap_or_default();
+                self.commission_key = Some((public_key.to_owned(), seq));
+            }
             _ => {}
         }
     }
 
     fn compare(mut self, conn: &Connection) -> Result<Option<Break>, StoreError> {
+        if let Some(found) = self.compare_commission_key(conn)? {
+            return Ok(Some(found));
+        }
         let mut stmt = conn.prepare(
             "SELECT p.contest, p.version, e.entry, e.line, e.value, e.audit_seq
              FROM entry_values e JOIN protocols p ON p.id = e.protocol
@@ -440,6 +452,32 @@ impl Replay {
             }));
         }
         Ok(None)
+    }
+}
+
+impl Replay {
+    /// The pinned commission key must be the one the log says was pinned, and at its seq.
+    fn compare_commission_key(&self, conn: &Connection) -> Result<Option<Break>, StoreError> {
+        let stored: Option<(String, i64)> = conn
+            .query_row(
+                "SELECT public_key, audit_seq FROM commission_key WHERE id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if stored == self.commission_key {
+            return Ok(None);
+        }
+        let seq = match (&self.commission_key, &stored) {
+            (Some((_, seq)), _) | (None, Some((_, seq))) => *seq,
+            (None, None) => 0,
+        };
+        Ok(Some(Break {
+            seq,
+            kind: BreakKind::TableMismatch {
+                what: "commission_key".to_owned(),
+            },
+        }))
     }
 }
 

@@ -153,6 +153,14 @@ pub enum StoreError {
     /// No export with this sequence number.
     #[error("no export with sequence {0}")]
     UnknownExport(u64),
+    /// Another commission key is pinned already; the pinned key is never replaced.
+    #[error("commission key {pinned} is pinned on this installation, not {offered}")]
+    CommissionKeyPinned {
+        /// The pinned key's id.
+        pinned: String,
+        /// The key offered instead.
+        offered: String,
+    },
 }
 
 impl StoreError {
@@ -190,6 +198,7 @@ impl StoreError {
             StoreError::NoDeviceKey => "store.no_device_key",
             StoreError::NothingToExport => "store.nothing_to_export",
             StoreError::UnknownExport(_) => "store.unknown_export",
+            StoreError::CommissionKeyPinned { .. } => "store.commission_key_pinned",
         }
     }
 
@@ -273,6 +282,10 @@ impl StoreError {
             }
             StoreError::UnknownExport(sequence) => {
                 params.insert("sequence", sequence.to_string());
+            }
+            StoreError::CommissionKeyPinned { pinned, offered } => {
+                params.insert("pinned", pinned.clone());
+                params.insert("offered", offered.clone());
             }
             _ => {}
         }

@@ -37,6 +37,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod commission_key;
 pub mod device_key;
 mod error;
 pub mod exports;
@@ -55,6 +56,7 @@ pub mod values;
 
 pub use audit::{Action, AuditEntry, AuditReport, Break, BreakKind};
 pub use backup::{Restored, restore};
+pub use commission_key::{CommissionKey, PinnedKey};
 pub use device_key::StoredKey;
 pub use error::StoreError;
 pub use exports::ExportRow;

@@ -9,6 +9,7 @@ use hattama_protocol::{PrecinctId, builtin};
 
 use super::{Setup, Store};
 use crate::audit::{self, Action};
+use crate::commission_key::{self, CommissionKey, PinnedKey};
 use crate::error::StoreError;
 use crate::protocols;
 use crate::setup;
@@ -68,6 +69,58 @@ impl Store {
             precinct: precinct.clone(),
         });
         Ok(())
+    }
+
+    /// Pins the commission key the operator confirmed against the commission's paper; every
+    /// definition file is verified with it from then on. Pinning the pinned key again changes
+    /// nothing and returns it; another key is refused (`CommissionKeyPinned`), and so is any
+    /// pinning once the precinct is set up. Checking the confirmation is the caller's job.
+    pub fn pin_commission_key(
+        &mut self,
+        key: &CommissionKey,
+        now: Timestamp,
+    ) -> Result<PinnedKey, StoreError> {
+        let _span = tracing::info_span!("pin_commission_key", key_id = %key.key_id).entered();
+        if self.setup.is_some() {
+            return Err(StoreError::AlreadySetUp);
+        }
+        if let Some(pinned) = commission_key::get(&self.conn)? {
+            return if pinned.key.public_key == key.public_key {
+                Ok(pinned)
+            } else {
+                Err(StoreError::CommissionKeyPinned {
+                    pinned: pinned.key.key_id,
+                    offered: key.key_id.clone(),
+                })
+            };
+        }
+        self.write(|tx| {
+            if setup::load(tx)?.is_some() {
+                return Err(StoreError::AlreadySetUp);
+            }
+            let audit_seq = audit::append(
+                tx,
+                now,
+                None,
+                Action::CommissionKeyPin,
+                &json!({
+                    "key_id": key.key_id,
+                    "public_key": key.public_key,
+                    "fingerprint": key.fingerprint,
+                }),
+            )?;
+            commission_key::insert(tx, key, now, audit_seq)?;
+            Ok(PinnedKey {
+                key: key.clone(),
+                pinned_at: now,
+                audit_seq,
+            })
+        })
+    }
+
+    /// The pinned commission key, if one was pinned.
+    pub fn commission_key(&self) -> Result<Option<PinnedKey>, StoreError> {
+        commission_key::get(&self.conn)
     }
 
     /// Adds a user with a PIN of 4 to 12 digits (stored as Argon2id).

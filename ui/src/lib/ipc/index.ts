@@ -10,6 +10,7 @@ import type { MessageKey } from '../i18n/catalogues';
 import type {
   AppInfo,
   AuditLog,
+  CommissionKeyChallenge,
   DefinitionChoices,
   Difference,
   ErrorCode,
@@ -77,6 +78,16 @@ export function getLanguage(): Promise<Language> {
 /** Switches the app to `language`; resolves to the language now in effect. */
 export function setLanguage(language: Language): Promise<Language> {
   return call('set_language', { language });
+}
+
+/** The commission key beside the definition file at `path`, to confirm against the paper. */
+export function commissionKeyChallenge(path: string): Promise<CommissionKeyChallenge> {
+  return call('commission_key_challenge', { path });
+}
+
+/** Pins the commission key beside `path` with the two blanked groups typed from the paper. */
+export function pinCommissionKey(path: string, groups: string[]): Promise<CommissionKeyChallenge> {
+  return call('pin_commission_key', { path, groups });
 }
 
 /** What a definition offers at first run: the demo when `path` is null, else the file's. */
