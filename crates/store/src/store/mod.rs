@@ -19,7 +19,8 @@ mod people;
 mod reconcile;
 
 pub use entry::{LineValue, SavedField};
-pub use finalize::{Finalized, Review};
+pub use finalize::{ACT_MIN_CHARS, Finalized, Review};
+pub use people::FirstChair;
 pub use reconcile::Difference;
 
 use std::collections::BTreeMap;
@@ -36,7 +37,8 @@ use crate::error::StoreError;
 use crate::finals;
 use crate::protocols::{self, ProtocolRow};
 use crate::state::State;
-use crate::types::{Timestamp, UserId};
+use crate::permissions::Permission;
+use crate::types::{Session, Timestamp, UserId};
 
 /// How a store behaves beyond its file.
 #[derive(Clone, Debug)]
@@ -190,13 +192,25 @@ impl Store {
         ))
     }
 
-    /// Walks the audit chain and compares the value tables with it.
-    pub fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+    /// Walks the audit chain and compares the value and user tables with it. Any signed-in user.
+    pub fn verify_audit(&self, actor: &Session) -> Result<AuditReport, StoreError> {
+        self.require(actor, Permission::VerifyAudit)?;
         audit::verify(&self.conn)
     }
 
-    /// The audit rows from `from_seq` on.
-    pub fn audit_entries(&self, from_seq: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    /// The audit chain check for the installation itself (restoring a backup, tests), with no
+    /// person acting.
+    pub(crate) fn verify_audit_unattended(&self) -> Result<AuditReport, StoreError> {
+        audit::verify(&self.conn)
+    }
+
+    /// The audit rows from `from_seq` on. Any signed-in user.
+    pub fn audit_entries(
+        &self,
+        actor: &Session,
+        from_seq: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.require(actor, Permission::ViewAudit)?;
         audit::entries(&self.conn, from_seq)
     }
 
