@@ -126,7 +126,7 @@ pub fn restore(backup: &Path, db: &Path, now: Timestamp) -> Result<Restored, Sto
             return Err(bad(problems.join("; ")));
         }
         let report = store
-            .verify_audit_unattended()
+            .verify_audit()
             .map_err(|error| bad(error.to_string()))?;
         if let Some(broken) = report.broken {
             return Err(bad(format!("audit chain broken at {}", broken.seq)));

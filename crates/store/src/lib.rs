@@ -68,9 +68,9 @@ pub use review::Act;
 pub use state::{Phase, State, TransitionError};
 pub use store::export::FinalProtocol;
 pub use store::{
-    ACT_MIN_CHARS, Config, Difference, Finalized, FirstChair, LineValue, ProtocolStatus, Review, SavedField,
-    Store,
+    ACT_MIN_CHARS, Config, Difference, Finalized, FirstChair, LineValue, ProtocolStatus, Review,
+    SavedField, Store,
 };
 pub use types::{EntryNo, Role, Session, Timestamp, UserId};
-pub use users::{Member, User};
+pub use users::{Member, PIN_COST, PinCost, User};
 pub use values::HistoryRow;

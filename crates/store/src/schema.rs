@@ -370,6 +370,14 @@ mod tests {
             2,
             "da7c743dae28879e846c2af4ff3981344ce033de176eabd8a329e79e955483bf",
         ),
+        (
+            3,
+            "39cf950a99bbbd851867fe5a8c3bb9f22f5547d6d8e40bb7bfdda1f76c44f283",
+        ),
+        (
+            4,
+            "f314f09301cabb2cce21f91bcc403382ada8814594311dd8ec98ac73fdfbaaf8",
+        ),
     ];
 
     #[test]

@@ -9,9 +9,9 @@ use hattama_protocol::{Count, FindingReport, Template, Values, check};
 use super::{Store, transition, write_tx};
 use crate::audit::{self, Action};
 use crate::error::StoreError;
+use crate::permissions::Permission;
 use crate::protocols;
 use crate::state::{self, State};
-use crate::permissions::Permission;
 use crate::types::{EntryNo, Session, Timestamp};
 use crate::values::{self, HistoryRow, Save};
 

@@ -10,10 +10,10 @@ use crate::audit::{self, Action};
 use crate::device_key::{self, StoredKey};
 use crate::error::StoreError;
 use crate::exports::{self, ExportRow};
+use crate::permissions::Permission;
 use crate::protocols;
 use crate::review;
 use crate::state::State;
-use crate::permissions::Permission;
 use crate::types::{Session, Timestamp, UserId};
 use crate::users;
 

@@ -16,10 +16,10 @@ use crate::audit::{self, Action};
 use crate::backup;
 use crate::error::StoreError;
 use crate::finals;
+use crate::permissions::Permission;
 use crate::protocols::{self, ProtocolRow};
 use crate::review::{self, Act};
 use crate::state::{self, FinalizeFacts, State, TransitionError};
-use crate::permissions::Permission;
 use crate::types::{EntryNo, Session, Timestamp};
 use crate::values;
 

@@ -48,7 +48,7 @@ impl Store {
             return Err(StoreError::AlreadySetUp);
         }
         let name = checked_name(first_chair.name)?;
-        let pin_hash = users::hash_pin(first_chair.pin)?;
+        let pin_hash = users::hash_pin(first_chair.pin, self.config.pin_cost)?;
         let loaded = load_definition(definition, builtin::templates())?;
         let Some(found) = loaded.precinct(precinct) else {
             return Err(StoreError::UnknownPrecinct(precinct.clone()));
@@ -163,7 +163,7 @@ impl Store {
             self.confirm_chair(actor, actor_pin, now)?;
         }
         let name = checked_name(name)?;
-        let pin_hash = users::hash_pin(pin)?;
+        let pin_hash = users::hash_pin(pin, self.config.pin_cost)?;
         let by = actor.user();
         self.write(|tx| insert_user(tx, Some(by), name, role, &pin_hash, now))
     }
@@ -178,7 +178,8 @@ impl Store {
         actor_pin: Option<&str>,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let _span = tracing::info_span!("change_role", user = user.0, role = role.as_str()).entered();
+        let _span =
+            tracing::info_span!("change_role", user = user.0, role = role.as_str()).entered();
         self.require(actor, Permission::ChangeUser)?;
         if role == Role::Chair {
             self.confirm_chair(actor, actor_pin, now)?;

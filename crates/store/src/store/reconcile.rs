@@ -9,10 +9,10 @@ use hattama_protocol::{Count, check};
 use super::{Store, transition, write_tx};
 use crate::audit::{self, Action};
 use crate::error::StoreError;
+use crate::permissions::Permission;
 use crate::protocols;
 use crate::review;
 use crate::state::{self, State, TransitionError};
-use crate::permissions::Permission;
 use crate::types::{EntryNo, Session, Timestamp, UserId};
 use crate::values;
 
