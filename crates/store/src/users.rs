@@ -63,16 +63,21 @@ pub const PIN_COST: PinCost = PinCost {
 };
 
 /// Refuses a PIN that is not 6 to 12 ASCII digits ([`StoreError::PinFormat`]), or that is one
-/// digit repeated or a straight run up or down ([`StoreError::WeakPin`]).
+/// digit repeated or a straight run up or down, 0 following 9 (`123456`, `654321`, `890123`)
+/// ([`StoreError::WeakPin`]).
 pub fn check_pin(pin: &str) -> Result<(), StoreError> {
     let well_formed = (6..=12).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit());
     if !well_formed {
         return Err(StoreError::PinFormat);
     }
+    // Steps between digits, modulo 10: 0 for a repeated digit, 1 up (`7890` too), 9 down.
     let digits: Vec<i16> = pin.bytes().map(|b| i16::from(b - b'0')).collect();
-    let steps: Vec<i16> = digits.windows(2).map(|pair| pair[1] - pair[0]).collect();
+    let steps: Vec<i16> = digits
+        .windows(2)
+        .map(|pair| (pair[1] - pair[0]).rem_euclid(10))
+        .collect();
     let straight = |step: i16| steps.iter().all(|s| *s == step);
-    if straight(0) || straight(1) || straight(-1) {
+    if straight(0) || straight(1) || straight(9) {
         return Err(StoreError::WeakPin);
     }
     Ok(())
@@ -285,4 +290,59 @@ pub fn members(conn: &Connection) -> Result<Vec<Member>, StoreError> {
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use argon2::password_hash::PasswordHash;
+
+    use super::*;
+
+    #[test]
+    fn the_decoy_is_a_real_hash_at_the_installation_cost() {
+        let parsed = PasswordHash::new(DECOY_PHC).unwrap();
+        assert_eq!(parsed.params.get_decimal("m"), Some(PIN_COST.memory_kib));
+        assert_eq!(parsed.params.get_decimal("t"), Some(PIN_COST.passes));
+        assert!(!pin_matches(DECOY_PHC, "590417"));
+    }
+
+    #[test]
+    fn store_weak_pin_is_one_digit_or_a_straight_run() {
+        for weak in [
+            "111111",
+            "123456",
+            "654321",
+            "234567",
+            "987654",
+            "890123456789",
+        ] {
+            let refused = check_pin(weak);
+            assert!(
+                matches!(refused, Err(StoreError::WeakPin | StoreError::PinFormat)),
+                "{weak}"
+            );
+        }
+        assert!(matches!(check_pin("123456"), Err(StoreError::WeakPin)));
+        for fine in ["590417", "123457", "112233", "909090"] {
+            check_pin(fine).unwrap();
+        }
+    }
+
+    #[test]
+    fn store_pin_format_is_six_to_twelve_digits() {
+        for bad in [
+            "",
+            "59041",
+            "5904172680131",
+            "59041a",
+            " 590417",
+            "５９０４１７",
+        ] {
+            assert!(
+                matches!(check_pin(bad), Err(StoreError::PinFormat)),
+                "{bad:?}"
+            );
+        }
+        check_pin("590417268013").unwrap();
+    }
 }
