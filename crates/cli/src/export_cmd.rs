@@ -10,12 +10,12 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use hattama_batch::drives;
 use hattama_batch::keys;
-use hattama_precinct::{device_key, export, print};
+use hattama_precinct::{device_key, export, people, print};
 use serde_json::json;
 
 use crate::common::{self, print_json};
 use crate::registry_cmd::{ReceiverArgs, passphrase};
-use crate::store_cmd::{DbArg, failed, now, open, refused};
+use crate::store_cmd::{DbArg, SignInArgs, failed, now, open, sign_in};
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum MemberCommand {
@@ -23,6 +23,8 @@ pub(crate) enum MemberCommand {
     Add {
         #[command(flatten)]
         db: DbArg,
+        #[command(flatten)]
+        who: SignInArgs,
         /// Full name.
         #[arg(long)]
         name: String,
@@ -33,9 +35,15 @@ pub(crate) enum MemberCommand {
 }
 
 pub(crate) fn member(command: &MemberCommand) -> Result<ExitCode> {
-    let MemberCommand::Add { db, name, position } = command;
+    let MemberCommand::Add {
+        db,
+        who,
+        name,
+        position,
+    } = command;
     let mut store = open(db)?;
-    let id = store.add_member(name, position, now()).map_err(refused)?;
+    let actor = sign_in(&mut store, who)?;
+    let id = people::add_member(&mut store, &actor, name, position, now()).map_err(failed)?;
     print_json(&json!({ "id": id, "name": name, "position": position }))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -44,12 +52,16 @@ pub(crate) fn member(command: &MemberCommand) -> Result<ExitCode> {
 pub(crate) struct DeviceKeyArgs {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    who: SignInArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    who: SignInArgs,
     /// The folder to write to; default: the only mounted removable drive.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -72,6 +84,8 @@ pub(crate) enum Document {
 pub(crate) struct PrintArgs {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    who: SignInArgs,
     /// What to print.
     #[arg(long, value_enum, default_value = "protocol")]
     document: Document,
@@ -96,8 +110,10 @@ pub(crate) struct VerifyQrArgs {
 
 pub(crate) fn device_key(args: &DeviceKeyArgs) -> Result<ExitCode> {
     let mut store = open(&args.db)?;
+    let actor = sign_in(&mut store, &args.who)?;
     let passphrase = passphrase()?;
-    let key = device_key::make(&mut store, &passphrase, &passphrase, now()).map_err(failed)?;
+    let key =
+        device_key::make(&mut store, &actor, &passphrase, &passphrase, now()).map_err(failed)?;
     print_json(
         &json!({ "key_id": key.key_id, "public_key": key.public_key, "fingerprint": key.fingerprint }),
     )?;
@@ -115,12 +131,14 @@ pub(crate) fn list_drives() -> Result<ExitCode> {
 
 pub(crate) fn export(args: &ExportArgs) -> Result<ExitCode> {
     let mut store = open(&args.db)?;
+    let actor = sign_in(&mut store, &args.who)?;
     let target = match &args.out {
         Some(out) => export::Target::Folder(out.display().to_string()),
         None => export::Target::OnlyDrive,
     };
     let exported = export::export(
         &mut store,
+        &actor,
         &passphrase()?,
         &target,
         env!("CARGO_PKG_VERSION"),
@@ -143,17 +161,18 @@ pub(crate) fn export(args: &ExportArgs) -> Result<ExitCode> {
 }
 
 pub(crate) fn print(args: &PrintArgs) -> Result<ExitCode> {
-    let store = open(&args.db)?;
+    let mut store = open(&args.db)?;
+    let actor = sign_in(&mut store, &args.who)?;
     let contest = || args.contest.as_deref().context("--contest is needed");
     let pdf = match args.document {
-        Document::Enrolment => print::enrolment_sheet(&store).map_err(failed)?,
-        Document::Blank => print::blank_form(&store, contest()?).map_err(failed)?,
+        Document::Enrolment => print::enrolment_sheet(&store, &actor).map_err(failed)?,
+        Document::Blank => print::blank_form(&store, &actor, contest()?).map_err(failed)?,
         Document::Protocol | Document::Posting => {
             let wanted = match args.document {
                 Document::Posting => print::Document::Posting,
                 _ => print::Document::Protocol,
             };
-            print::protocol_documents(&store, contest()?, args.version, &passphrase()?)
+            print::protocol_documents(&store, &actor, contest()?, args.version, &passphrase()?)
                 .map_err(failed)?
                 .into_iter()
                 .find(|pdf| pdf.document == wanted)

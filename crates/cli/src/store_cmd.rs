@@ -2,7 +2,9 @@
 //! audit verify`: drive a precinct's store headless, so a whole precinct can be scripted.
 //!
 //! Every command takes `--db PATH`, else `HATTAMA_DB`, else the platform data folder (the same
-//! file the desktop app uses). Each prints JSON on stdout. A refused step exits 2 with the
+//! file the desktop app uses). Every action a person takes signs them in first (`--user NAME
+//! --pin PIN`) and acts as them, through the same permission table and wrong-PIN counter as
+//! the app; `setup` makes that person the first chair. Each prints JSON on stdout. A refused step exits 2 with the
 //! store's message and its code (`store.same_user_second_entry`, …) on stderr; `audit verify`
 //! exits 1 when the chain is broken. The time recorded is this machine's clock.
 
@@ -13,9 +15,11 @@ use std::time::SystemTime;
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
 use hattama_precinct::definition::DefinitionSource;
-use hattama_precinct::{PrecinctError, installation};
+use hattama_precinct::{PrecinctError, installation, people, protocol};
 use hattama_protocol::{PrecinctId, Status};
-use hattama_store::{EntryNo, Role, State, Store, StoreError, Timestamp, User, restore};
+use hattama_store::{
+    EntryNo, FirstChair, Role, Session, State, Store, StoreError, Timestamp, restore,
+};
 use serde_json::json;
 
 use crate::common::print_json;
@@ -23,10 +27,13 @@ use crate::common::print_json;
 /// The store's subcommands, flattened into the top level of `hattama`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum StoreCommand {
-    /// Set up this installation: the election definition and the precinct.
+    /// Set up this installation: the election definition, the precinct, and the person setting
+    /// up (`--user`, `--pin`) as the first chair.
     Setup {
         #[command(flatten)]
         db: DbArg,
+        #[command(flatten)]
+        who: SignInArgs,
         /// `demo` for the built-in definition, or a definition file.
         #[arg(long)]
         definition: String,
@@ -37,7 +44,7 @@ pub(crate) enum StoreCommand {
         #[arg(long)]
         precinct: u32,
     },
-    /// Users: `hattama user add --name N --role clerk|secretary|chair --pin 1234`.
+    /// Users: `hattama user add --user CHAIR --pin PIN --name N --role clerk --new-pin PIN`.
     #[command(subcommand)]
     User(UserCommand),
     /// Type one entry of a protocol from a JSON file of line → value, then mark it done.
@@ -55,9 +62,8 @@ pub(crate) enum StoreCommand {
         /// The value on the paper.
         #[arg(long)]
         value: String,
-        /// Who settles it (user name).
-        #[arg(long)]
-        user: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
     /// Acknowledge a failing warning as checked against the paper.
     Ack {
@@ -69,9 +75,8 @@ pub(crate) enum StoreCommand {
         /// The warning's code, e.g. `W05`.
         #[arg(long)]
         code: String,
-        /// Who acknowledges (user name).
-        #[arg(long)]
-        user: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
     /// Attach the commission's act to a failing error.
     Act {
@@ -83,23 +88,24 @@ pub(crate) enum StoreCommand {
         /// The error's code, e.g. `E01`.
         #[arg(long)]
         code: String,
-        /// The act's text.
+        /// The act's number on paper.
+        #[arg(long)]
+        number: String,
+        /// The act's description (at least 20 characters).
         #[arg(long)]
         text: String,
-        /// Who records it (user name).
-        #[arg(long)]
-        user: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
-    /// Finalize a protocol with the chair's PIN (then an automatic backup is written).
+    /// Finalize a protocol, signed in as the chair (then an automatic backup is written).
     Finalize {
         #[command(flatten)]
         db: DbArg,
         /// The contest id.
         #[arg(long)]
         contest: String,
-        /// The chair's PIN.
-        #[arg(long)]
-        chair_pin: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
     /// Start a repeated protocol (the next version) of a final protocol.
     Repeat {
@@ -111,9 +117,8 @@ pub(crate) enum StoreCommand {
         /// Why the protocol is repeated.
         #[arg(long)]
         reason: String,
-        /// Who starts it (user name).
-        #[arg(long)]
-        user: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
     /// Show the precinct and its protocols; with `--contest`, that protocol in detail.
     State {
@@ -144,21 +149,34 @@ pub(crate) struct DbArg {
     pub(crate) db: Option<PathBuf>,
 }
 
+/// Who acts: signed in with their PIN before anything else happens.
+#[derive(Debug, Args)]
+pub(crate) struct SignInArgs {
+    /// The user's name.
+    #[arg(long)]
+    pub(crate) user: String,
+    /// The user's PIN.
+    #[arg(long)]
+    pub(crate) pin: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum UserCommand {
-    /// Add a user.
+    /// Add a user (a chair signs in; adding a chair checks the chair's PIN again).
     Add {
         #[command(flatten)]
         db: DbArg,
-        /// The name, typed at sign-in.
+        #[command(flatten)]
+        who: SignInArgs,
+        /// The new user's name, typed at sign-in.
         #[arg(long)]
         name: String,
         /// `clerk`, `secretary` or `chair`.
         #[arg(long, value_parser = parse_role)]
         role: Role,
-        /// The PIN: 4 to 12 digits.
+        /// The new user's PIN: 6 to 12 digits, not one digit repeated nor a straight run.
         #[arg(long)]
-        pin: String,
+        new_pin: String,
     },
 }
 
@@ -175,12 +193,8 @@ pub(crate) enum AuditCommand {
 pub(crate) struct EnterArgs {
     #[command(flatten)]
     db: DbArg,
-    /// Who types (user name).
-    #[arg(long)]
-    user: String,
-    /// The user's PIN; when given it must match.
-    #[arg(long)]
-    pin: Option<String>,
+    #[command(flatten)]
+    who: SignInArgs,
     /// The contest id.
     #[arg(long)]
     contest: String,
@@ -252,8 +266,9 @@ fn store_refusal(error: StoreError) -> anyhow::Error {
     }
 }
 
-fn user(store: &Store, name: &str) -> Result<User> {
-    store.user_by_name(name).map_err(refused)
+/// Signs `who` in: the session every action of this command acts for.
+pub(crate) fn sign_in(store: &mut Store, who: &SignInArgs) -> Result<Session> {
+    people::sign_in(store, &who.user, &who.pin, now()).map_err(failed)
 }
 
 fn state_json(store: &Store, state: State) -> serde_json::Value {
@@ -280,6 +295,7 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
     match command {
         StoreCommand::Setup {
             db,
+            who,
             definition,
             region,
             precinct,
@@ -293,6 +309,10 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
                 &mut store,
                 &DefinitionSource::parse(definition),
                 &precinct,
+                &FirstChair {
+                    name: &who.user,
+                    pin: &who.pin,
+                },
                 now(),
             )
             .map_err(failed)?;
@@ -306,12 +326,16 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
         }
         StoreCommand::User(UserCommand::Add {
             db,
+            who,
             name,
             role,
-            pin,
+            new_pin,
         }) => {
             let mut store = open(db)?;
-            let id = store.add_user(name, *role, pin, now()).map_err(refused)?;
+            let actor = sign_in(&mut store, who)?;
+            let actor_pin = (*role == Role::Chair).then_some(who.pin.as_str());
+            let id = people::add_user(&mut store, &actor, name, *role, new_pin, actor_pin, now())
+                .map_err(failed)?;
             print_json(&json!({ "id": id.0, "name": name, "role": role.as_str() }))?;
         }
         StoreCommand::Enter(args) => return enter(args),
@@ -320,13 +344,12 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
             contest,
             line,
             value,
-            user: name,
+            who,
         } => {
             let mut store = open(db)?;
-            let user = user(&store, name)?;
-            let state = store
-                .reconcile(contest, line, value, user.id, now())
-                .map_err(refused)?;
+            let actor = sign_in(&mut store, who)?;
+            let state = protocol::reconcile(&mut store, &actor, contest, line, value, now())
+                .map_err(failed)?;
             print_json(
                 &json!({ "contest": contest, "line": line, "state": state_json(&store, state) }),
             )?;
@@ -335,36 +358,32 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
             db,
             contest,
             code,
-            user: name,
+            who,
         } => {
             let mut store = open(db)?;
-            let user = user(&store, name)?;
-            store
-                .acknowledge(contest, code, user.id, now())
-                .map_err(refused)?;
+            let actor = sign_in(&mut store, who)?;
+            protocol::acknowledge(&mut store, &actor, contest, code, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "acknowledged": code }))?;
         }
         StoreCommand::Act {
             db,
             contest,
             code,
+            number,
             text,
-            user: name,
+            who,
         } => {
             let mut store = open(db)?;
-            let user = user(&store, name)?;
-            store
-                .attach_act(contest, code, text, user.id, now())
-                .map_err(refused)?;
+            let actor = sign_in(&mut store, who)?;
+            protocol::attach_act(&mut store, &actor, contest, code, number, text, now())
+                .map_err(failed)?;
             print_json(&json!({ "contest": contest, "act": code }))?;
         }
-        StoreCommand::Finalize {
-            db,
-            contest,
-            chair_pin,
-        } => {
+        StoreCommand::Finalize { db, contest, who } => {
             let mut store = open(db)?;
-            let finalized = store.finalize(contest, chair_pin, now()).map_err(refused)?;
+            let actor = sign_in(&mut store, who)?;
+            let finalized =
+                protocol::finalize(&mut store, &actor, contest, now()).map_err(failed)?;
             let (backup, backup_error) = match &finalized.backup {
                 Ok(path) => (Some(path.display().to_string()), None),
                 Err(error) => (None, Some(format!("{error} [{}]", error.code()))),
@@ -381,13 +400,12 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
             db,
             contest,
             reason,
-            user: name,
+            who,
         } => {
             let mut store = open(db)?;
-            let user = user(&store, name)?;
-            let version = store
-                .repeat(contest, reason, user.id, now())
-                .map_err(refused)?;
+            let actor = sign_in(&mut store, who)?;
+            let version =
+                protocol::repeat(&mut store, &actor, contest, reason, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "version": version }))?;
         }
         StoreCommand::State { db, contest } => {
@@ -435,10 +453,7 @@ fn enter(args: &EnterArgs) -> Result<ExitCode> {
         ),
     };
     let mut store = open(&args.db)?;
-    let user = match &args.pin {
-        Some(pin) => store.login(&args.user, pin).map_err(refused)?,
-        None => user(&store, &args.user)?,
-    };
+    let actor = sign_in(&mut store, &args.who)?;
     let mut last = None;
     for (line, value) in &map {
         let raw = match value {
@@ -446,18 +461,24 @@ fn enter(args: &EnterArgs) -> Result<ExitCode> {
             serde_json::Value::Null => String::new(),
             other => other.to_string(),
         };
-        let saved = store
-            .save_value(&args.contest, args.entry, user.id, line, &raw, now())
-            .map_err(refused)
-            .with_context(|| format!("line {line}"))?;
+        let saved = protocol::save_value(
+            &mut store,
+            &actor,
+            &args.contest,
+            args.entry,
+            line,
+            &raw,
+            now(),
+        )
+        .map_err(failed)
+        .with_context(|| format!("line {line}"))?;
         last = Some(saved);
     }
     let state = if args.keep_open {
         store.status(&args.contest).map_err(refused)?.state
     } else {
-        store
-            .finish_entry(&args.contest, args.entry, user.id, now())
-            .map_err(refused)?
+        protocol::finish_entry(&mut store, &actor, &args.contest, args.entry, now())
+            .map_err(failed)?
     };
     let failing: Vec<&str> = last
         .as_ref()

@@ -37,6 +37,10 @@ fn setup(db: &Path, file: &str) -> std::process::Output {
         db,
         &[
             "setup",
+            "--user",
+            "Aigul",
+            "--pin",
+            "590417",
             "--definition",
             file,
             "--region",

@@ -25,6 +25,10 @@ fn from_the_precinct_to_the_commission() {
         &db,
         &[
             "setup",
+            "--user",
+            "Aigul",
+            "--pin",
+            "590417",
             "--definition",
             "demo",
             "--region",
@@ -33,14 +37,23 @@ fn from_the_precinct_to_the_commission() {
             "1",
         ],
     );
-    for (name, role, pin) in [
-        ("Ana", "clerk", "268135"),
-        ("Bek", "clerk", "731946"),
-        ("Aigul", "chair", "590417"),
-    ] {
+    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
         ok(
             &db,
-            &["user", "add", "--name", name, "--role", role, "--pin", pin],
+            &[
+                "user",
+                "add",
+                "--user",
+                "Aigul",
+                "--pin",
+                "590417",
+                "--name",
+                name,
+                "--role",
+                role,
+                "--new-pin",
+                pin,
+            ],
         );
     }
     for (name, position) in [
@@ -50,7 +63,18 @@ fn from_the_precinct_to_the_commission() {
     ] {
         ok(
             &db,
-            &["member", "add", "--name", name, "--position", position],
+            &[
+                "member",
+                "add",
+                "--user",
+                "Aigul",
+                "--pin",
+                "590417",
+                "--name",
+                name,
+                "--position",
+                position,
+            ],
         );
     }
     ok(
@@ -59,6 +83,8 @@ fn from_the_precinct_to_the_commission() {
             "enter",
             "--user",
             "Ana",
+            "--pin",
+            "268135",
             "--contest",
             "majilis-list",
             "--entry",
@@ -73,6 +99,8 @@ fn from_the_precinct_to_the_commission() {
             "enter",
             "--user",
             "Bek",
+            "--pin",
+            "731946",
             "--contest",
             "majilis-list",
             "--entry",
@@ -87,7 +115,9 @@ fn from_the_precinct_to_the_commission() {
             "finalize",
             "--contest",
             "majilis-list",
-            "--chair-pin",
+            "--user",
+            "Aigul",
+            "--pin",
             "590417",
         ],
     );
@@ -98,6 +128,10 @@ fn from_the_precinct_to_the_commission() {
         &db,
         &[
             "print",
+            "--user",
+            "Aigul",
+            "--pin",
+            "590417",
             "--contest",
             "majilis-list",
             "--out",
@@ -107,14 +141,36 @@ fn from_the_precinct_to_the_commission() {
     assert_eq!(early.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&early.stderr).contains("[print.not_exported]"));
 
-    let key = ok(&db, &["device-key"]);
+    let key = ok(&db, &["device-key", "--user", "Aigul", "--pin", "590417"]);
     let public_key = key["public_key"].as_str().unwrap().to_owned();
     let stick = dir.path().join("stick");
     std::fs::create_dir_all(&stick).unwrap();
-    let exported = ok(&db, &["export", "--out", stick.to_str().unwrap()]);
+    let exported = ok(
+        &db,
+        &[
+            "export",
+            "--user",
+            "Aigul",
+            "--pin",
+            "590417",
+            "--out",
+            stick.to_str().unwrap(),
+        ],
+    );
     assert_eq!(exported["sequence"], 1);
     assert_eq!(exported["safe_to_remove"], true);
-    let again = ok(&db, &["export", "--out", stick.to_str().unwrap()]);
+    let again = ok(
+        &db,
+        &[
+            "export",
+            "--user",
+            "Aigul",
+            "--pin",
+            "590417",
+            "--out",
+            stick.to_str().unwrap(),
+        ],
+    );
     assert_eq!(
         (again["hash"].clone(), again["reused"].clone()),
         (exported["hash"].clone(), serde_json::Value::Bool(true))
@@ -124,6 +180,10 @@ fn from_the_precinct_to_the_commission() {
         &db,
         &[
             "print",
+            "--user",
+            "Aigul",
+            "--pin",
+            "590417",
             "--contest",
             "majilis-list",
             "--out",
@@ -154,6 +214,10 @@ fn from_the_precinct_to_the_commission() {
         let file = dir.path().join(format!("{document}.pdf"));
         let mut args = vec![
             "print",
+            "--user",
+            "Aigul",
+            "--pin",
+            "590417",
             "--document",
             document,
             "--out",

@@ -39,6 +39,10 @@ fn a_whole_precinct_scripted() {
         &db,
         &[
             "setup",
+            "--user",
+            "Aigul",
+            "--pin",
+            "590417",
             "--definition",
             "demo",
             "--region",
@@ -49,14 +53,23 @@ fn a_whole_precinct_scripted() {
     );
     assert_eq!(setup["precinct"], "abai/1");
     assert_eq!(setup["contests"].as_array().unwrap().len(), 5);
-    for (name, role, pin) in [
-        ("Ana", "clerk", "268135"),
-        ("Bek", "clerk", "731946"),
-        ("Aigul", "chair", "590417"),
-    ] {
+    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
         ok(
             &db,
-            &["user", "add", "--name", name, "--role", role, "--pin", pin],
+            &[
+                "user",
+                "add",
+                "--user",
+                "Aigul",
+                "--pin",
+                "590417",
+                "--name",
+                name,
+                "--role",
+                role,
+                "--new-pin",
+                pin,
+            ],
         );
     }
 
@@ -86,6 +99,8 @@ fn a_whole_precinct_scripted() {
             "enter",
             "--user",
             "Ana",
+            "--pin",
+            "268135",
             "--contest",
             "majilis-list",
             "--entry",
@@ -103,6 +118,8 @@ fn a_whole_precinct_scripted() {
             "enter",
             "--user",
             "Bek",
+            "--pin",
+            "731946",
             "--contest",
             "majilis-list",
             "--entry",
@@ -129,6 +146,8 @@ fn a_whole_precinct_scripted() {
             "59",
             "--user",
             "Aigul",
+            "--pin",
+            "590417",
         ],
     );
     assert_eq!(reconciled["state"]["phase"], "agreed");
@@ -139,7 +158,9 @@ fn a_whole_precinct_scripted() {
             "finalize",
             "--contest",
             "majilis-list",
-            "--chair-pin",
+            "--user",
+            "Aigul",
+            "--pin",
             "590417",
         ],
     );
@@ -155,6 +176,8 @@ fn a_whole_precinct_scripted() {
             "W05",
             "--user",
             "Aigul",
+            "--pin",
+            "590417",
         ],
     );
     let refused = hattama(
@@ -163,18 +186,37 @@ fn a_whole_precinct_scripted() {
             "finalize",
             "--contest",
             "majilis-list",
-            "--chair-pin",
-            "000111",
+            "--user",
+            "Aigul",
+            "--pin",
+            "480263",
         ],
     );
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.wrong_pin"));
+    // A clerk signed in with their own PIN may not finalize.
+    let refused = hattama(
+        &db,
+        &[
+            "finalize",
+            "--contest",
+            "majilis-list",
+            "--user",
+            "Bek",
+            "--pin",
+            "731946",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("store.not_permitted"));
     let finalized = ok(
         &db,
         &[
             "finalize",
             "--contest",
             "majilis-list",
-            "--chair-pin",
+            "--user",
+            "Aigul",
+            "--pin",
             "590417",
         ],
     );
