@@ -202,7 +202,8 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .expect("clears");
     scroll_to_bottom(&session).await;
     session.click("setup-finish").await;
-    arrive(&session, "login", "login-user-Ana").await;
+    // The first user, the chair who set the laptop up, is offered first.
+    arrive(&session, "login", "login-user-Aigul").await;
     shots(&session, "login").await;
 
     // A wrong PIN is refused.

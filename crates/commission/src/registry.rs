@@ -12,7 +12,7 @@ use hattama_protocol::PrecinctId;
 use hattama_protocol::definition::{load_definition, sha256_hex};
 
 use crate::error::CommissionError;
-use crate::files::{read_bytes, read_text, signature_path, write_atomic};
+use crate::files::{read_bytes, read_text, signature_path, write_atomic, write_private_atomic};
 
 /// The commission's public key file in a registry folder.
 pub const COMMISSION_PUB: &str = "commission.pub";
@@ -61,7 +61,7 @@ fn new_key_files(
         &dir.join(format!("{name}.pub")),
         format!("{}\n", pair.public_key).as_bytes(),
     )?;
-    write_atomic(&secret_path, pair.secret_key.as_bytes())?;
+    write_private_atomic(&secret_path, pair.secret_key.as_bytes())?;
     Ok(pair)
 }
 
