@@ -27,7 +27,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommissionError> {
 
 /// [`write_atomic`] for a secret (a key file): on Unix the temporary file is created `0600`
 /// before a byte is written to it, whatever the umask, and the rename keeps that mode.
-pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommissionError> {
+pub(crate) fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommissionError> {
     use std::io::Write;
     let tmp = path.with_extension("tmp");
     let failed = |source| CommissionError::write(&tmp, source);

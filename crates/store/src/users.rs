@@ -224,10 +224,11 @@ pub fn all(conn: &Connection) -> Result<Vec<User>, StoreError> {
     Ok(users)
 }
 
-/// Every user row as the audit check compares it: id, name, role, PIN digest, removed.
-pub(crate) fn rows_for_verify(
-    conn: &Connection,
-) -> Result<Vec<(i64, String, String, String, bool)>, StoreError> {
+/// A user row as the audit check compares it: id, name, role, PIN digest, removed.
+pub(crate) type VerifiedRow = (i64, String, String, String, bool);
+
+/// Every user row as the audit check compares it.
+pub(crate) fn rows_for_verify(conn: &Connection) -> Result<Vec<VerifiedRow>, StoreError> {
     let mut stmt =
         conn.prepare("SELECT id, name, role, pin_hash, removed_at FROM users ORDER BY id")?;
     let rows = stmt.query_map([], |row| {
@@ -294,7 +295,7 @@ pub fn members(conn: &Connection) -> Result<Vec<Member>, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use argon2::password_hash::PasswordHash;
+    use argon2::password_hash::phc::PasswordHash;
 
     use super::*;
 

@@ -9,6 +9,11 @@
 //!   user slipped in;
 //! - finding 8 (file modes): the data folder, database, WAL, backups are the owner's only.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 pub mod common;
 
 use std::path::Path;

@@ -170,7 +170,7 @@ fn the_second_entry_is_blind_to_the_first() {
     let mut p = precinct();
     type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
     for user in [&p.ana, &p.bek, &p.chair] {
-        let refused = p.store.entry_values(&user, P1, EntryNo::First).unwrap_err();
+        let refused = p.store.entry_values(user, P1, EntryNo::First).unwrap_err();
         assert_eq!(refused.code(), "store.entry_blind");
     }
     p.store

@@ -3,6 +3,11 @@
 //! and a chair lifts a clerk's or a secretary's lock. The chair's PIN asked again when adding a
 //! chair goes through the same counter.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 pub mod common;
 
 use hattama_store::{Role, Store, StoreError, Timestamp};
