@@ -459,6 +459,6 @@ fn new_pins_get_the_installation_cost() {
     let phc: String = conn
         .query_row("SELECT pin_hash FROM users", [], |row| row.get(0))
         .unwrap();
-    assert!(phc.starts_with("$argon2id$v=19$m=65536,t=3,p=1$"), "{phc}");
+    assert!(phc.starts_with("$argon2id$v=19$m=131072,t=3,p=1$"), "{phc}");
     assert!(hattama_store::users::pin_matches(&phc, CHAIR_PIN));
 }
