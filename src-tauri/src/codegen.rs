@@ -11,7 +11,8 @@ use crate::dto::{
     ActInfo, AppInfo, AuditLog, AuditRow, CommissionKeyChallenge, DefinitionChoices, Difference,
     FieldValue, Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText, MemberInfo,
     Overview, PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase, ProtocolState,
-    ProtocolSummary, RegionChoice, ReviewInfo, RowInfo, SavedField, UserInfo, UserRole,
+    ProtocolSummary, RegionChoice, ReviewInfo, RowInfo, SavedField, SessionInfo, UserInfo,
+    UserRole,
 };
 use crate::error::{ERROR_CODES, IpcError};
 use crate::outbound_dto::{
@@ -29,11 +30,16 @@ pub(crate) fn typescript() -> String {
         .iter()
         .map(|code| format!("\"{code}\""))
         .collect();
+    let action_codes: Vec<String> = hattama_store::Permission::all()
+        .map(|permission| format!("\"{}\"", permission.code()))
+        .collect();
     let declarations = [
         Language::decl(&config),
         AppInfo::decl(&config),
         format!("type ErrorCode = {};", error_codes.join(" | ")),
         IpcError::decl(&config),
+        format!("type ActionCode = {};", action_codes.join(" | ")),
+        SessionInfo::decl(&config),
         LocalText::decl(&config),
         UserRole::decl(&config),
         UserInfo::decl(&config),

@@ -14,6 +14,7 @@ pub(crate) const COMMANDS: &[&str] = &[
     "setup_precinct",
     "add_user",
     "add_member",
+    "unlock_user",
     "login",
     "logout",
     "overview",

@@ -357,6 +357,20 @@ pub(crate) struct Overview {
     pub(crate) members: Vec<MemberInfo>,
     /// The user signed in now.
     pub(crate) user: Option<UserInfo>,
+    /// What the signed-in user may do, by the permission table (empty when nobody is signed
+    /// in): the UI shows only these controls.
+    #[ts(type = "Array<ActionCode>")]
+    pub(crate) allowed: Vec<String>,
+}
+
+/// Who signed in, and what they may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct SessionInfo {
+    /// The signed-in user.
+    pub(crate) user: UserInfo,
+    /// What they may do, by the permission table.
+    #[ts(type = "Array<ActionCode>")]
+    pub(crate) allowed: Vec<String>,
 }
 
 /// A party or candidate of a protocol's row block.
@@ -531,6 +545,8 @@ impl From<&hattama_store::Difference> for Difference {
 pub(crate) struct ActInfo {
     /// The error's code.
     pub(crate) code: String,
+    /// The act's number on paper (`null` for acts recorded before numbers were kept).
+    pub(crate) number: Option<String>,
     /// The act's text.
     pub(crate) text: String,
 }
@@ -556,6 +572,7 @@ impl From<&hattama_store::Review> for ReviewInfo {
                 .iter()
                 .map(|act| ActInfo {
                     code: act.code.clone(),
+                    number: act.paper_number.clone(),
                     text: act.text.clone(),
                 })
                 .collect(),

@@ -50,6 +50,7 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             precinct::setup_precinct,
             precinct::add_user,
             precinct::add_member,
+            precinct::unlock_user,
             precinct::login,
             precinct::logout,
             precinct::overview,

@@ -27,8 +27,10 @@ use clap::{Parser, Subcommand};
 #[command(name = "hattama", version, about)]
 struct Cli {
     /// Read each PIN or passphrase the command needs from standard input, one line each, instead
-    /// of `HATTAMA_PIN`, `HATTAMA_CHAIR_PIN`, `HATTAMA_PASSPHRASE` or a prompt on the terminal.
-    /// No secret is ever taken from the command line.
+    /// of `HATTAMA_PIN`, `HATTAMA_NEW_PIN`, `HATTAMA_PASSPHRASE` or a prompt on the terminal.
+    /// The lines come in this order: the signed-in user's PIN (`--user`), then a new PIN
+    /// (`user add`, or the first chair's at `setup`), then the passphrase. No secret is ever
+    /// taken from the command line.
     #[arg(long, global = true)]
     pin_stdin: bool,
     #[command(subcommand)]
@@ -62,8 +64,8 @@ enum Command {
     /// Commission members (printed in the signature block).
     #[command(subcommand)]
     Member(export_cmd::MemberCommand),
-    /// Make this installation's device key (the chair's new passphrase: prompted twice, or
-    /// `HATTAMA_PASSPHRASE`, or `--pin-stdin`).
+    /// Make this installation's device key, signed in as the chair (then the chair's new
+    /// passphrase: prompted twice, or `HATTAMA_PASSPHRASE`, or `--pin-stdin`).
     DeviceKey(export_cmd::DeviceKeyArgs),
     /// Sign every finalized protocol into a batch and write it to a removable drive or folder.
     Export(export_cmd::ExportArgs),
@@ -99,7 +101,7 @@ fn main() -> ExitCode {
         Command::Store(command) => store_cmd::run(&command, secrets),
         Command::Import(args) => receive_cmd::import(&args),
         Command::Tally(args) => receive_cmd::tally(&args),
-        Command::Member(command) => export_cmd::member(&command),
+        Command::Member(command) => export_cmd::member(&command, secrets),
         Command::DeviceKey(args) => export_cmd::device_key(&args, secrets),
         Command::Export(args) => export_cmd::export(&args, secrets),
         Command::Drives => export_cmd::list_drives(),

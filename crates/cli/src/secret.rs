@@ -1,11 +1,14 @@
 //! Reading PINs and passphrases: the one place the CLI takes a secret from, and never from its
 //! command line (which every user of the machine can read in `/proc/<pid>/cmdline`).
 //!
-//! Each secret has a name (`pin`, `chair-pin`, `passphrase`) and comes from, in this order:
+//! Each secret has a name (`pin`: the signed-in user's PIN; `new-pin`: a new user's PIN, or the
+//! first chair's at setup; `passphrase`) and comes from, in this order:
 //!
 //! 1. standard input, one line per secret, when `--pin-stdin` is given: the command reads the
-//!    secrets it needs in the order its help lists them (every command needs at most one today);
-//! 2. the environment variable `HATTAMA_<NAME>` (`HATTAMA_PIN`, `HATTAMA_CHAIR_PIN`,
+//!    secrets it needs in a fixed order: the signed-in user's PIN first, then a new PIN, then
+//!    the passphrase (`user add` reads `pin` then `new-pin`; `export` reads `pin` then
+//!    `passphrase`);
+//! 2. the environment variable `HATTAMA_<NAME>` (`HATTAMA_PIN`, `HATTAMA_NEW_PIN`,
 //!    `HATTAMA_PASSPHRASE`), for scripts: a process's environment is readable only by its own
 //!    user, unlike its command line;
 //! 3. the terminal, with a prompt and no echo, when standard input is a terminal.
@@ -35,7 +38,7 @@ impl Secrets {
         Secrets { stdin: pin_stdin }
     }
 
-    /// The secret called `name` (`pin`, `chair-pin`, `passphrase`, …).
+    /// The secret called `name` (`pin`, `passphrase`, …).
     pub(crate) fn read(&mut self, name: &str) -> Result<Secret> {
         match self.given(name)? {
             Some(secret) => Ok(secret),
@@ -43,19 +46,13 @@ impl Secrets {
         }
     }
 
-    /// A new secret called `name` (a passphrase being chosen): as [`Secrets::read`], but on the
+    /// A new secret called `name` (a PIN or passphrase being chosen): as [`Secrets::read`], but on the
     /// terminal it is asked twice and the two must agree.
     pub(crate) fn read_new(&mut self, name: &str) -> Result<Secret> {
         match self.given(name)? {
             Some(secret) => Ok(secret),
             None => prompt(name, true),
         }
-    }
-
-    /// The secret called `name` if one was given on standard input or in the environment; never
-    /// prompts. For a command whose secret is optional.
-    pub(crate) fn read_if_given(&mut self, name: &str) -> Result<Option<Secret>> {
-        self.given(name)
     }
 
     fn given(&mut self, name: &str) -> Result<Option<Secret>> {
@@ -70,7 +67,7 @@ impl Secrets {
     }
 }
 
-/// The environment variable that carries the secret `name`: `HATTAMA_CHAIR_PIN` for `chair-pin`.
+/// The environment variable that carries the secret `name`: `HATTAMA_NEW_PIN` for `new-pin`.
 pub(crate) fn env_name(name: &str) -> String {
     format!("HATTAMA_{}", name.to_ascii_uppercase().replace('-', "_"))
 }

@@ -18,7 +18,15 @@ use hattama_batch::keys;
 use hattama_batch::registry::sign_definition;
 use hattama_precinct::definition::blanked_groups;
 use hattama_protocol::builtin::DEMO_JSON;
-use run::{hattama, ok};
+use run::{hattama_env, ok};
+
+/// The first chair's new PIN, given at setup.
+const CHAIR_PIN: &str = "590417";
+
+/// Runs `hattama ARGS` (a setup) with the first chair's new PIN in `HATTAMA_NEW_PIN`.
+fn hattama(db: &Path, args: &[&str]) -> std::process::Output {
+    hattama_env(db, args, &[("HATTAMA_NEW_PIN", CHAIR_PIN)])
+}
 
 /// A folder as the commission hands it out: the demo definition, signed by a fresh key, with
 /// that key's `commission.pub` beside it. Returns the folder, the file and the key's fingerprint.
@@ -55,6 +63,8 @@ fn groups(paper: &str, shown: &str) -> String {
 fn setup(db: &Path, file: &str, typed: Option<&str>) -> std::process::Output {
     let mut args = vec![
         "setup",
+        "--user",
+        "Aigul",
         "--definition",
         file,
         "--region",
@@ -142,6 +152,8 @@ fn once_a_key_is_pinned_another_key_beside_a_later_file_is_refused() {
         &db,
         &[
             "setup",
+            "--user",
+            "Aigul",
             "--definition",
             &real,
             "--region",
@@ -167,6 +179,8 @@ fn once_a_key_is_pinned_another_key_beside_a_later_file_is_refused() {
         &db,
         &[
             "setup",
+            "--user",
+            "Aigul",
             "--definition",
             &other,
             "--commission-key",
@@ -211,10 +225,12 @@ fn an_unsigned_or_altered_definition_is_refused() {
 fn the_demo_needs_no_commission_key() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
-    ok(
+    let set_up = hattama(
         &db,
         &[
             "setup",
+            "--user",
+            "Aigul",
             "--definition",
             "demo",
             "--region",
@@ -222,5 +238,10 @@ fn the_demo_needs_no_commission_key() {
             "--precinct",
             "1",
         ],
+    );
+    assert!(
+        set_up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&set_up.stderr)
     );
 }

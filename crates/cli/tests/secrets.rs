@@ -1,8 +1,10 @@
 //! Finding 8 of issue 12: no PIN or passphrase on the command line, and key files readable by
-//! their owner only. The `hattama` CLI takes each secret from standard input (`--pin-stdin`), an
-//! environment variable (`HATTAMA_PIN`, `HATTAMA_CHAIR_PIN`, `HATTAMA_PASSPHRASE`) or a prompt on
-//! the terminal; the old `--pin` and `--chair-pin` arguments are gone. `commission.key` and
-//! `device.key` are created 0600 whatever the umask, and never over an existing file or link.
+//! their owner only. The `hattama` CLI signs a person in with `--user NAME` and takes each secret
+//! from standard input (`--pin-stdin`: the signed-in user's PIN, then a new PIN, then the
+//! passphrase), an environment variable (`HATTAMA_PIN`, `HATTAMA_NEW_PIN`,
+//! `HATTAMA_PASSPHRASE`) or a prompt on the terminal; the `--pin`, `--new-pin` and `--chair-pin`
+//! arguments are gone. `commission.key` and `device.key` are created 0600 whatever the umask,
+//! and never over an existing file or link.
 
 #![expect(
     clippy::unwrap_used,
@@ -19,17 +21,19 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hattama_protocol::builtin::DEMO_CLEAN_P1;
-use run::{hattama, hattama_env, hattama_stdin, ok, ok_stdin};
+use run::{hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin};
 
 const CHAIR_PIN: &str = "590417";
 
 /// A demo precinct whose P1 is typed twice alike and so waits for the chair.
 fn agreed_precinct(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("hattama.db");
-    ok(
+    ok_env(
         &db,
         &[
             "setup",
+            "--user",
+            "Aigul",
             "--definition",
             "demo",
             "--region",
@@ -37,26 +41,31 @@ fn agreed_precinct(dir: &Path) -> std::path::PathBuf {
             "--precinct",
             "1",
         ],
+        &[("HATTAMA_NEW_PIN", CHAIR_PIN)],
     );
-    for (name, role, pin) in [
-        ("Ana", "clerk", "268135"),
-        ("Bek", "clerk", "731946"),
-        ("Aigul", "chair", CHAIR_PIN),
-    ] {
-        ok_stdin(
-            &db,
-            &["user", "add", "--name", name, "--role", role],
-            &format!("{pin}\n"),
-        );
-    }
+    // The chair's PIN first, then the new user's.
+    ok_stdin(
+        &db,
+        &[
+            "user", "add", "--user", "Aigul", "--name", "Ana", "--role", "clerk",
+        ],
+        &format!("{CHAIR_PIN}\n268135\n"),
+    );
+    ok_env(
+        &db,
+        &[
+            "user", "add", "--user", "Aigul", "--name", "Bek", "--role", "clerk",
+        ],
+        &[("HATTAMA_PIN", CHAIR_PIN), ("HATTAMA_NEW_PIN", "731946")],
+    );
     let values: serde_json::Map<String, serde_json::Value> = DEMO_CLEAN_P1
         .iter()
         .map(|(line, value)| ((*line).to_owned(), (*value).into()))
         .collect();
     let file = dir.join("p1.json");
     std::fs::write(&file, serde_json::Value::Object(values).to_string()).unwrap();
-    for (user, entry) in [("Ana", "1"), ("Bek", "2")] {
-        ok(
+    for (user, pin, entry) in [("Ana", "268135", "1"), ("Bek", "731946", "2")] {
+        ok_env(
             &db,
             &[
                 "enter",
@@ -69,6 +78,7 @@ fn agreed_precinct(dir: &Path) -> std::path::PathBuf {
                 "--file",
                 file.to_str().unwrap(),
             ],
+            &[("HATTAMA_PIN", pin)],
         );
     }
     db
@@ -85,9 +95,16 @@ fn attack_8_the_chair_pin_is_not_in_the_process_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = agreed_precinct(dir.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_hattama"))
-        .args(["--pin-stdin", "finalize", "--contest", "majilis-list"])
+        .args([
+            "--pin-stdin",
+            "finalize",
+            "--contest",
+            "majilis-list",
+            "--user",
+            "Aigul",
+        ])
         .env("HATTAMA_DB", &db)
-        .env_remove("HATTAMA_CHAIR_PIN")
+        .env_remove("HATTAMA_PIN")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -143,13 +160,35 @@ fn pin_arguments_are_gone_and_refused_without_a_change() {
     let before = ok(&db, &["state"]);
     for args in [
         &[
-            "user", "add", "--name", "Dana", "--role", "clerk", "--pin", "482916",
+            "user", "add", "--user", "Aigul", "--pin", CHAIR_PIN, "--name", "Dana", "--role",
+            "clerk",
+        ][..],
+        &[
+            "user",
+            "add",
+            "--user",
+            "Aigul",
+            "--name",
+            "Dana",
+            "--role",
+            "clerk",
+            "--new-pin",
+            "482916",
         ][..],
         &[
             "finalize",
             "--contest",
             "majilis-list",
             "--chair-pin",
+            CHAIR_PIN,
+        ][..],
+        &[
+            "finalize",
+            "--contest",
+            "majilis-list",
+            "--user",
+            "Aigul",
+            "--pin",
             CHAIR_PIN,
         ][..],
         &[
@@ -179,16 +218,17 @@ fn a_secret_comes_from_the_environment_and_its_absence_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     let db = agreed_precinct(dir.path());
 
+    let finalize = ["finalize", "--contest", "majilis-list", "--user", "Aigul"];
     // No terminal, no --pin-stdin, no variable: the command says how to give the PIN.
-    let refused = hattama_env(&db, &["finalize", "--contest", "majilis-list"], &[]);
+    let refused = hattama_env(&db, &finalize, &[]);
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(
-        stderr.contains("HATTAMA_CHAIR_PIN") && stderr.contains("--pin-stdin"),
+        stderr.contains("HATTAMA_PIN") && stderr.contains("--pin-stdin"),
         "{stderr}"
     );
     // Standard input that ends before the secret.
-    let refused = hattama_stdin(&db, &["finalize", "--contest", "majilis-list"], "");
+    let refused = hattama_stdin(&db, &finalize, "");
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("standard input ended"));
     assert_eq!(
@@ -196,16 +236,77 @@ fn a_secret_comes_from_the_environment_and_its_absence_is_explained() {
         "agreed"
     );
 
-    let finalized = hattama_env(
-        &db,
-        &["finalize", "--contest", "majilis-list"],
-        &[("HATTAMA_CHAIR_PIN", CHAIR_PIN)],
-    );
+    let finalized = hattama_env(&db, &finalize, &[("HATTAMA_PIN", CHAIR_PIN)]);
     assert!(
         finalized.status.success(),
         "{}",
         String::from_utf8_lossy(&finalized.stderr)
     );
+}
+
+#[test]
+fn with_pin_stdin_the_signed_in_pin_comes_first_then_the_new_pin_then_the_passphrase() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = agreed_precinct(dir.path());
+    let add_dana = [
+        "user",
+        "add",
+        "--user",
+        "Aigul",
+        "--name",
+        "Dana",
+        "--role",
+        "secretary",
+    ];
+    // The new PIN first: it is taken for the chair's, and the chair's is not a new user's.
+    let refused = hattama_stdin(&db, &add_dana, &format!("482916\n{CHAIR_PIN}\n"));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("store.wrong_pin"));
+    // Only the chair's PIN: standard input ends before the new one, and no user is added.
+    let refused = hattama_stdin(&db, &add_dana, &format!("{CHAIR_PIN}\n"));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("standard input ended before the new-pin")
+    );
+    let added = ok_stdin(&db, &add_dana, &format!("{CHAIR_PIN}\n482916\n"));
+    assert_eq!(added["role"], "secretary");
+
+    // The passphrase comes after the PIN (`HATTAMA_PASSPHRASE` is not read with --pin-stdin).
+    let finalize = ["finalize", "--contest", "majilis-list", "--user", "Aigul"];
+    ok_stdin(&db, &finalize, &format!("{CHAIR_PIN}\n"));
+    let device_key = ["device-key", "--user", "Aigul"];
+    let made = ok_stdin(
+        &db,
+        &device_key,
+        &format!("{CHAIR_PIN}\nanother passphrase 2023\n"),
+    );
+    assert!(made["fingerprint"].is_string(), "{made}");
+    let stick = dir.path().join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    let export = [
+        "export",
+        "--user",
+        "Aigul",
+        "--out",
+        stick.to_str().unwrap(),
+    ];
+    let refused = hattama_stdin(
+        &db,
+        &export,
+        &format!("{CHAIR_PIN}\nchair passphrase 2023\n"),
+    );
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "the environment's passphrase is not used"
+    );
+    let exported = ok_stdin(
+        &db,
+        &export,
+        &format!("{CHAIR_PIN}\nanother passphrase 2023\n"),
+    );
+    assert_eq!(exported["sequence"], 1);
 }
 
 /// Runs `hattama ARGS` under umask 000 with the passphrase on standard input.

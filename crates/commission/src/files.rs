@@ -77,3 +77,20 @@ pub fn signature_path(file: &Path) -> PathBuf {
     name.push(".minisig");
     PathBuf::from(name)
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+
+    #[test]
+    fn a_key_file_is_the_owners_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("commission.key");
+        write_secret_new(&path, b"secret").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        assert_eq!(std::fs::read(&path).unwrap(), b"secret");
+    }
+}

@@ -18,7 +18,7 @@ use hattama_batch::keys;
 use hattama_batch::registry::verify_definition;
 use hattama_protocol::definition::{load_definition, sha256_hex};
 use hattama_protocol::{LoadedDefinition, PrecinctId, builtin};
-use hattama_store::{CommissionKey, PinnedKey, Store, StoreError, Timestamp};
+use hattama_store::{CommissionKey, FirstChair, PinnedKey, Session, Store, StoreError, Timestamp};
 
 use crate::error::PrecinctError;
 
@@ -219,14 +219,15 @@ pub fn load(store: &Store, source: &DefinitionSource) -> Result<LoadedDefinition
     Ok(load_definition(&bytes, builtin::templates()).map_err(StoreError::from)?)
 }
 
-/// Sets the installation up for `precinct` of the trusted definition from `source`.
+/// Sets the installation up for `precinct` of the trusted definition from `source`, with the
+/// person setting up as its first chair, signed in. Only while the installation has no user.
 pub fn setup(
     store: &mut Store,
     source: &DefinitionSource,
     precinct: &PrecinctId,
+    first_chair: &FirstChair<'_>,
     now: Timestamp,
-) -> Result<(), PrecinctError> {
+) -> Result<Session, PrecinctError> {
     let bytes = trusted_bytes(store, source)?;
-    store.setup_precinct(&bytes, precinct, now)?;
-    Ok(())
+    Ok(store.setup_precinct(&bytes, precinct, first_chair, now)?)
 }

@@ -18,9 +18,16 @@ use hattama_batch::registry::sign_definition;
 use hattama_precinct::PrecinctError;
 use hattama_precinct::definition::{self, Challenge, DefinitionSource, FINGERPRINT_GROUPS};
 use hattama_protocol::builtin::DEMO_JSON;
-use hattama_store::{CommissionKey, Store, StoreError};
+use hattama_store::{CommissionKey, FirstChair, Store, StoreError};
 
-use common::{NOW, abai_1, file_hashes};
+use common::{CHAIR_PIN, NOW, abai_1, file_hashes, test_config};
+
+fn first_chair() -> FirstChair<'static> {
+    FirstChair {
+        name: "Chair",
+        pin: CHAIR_PIN,
+    }
+}
 
 /// A folder as the commission hands it out: `definition.json`, its signature, `commission.pub`.
 struct Handout {
@@ -67,7 +74,7 @@ fn paper_groups(paper: &CommissionKey, challenge: &Challenge) -> Vec<String> {
 fn fresh_store() -> (tempfile::TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hattama.db");
-    let store = Store::open(&path).unwrap();
+    let store = Store::open_with(&path, test_config()).unwrap();
     (dir, path, store)
 }
 
@@ -78,7 +85,7 @@ fn file(path: &Path) -> DefinitionSource {
 /// Runs `step` on a fresh open of the closed database at `path`; the files are unchanged after.
 fn assert_unchanged<T>(path: &Path, step: impl FnOnce(&mut Store) -> T) -> T {
     let before = file_hashes(path);
-    let mut store = Store::open(path).unwrap();
+    let mut store = Store::open_with(path, test_config()).unwrap();
     let outcome = step(&mut store);
     store.close().unwrap();
     assert_eq!(
@@ -99,7 +106,13 @@ fn attack_6_a_self_signed_definition_with_its_own_key_beside_it_is_refused() {
 
     // The forged key beside the file proves nothing: no key is pinned, so nothing loads.
     let refused = assert_unchanged(&path, |store| {
-        definition::setup(store, &file(&forged.definition), &abai_1(), NOW)
+        definition::setup(
+            store,
+            &file(&forged.definition),
+            &abai_1(),
+            &first_chair(),
+            NOW,
+        )
     });
     assert!(
         matches!(refused, Err(PrecinctError::CommissionKeyNotPinned)),
@@ -126,12 +139,19 @@ fn attack_6_a_self_signed_definition_with_its_own_key_beside_it_is_refused() {
     );
 
     // The real key, confirmed against its paper, sets the precinct up.
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open_with(&path, test_config()).unwrap();
     let challenge = definition::challenge(&store, &paper).unwrap();
     assert!(!challenge.pinned);
     let typed = paper_groups(&paper, &challenge);
     definition::pin_commission_key(&mut store, &paper, &typed, NOW).unwrap();
-    definition::setup(&mut store, &file(&real.definition), &abai_1(), NOW).unwrap();
+    definition::setup(
+        &mut store,
+        &file(&real.definition),
+        &abai_1(),
+        &first_chair(),
+        NOW,
+    )
+    .unwrap();
     assert_eq!(store.precinct(), Some(&abai_1()));
 }
 
@@ -145,7 +165,7 @@ fn the_pinned_key_persists_and_a_later_file_signed_by_another_key_is_refused() {
     let pinned = definition::pin_commission_key(&mut store, &paper, &typed, NOW).unwrap();
     store.close().unwrap();
 
-    let store = Store::open(&path).unwrap();
+    let store = Store::open_with(&path, test_config()).unwrap();
     assert_eq!(store.commission_key().unwrap(), Some(pinned));
     assert!(definition::challenge(&store, &paper).unwrap().pinned);
     assert!(definition::load(&store, &file(&real.definition)).is_ok());
@@ -156,7 +176,13 @@ fn the_pinned_key_persists_and_a_later_file_signed_by_another_key_is_refused() {
     let other = handout(DEMO_JSON);
     let other_key = definition::read_commission_key(&other.key_file()).unwrap();
     let refused = assert_unchanged(&path, |store| {
-        definition::setup(store, &file(&other.definition), &abai_1(), NOW)
+        definition::setup(
+            store,
+            &file(&other.definition),
+            &abai_1(),
+            &first_chair(),
+            NOW,
+        )
     });
     assert!(
         matches!(refused, Err(PrecinctError::DefinitionSignature { .. })),
@@ -214,14 +240,21 @@ fn a_wrong_or_missing_group_is_refused_and_changes_nothing() {
         .iter()
         .map(|group| format!(" {} ", group.to_uppercase()))
         .collect();
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open_with(&path, test_config()).unwrap();
     definition::pin_commission_key(&mut store, &paper, &typed, NOW).unwrap();
 }
 
 #[test]
 fn the_demo_needs_no_commission_key() {
     let (_dir, _path, mut store) = fresh_store();
-    definition::setup(&mut store, &DefinitionSource::Demo, &abai_1(), NOW).unwrap();
+    definition::setup(
+        &mut store,
+        &DefinitionSource::Demo,
+        &abai_1(),
+        &first_chair(),
+        NOW,
+    )
+    .unwrap();
     assert_eq!(store.commission_key().unwrap(), None);
 }
 

@@ -10,9 +10,16 @@
 pub mod common;
 
 use hattama_protocol::builtin;
-use hattama_store::{BreakKind, CommissionKey, Store, StoreError};
+use hattama_store::{BreakKind, CommissionKey, FirstChair, Store, StoreError};
 
-use common::{NOW, abai_1, file_hashes};
+use common::{CHAIR_PIN, NOW, abai_1, file_hashes, test_config};
+
+fn first_chair() -> FirstChair<'static> {
+    FirstChair {
+        name: "Chair",
+        pin: CHAIR_PIN,
+    }
+}
 
 fn key(name: &str) -> CommissionKey {
     CommissionKey {
@@ -36,11 +43,14 @@ fn a_pinned_key_persists_and_is_audited() {
     assert_eq!(pinned.key, key("a"));
     store.close().unwrap();
 
-    let store = Store::open(&path).unwrap();
+    let mut store = Store::open_with(&path, test_config()).unwrap();
     assert_eq!(store.commission_key().unwrap(), Some(pinned.clone()));
-    let entries = store.audit_entries(1).unwrap();
-    assert_eq!(entries.len(), 1);
+    let chair = store
+        .setup_precinct(builtin::DEMO_JSON, &abai_1(), &first_chair(), NOW)
+        .unwrap();
+    let entries = store.audit_entries(&chair, 1).unwrap();
     assert_eq!(entries[0].seq, pinned.audit_seq);
+    assert_eq!(pinned.audit_seq, 1);
     assert_eq!(entries[0].action, "commission_key.pin");
     assert!(
         entries[0].payload.contains("RWSa"),
@@ -89,7 +99,7 @@ fn another_key_is_refused_once_one_is_pinned() {
 fn no_key_is_pinned_once_the_precinct_is_set_up() {
     let (_dir, _path, mut store) = fresh();
     store
-        .setup_precinct(builtin::DEMO_JSON, &abai_1(), NOW)
+        .setup_precinct(builtin::DEMO_JSON, &abai_1(), &first_chair(), NOW)
         .unwrap();
     let refused = store.pin_commission_key(&key("a"), NOW).unwrap_err();
     assert!(matches!(refused, StoreError::AlreadySetUp), "{refused:?}");

@@ -1,7 +1,8 @@
 //! Runs the `hattama` binary for the integration tests, against one database (through
 //! `HATTAMA_DB`) and with the chair's passphrase in `HATTAMA_PASSPHRASE`, as a script would.
-//! PINs go in on standard input (`--pin-stdin`) or in `HATTAMA_PIN` / `HATTAMA_CHAIR_PIN`, never
-//! on the command line.
+//! Each action signs its person in with `--user NAME`; the PINs go in on standard input
+//! (`--pin-stdin`: the signed-in user's PIN, then a new PIN, then the passphrase) or in
+//! `HATTAMA_PIN` / `HATTAMA_NEW_PIN`, never on the command line.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,12 +11,16 @@ use std::process::{Command, Output, Stdio};
 /// The passphrase the device key is made and unlocked with.
 const PASSPHRASE: &str = "chair passphrase 2023";
 
-/// Runs `hattama ARGS` against the database at `db`.
+/// Runs `hattama ARGS` against the database at `db`, with no PIN given and nothing on its
+/// standard input (so it never waits at a prompt).
 pub fn hattama(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hattama"))
         .args(args)
         .env("HATTAMA_DB", db)
         .env("HATTAMA_PASSPHRASE", PASSPHRASE)
+        .env_remove("HATTAMA_PIN")
+        .env_remove("HATTAMA_NEW_PIN")
+        .stdin(Stdio::null())
         .output()
         .expect("the hattama binary runs")
 }
@@ -41,12 +46,14 @@ pub fn hattama_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().expect("the hattama binary runs")
 }
 
-/// Runs `hattama ARGS` with the extra environment variables `env` (`HATTAMA_CHAIR_PIN`, …).
+/// Runs `hattama ARGS` with the extra environment variables `env` (`HATTAMA_PIN`, …).
 pub fn hattama_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hattama"))
         .args(args)
         .env("HATTAMA_DB", db)
         .env("HATTAMA_PASSPHRASE", PASSPHRASE)
+        .env_remove("HATTAMA_PIN")
+        .env_remove("HATTAMA_NEW_PIN")
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
