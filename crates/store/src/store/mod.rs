@@ -206,6 +206,16 @@ impl Store {
         Ok((seq, audit::hex(&hash)))
     }
 
+    /// The whole audit log, each row with its stored hash (lowercase hex), and the stored head,
+    /// read in one transaction so they belong together: what a results batch carries.
+    pub fn audit_chain(&self) -> Result<(Vec<(AuditEntry, String)>, (i64, String)), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let rows = audit::chain(&tx)?;
+        let (seq, hash) = audit::head(&tx)?;
+        tx.finish()?;
+        Ok((rows, (seq, audit::hex(&hash))))
+    }
+
     /// `PRAGMA integrity_check`: the problems found, none when the file is sound.
     pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
         Ok(open::pragma_check(&self.conn, "integrity_check")?)
