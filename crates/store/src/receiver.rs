@@ -459,3 +459,49 @@ pub fn latest_protocols(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_receiver_database_keeps_its_batches_and_gains_their_audit_heads() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("receiver.db");
+        {
+            let conn = Connection::open(&path).expect("created");
+            conn.execute_batch(SCHEMA).expect("schema 1");
+            conn.pragma_update(None, "application_id", RECEIVER_APPLICATION_ID)
+                .expect("id");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("version");
+            conn.execute(
+                "INSERT INTO batches VALUES ('e', 'abai', 1, 1, 'h1', 'k', ?1, 's', 't')",
+                [br#"{"audit_head": {"seq": 57, "hash": "ab"}}"#.as_slice()],
+            )
+            .expect("batch");
+            conn.execute(
+                "INSERT INTO conflicts (election, region, number, sequence, hash, existing_hash, key_id, payload, signature, received_at) VALUES ('e', 'abai', 1, 1, 'h2', 'h1', 'k', x'', 's', 't')",
+                [],
+            )
+            .expect("conflict");
+        }
+        let conn = open_receiver(&path).expect("migrated");
+        let version: i32 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .expect("version");
+        assert_eq!(version, RECEIVER_VERSION);
+        let histories = histories(&conn, "e").expect("histories");
+        let precinct = PrecinctId {
+            region: "abai".into(),
+            number: 1,
+        };
+        assert_eq!(histories[&precinct][0].audit_head, (57, "ab".to_owned()));
+        let held = conflicts(&conn, "e").expect("conflicts");
+        assert_eq!(held[0].held_for.kind, "conflict");
+        assert!(held[0].held_for.params.is_empty());
+        drop(conn);
+        // Opened again: nothing more to do.
+        assert!(open_receiver(&path).is_ok());
+    }
+}
