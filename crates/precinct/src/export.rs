@@ -201,6 +201,8 @@ pub fn export(
     now: Timestamp,
 ) -> Result<Exported, PrecinctError> {
     let folder = folder_of(target)?;
+    // A folder that is or passes through a link is refused before anything is signed.
+    hattama_batch::write::refuse_links(&folder, &[])?;
     let export = sign(store, passphrase, app_version, now)?;
     write_to(store, export, &folder, now)
 }
