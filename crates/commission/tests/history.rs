@@ -233,7 +233,10 @@ fn other_values_for_an_imported_protocol_version_are_held_as_values_differ() {
     let mut road = road();
     let first = road.export();
     let first_file = road.put("first", &first);
-    assert_eq!(counts(&road.import(&[first_file.clone()])), [1, 0, 0, 0]);
+    assert_eq!(
+        counts(&road.import(std::slice::from_ref(&first_file))),
+        [1, 0, 0, 0]
+    );
     let tally_before = road.tally();
 
     road.repeat_p1();

@@ -107,7 +107,8 @@ pub fn sign(
     let (Some(definition), Some(precinct)) = (store.definition(), store.precinct()) else {
         return Err(StoreError::NotSetUp.into());
     };
-    let (log, (audit_seq, audit_hash)) = store.audit_chain()?;
+    let chain = store.audit_chain()?;
+    let (audit_seq, audit_hash) = chain.head;
     let sequence = newest.as_ref().map_or(1, |export| export.sequence + 1);
     let previous = newest.map(|export| export.hash);
     let payload = Payload {
@@ -129,7 +130,8 @@ pub fn sign(
         app_version: app_version.to_owned(),
         created_at: now.to_rfc3339(),
         protocols: finals.iter().map(batch_protocol).collect(),
-        audit_log: log
+        audit_log: chain
+            .entries
             .into_iter()
             .map(log_entry)
             .collect::<Result<_, StoreError>>()?,

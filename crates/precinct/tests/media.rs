@@ -2,6 +2,11 @@
 //! through, a symbolic link, or with a link planted at the name it writes, is refused with
 //! `batch.link_in_path` and writes nothing outside; an honest save leaves exactly the file.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 #[path = "../../store/tests/common/mod.rs"]
 pub mod common;
 

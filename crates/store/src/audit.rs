@@ -195,6 +195,16 @@ pub fn entries(conn: &Connection, from_seq: i64) -> Result<Vec<AuditEntry>, Stor
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The whole audit log with each row's stored hash, and the stored head: what a results batch
+/// carries, so that the commission can recompute the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditChain {
+    /// Every row in order, with its stored hash (lowercase hex).
+    pub entries: Vec<(AuditEntry, String)>,
+    /// The stored head: last seq and its hash (lowercase hex).
+    pub head: (i64, String),
+}
+
 /// Every row in order with its stored hash (lowercase hex): the log a results batch carries, so
 /// that the commission can recompute the chain.
 pub fn chain(conn: &Connection) -> Result<Vec<(AuditEntry, String)>, StoreError> {
