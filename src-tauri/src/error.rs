@@ -133,6 +133,7 @@ pub(crate) const ERROR_CODES: &[&str] = &[
     "error.batch.drive_full",
     "error.batch.drive_failed",
     "error.batch.drive_read_back",
+    "error.batch.link_in_path",
     "error.print.fonts",
     "error.print.pdf",
     "error.print.assemble",

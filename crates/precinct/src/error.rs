@@ -127,6 +127,7 @@ impl PrecinctError {
         "batch.drive_full",
         "batch.drive_read_back",
         "batch.drive_failed",
+        "batch.link_in_path",
         "print.fonts",
         "print.pdf",
         "print.assemble",
@@ -185,6 +186,7 @@ impl PrecinctError {
             PrecinctError::Write(WriteError::Io { source, .. }) => {
                 vec![("detail", source.to_string())]
             }
+            PrecinctError::Write(WriteError::LinkInPath { path }) => vec![("path", path.clone())],
             PrecinctError::Fonts(error) => vec![("detail", error.to_string())],
             PrecinctError::Pdf(error) => vec![("detail", error.to_string())],
             PrecinctError::Assemble(error) => vec![("detail", error.to_string())],

@@ -10,11 +10,13 @@ use std::path::{Path, PathBuf};
 use hattama_batch::drives::{self, Mount};
 use hattama_batch::export::sign_batch;
 use hattama_batch::format::{
-    self, Acknowledged, AuditHead, BatchProtocol, ElectionRef, LineValue, Payload,
+    self, Acknowledged, AuditHead, BatchProtocol, ElectionRef, LineValue, LogEntry, Payload,
 };
 use hattama_batch::write::{BatchFiles, RealIo, write_batch};
 use hattama_protocol::builtin;
-use hattama_store::{ExportRow, FinalProtocol, Permission, Session, Store, StoreError, Timestamp};
+use hattama_store::{
+    AuditEntry, ExportRow, FinalProtocol, Permission, Session, Store, StoreError, Timestamp,
+};
 
 use crate::device_key;
 use crate::error::PrecinctError;
@@ -109,7 +111,8 @@ pub fn sign(
     let (Some(definition), Some(precinct)) = (store.definition(), store.precinct()) else {
         return Err(StoreError::NotSetUp.into());
     };
-    let (audit_seq, audit_hash) = store.audit_head()?;
+    let chain = store.audit_chain()?;
+    let (audit_seq, audit_hash) = chain.head;
     let sequence = newest.as_ref().map_or(1, |export| export.sequence + 1);
     let previous = newest.map(|export| export.hash);
     let payload = Payload {
@@ -131,6 +134,11 @@ pub fn sign(
         app_version: app_version.to_owned(),
         created_at: now.to_rfc3339(),
         protocols: finals.iter().map(batch_protocol).collect(),
+        audit_log: chain
+            .entries
+            .into_iter()
+            .map(log_entry)
+            .collect::<Result<_, StoreError>>()?,
     };
     let signed = sign_batch(&payload, &key)?;
     let batch = ExportRow {
@@ -201,6 +209,8 @@ pub fn export(
 ) -> Result<Exported, PrecinctError> {
     store.require(actor, Permission::Export)?;
     let folder = folder_of(target)?;
+    // A folder that is or passes through a link is refused before anything is signed.
+    hattama_batch::write::refuse_links(&folder, &[])?;
     let export = sign(store, actor, passphrase, app_version, now)?;
     write_to(store, actor, export, &folder, now)
 }
@@ -229,6 +239,19 @@ fn write_to(
         payload: written.payload,
         signature: written.signature,
         folder: folder.to_owned(),
+    })
+}
+
+/// An audit row as the batch carries it: what its hash is computed over, and the hash.
+fn log_entry((entry, hash): (AuditEntry, String)) -> Result<LogEntry, StoreError> {
+    Ok(LogEntry {
+        seq: u64::try_from(entry.seq)
+            .map_err(|_| StoreError::Inconsistent("negative audit seq".into()))?,
+        at: entry.at.0,
+        user: entry.user.map(|user| user.0),
+        action: entry.action,
+        payload: entry.payload,
+        hash,
     })
 }
 

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use hattama_batch::keys;
+use hattama_batch::write::{self, Io};
 use hattama_print::assemble::{self, FinalVersion};
 use hattama_print::pdf::{self, Act, PrintableProtocol};
 use hattama_print::{fonts, qr};
@@ -170,11 +171,21 @@ fn printable_protocol(
             contest: contest.to_owned(),
             version: version.map(|v| v.to_string()).unwrap_or_default(),
         })?;
-    let batch_hash = crate::export::batch_hash_in(&store.exports()?, contest, found.version)
-        .ok_or_else(|| PrecinctError::NotExported {
-            contest: contest.to_owned(),
-            version: found.version,
+    let exports = store.exports()?;
+    let batch_hash =
+        crate::export::batch_hash_in(&exports, contest, found.version).ok_or_else(|| {
+            PrecinctError::NotExported {
+                contest: contest.to_owned(),
+                version: found.version,
+            }
         })?;
+    // The paper shows the audit head that batch states, so it can be held to the batch's log.
+    let audit_head = exports
+        .iter()
+        .find(|export| export.hash == batch_hash)
+        .and_then(|export| hattama_batch::format::decode(&export.payload).ok())
+        .map(|payload| payload.audit_head)
+        .ok_or_else(|| StoreError::Inconsistent(format!("export {batch_hash} is unreadable")))?;
     let key = device_key::unlock(store, passphrase)?;
     let key_id = keys::public_key_id(&key.public_key())?;
     let precinct = precinct(store)?;
@@ -186,6 +197,7 @@ fn printable_protocol(
         &precinct,
         &protocol,
         &batch_hash,
+        (audit_head.seq, &audit_head.hash),
         qr::encode(&message, &signature),
     )?;
     Ok((found.version, printable))
@@ -237,7 +249,10 @@ pub fn save_in(folder: &str, pdfs: &[Pdf]) -> Result<Vec<Saved>, PrecinctError> 
         .collect()
 }
 
-/// Writes `bytes` to `path` through a temporary name, so no half-written PDF keeps the name.
+/// Writes `bytes` to `path` through a temporary name, so no half-written PDF keeps the name:
+/// the temporary file is created anew without following a link, flushed, renamed, and the
+/// folder flushed. A folder that is or passes through a symbolic link, or a link at either
+/// name, is refused before anything is written (`batch.link_in_path`).
 pub fn save_as(path: &Path, bytes: &[u8]) -> Result<(), PrecinctError> {
     let failed = |error: std::io::Error| PrecinctError::WriteFile {
         path: path.display().to_string(),
@@ -246,7 +261,15 @@ pub fn save_as(path: &Path, bytes: &[u8]) -> Result<(), PrecinctError> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".part");
     let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes).map_err(failed)?;
-    std::fs::rename(&partial, path).map_err(failed)?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    write::refuse_links(folder, &[&partial, path])?;
+    let io = write::RealIo;
+    io.write_file(&partial, bytes).map_err(failed)?;
+    io.fsync_file(&partial).map_err(failed)?;
+    io.rename(&partial, path).map_err(failed)?;
+    io.fsync_dir(folder).map_err(failed)?;
     Ok(())
 }

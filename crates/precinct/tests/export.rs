@@ -137,10 +137,16 @@ fn an_export_verifies_at_the_receiver_and_chains() {
         verified.payload.previous.as_deref(),
         Some(first.batch.hash.as_str())
     );
-    let imported = [Imported {
-        sequence: 1,
-        hash: first.batch.hash.clone(),
-    }];
+    let first_verified = verify_batch(
+        &first.batch.payload,
+        &first.batch.signature,
+        &registry,
+        &expect(),
+    )
+    .unwrap();
+    let imported = [Imported::of(&first_verified, &[])];
+    // The second batch carries the whole log, which extends the first batch's.
+    assert!(verified.payload.audit_head.seq > first_verified.payload.audit_head.seq);
     assert_eq!(decide(&verified, &imported), Decision::Import);
     assert_eq!(p.store.exports().unwrap().len(), 2);
     assert!(p.store.verify_audit().unwrap().broken.is_none());

@@ -3,17 +3,10 @@
 //!
 //! # Encoding
 //!
-//! Row `seq` stores `hash = SHA-256(encoding)`, where `encoding` is the concatenation of
-//!
-//! | part | bytes |
-//! |---|---|
-//! | the domain tag `hattama-audit-v1` followed by one zero byte | 17 |
-//! | `seq` | 8, big-endian `i64` |
-//! | `at` (milliseconds since 1970 UTC) | 8, big-endian `i64` |
-//! | the user: `0x00` for none, or `0x01` then the user id | 1 or 9, big-endian `i64` |
-//! | the action's length, then its UTF-8 bytes | 4, big-endian `u32`, then the bytes |
-//! | the payload's length, then its UTF-8 bytes (JSON, stored exactly as hashed) | 4 + the bytes |
-//! | `prev_hash`: the previous row's hash, 32 zero bytes for row 1 | 32 |
+//! Row `seq` stores `hash = SHA-256(encoding)`, by the one rule in
+//! `hattama_protocol::audit_chain` (the commission recomputes the same hashes over the log a
+//! batch carries): the domain tag, `seq`, `at`, the user, the action, the payload and the
+//! previous row's hash.
 //!
 //! `audit_head` holds the last row's `seq` and `hash`, updated in the same transaction.
 //!
@@ -35,12 +28,11 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use hattama_protocol::audit_chain::{self, Link};
+
 use crate::error::StoreError;
 use crate::types::{Timestamp, UserId};
 use crate::users;
-
-/// The tag that starts every hashed encoding; a new encoding gets a new tag.
-const DOMAIN: &[u8] = b"hattama-audit-v1\0";
 
 /// What kind of change an audit row records. The name is hashed into the row, so a name that
 /// has shipped is never changed; a new kind of change gets a new variant.
@@ -106,7 +98,7 @@ impl Action {
             Action::ReconcileDone => "reconcile.done",
             Action::WarningAcknowledge => "warning.acknowledge",
             Action::ErrorAct => "error.act",
-            Action::ProtocolFinalize => "protocol.finalize",
+            Action::ProtocolFinalize => hattama_protocol::audit_chain::FINALIZE_ACTION,
             Action::ProtocolRepeat => "protocol.repeat",
             Action::DeviceKeyCreated => "device_key.created",
             Action::ExportSigned => "export.signed",
@@ -137,7 +129,7 @@ pub struct AuditEntry {
     pub payload: String,
 }
 
-/// The encoding that row hashes are computed over; see the module docs.
+/// The encoding that row hashes are computed over (`hattama_protocol::audit_chain::encode`).
 pub fn encode(
     seq: i64,
     at: Timestamp,
@@ -146,24 +138,23 @@ pub fn encode(
     payload: &str,
     prev_hash: &[u8; 32],
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(DOMAIN.len() + 64 + action.len() + payload.len());
-    out.extend_from_slice(DOMAIN);
-    out.extend_from_slice(&seq.to_be_bytes());
-    out.extend_from_slice(&at.0.to_be_bytes());
-    match user {
-        None => out.push(0),
-        Some(user) => {
-            out.push(1);
-            out.extend_from_slice(&user.0.to_be_bytes());
-        }
+    audit_chain::encode(&link(seq, at, user, action, payload), prev_hash)
+}
+
+fn link<'a>(
+    seq: i64,
+    at: Timestamp,
+    user: Option<UserId>,
+    action: &'a str,
+    payload: &'a str,
+) -> Link<'a> {
+    Link {
+        seq,
+        at: at.0,
+        user: user.map(|user| user.0),
+        action,
+        payload,
     }
-    for part in [action, payload] {
-        let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(part.as_bytes());
-    }
-    out.extend_from_slice(prev_hash);
-    out
 }
 
 fn hash(encoding: &[u8]) -> [u8; 32] {
@@ -224,6 +215,36 @@ pub fn entries(conn: &Connection, from_seq: i64) -> Result<Vec<AuditEntry>, Stor
             action: row.get(3)?,
             payload: row.get(4)?,
         })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The whole audit log with each row's stored hash, and the stored head: what a results batch
+/// carries, so that the commission can recompute the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditChain {
+    /// Every row in order, with its stored hash (lowercase hex).
+    pub entries: Vec<(AuditEntry, String)>,
+    /// The stored head: last seq and its hash (lowercase hex).
+    pub head: (i64, String),
+}
+
+/// Every row in order with its stored hash (lowercase hex): the log a results batch carries, so
+/// that the commission can recompute the chain.
+pub fn chain(conn: &Connection) -> Result<Vec<(AuditEntry, String)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT seq, at, user_id, action, payload, hash FROM audit ORDER BY seq")?;
+    let rows = stmt.query_map([], |row| {
+        Ok((
+            AuditEntry {
+                seq: row.get(0)?,
+                at: Timestamp(row.get(1)?),
+                user: row.get::<_, Option<i64>>(2)?.map(UserId),
+                action: row.get(3)?,
+                payload: row.get(4)?,
+            },
+            hex(&row.get::<_, Vec<u8>>(5)?),
+        ))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -564,12 +585,7 @@ impl Replay {
 
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
-        out.push(char::from_digit(u32::from(byte & 15), 16).unwrap_or('0'));
-    }
-    out
+    audit_chain::hex(bytes)
 }
 
 /// Looks up one row.

@@ -58,7 +58,7 @@ mod types;
 pub mod users;
 pub mod values;
 
-pub use audit::{Action, AuditEntry, AuditReport, Break, BreakKind};
+pub use audit::{Action, AuditChain, AuditEntry, AuditReport, Break, BreakKind};
 pub use backup::{Restored, restore};
 pub use commission_key::{CommissionKey, PinnedKey};
 pub use device_key::StoredKey;

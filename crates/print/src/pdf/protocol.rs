@@ -12,7 +12,9 @@ use crate::fonts::{Face, Fonts};
 use crate::pdf::parts::{
     self, CAPTION_GRAY, Flow, LEFT, Qr, RIGHT, RU_GRAY, WIDTH, leading, phrase,
 };
-use crate::pdf::{FormLineKind, PdfError, PrintableProtocol, PrintedLine, group_hex};
+use crate::pdf::{
+    FormLineKind, PdfError, PrintableProtocol, PrintedLine, audit_head_lines, group_hex,
+};
 use crate::{time, words};
 
 /// Column edges of the lines table: id, label, digits, words. The digits column holds the
@@ -305,6 +307,7 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
     let grouped = group_hex(&protocol.batch_hash);
     let groups: Vec<&str> = grouped.split(' ').collect();
     let hash_lines: Vec<String> = groups.chunks(8).map(|chunk| chunk.join(" ")).collect();
+    let head_lines = audit_head_lines(protocol.audit_head.0, &protocol.audit_head.1);
     let text_height = flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.kk, text_width)
         + flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.ru, text_width)
         + 26.0
@@ -312,6 +315,11 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
         + flow.height(Face::Regular, 7.5, phrase::BATCH_HASH.ru, text_width)
         + 2.0
         + (leading(10.5) + 1.0) * parts::count_f32(hash_lines.len())
+        + 4.0
+        + flow.height(Face::Regular, 7.5, phrase::AUDIT_HEAD.kk, text_width)
+        + flow.height(Face::Regular, 7.5, phrase::AUDIT_HEAD.ru, text_width)
+        + 2.0
+        + (leading(9.0) + 1.0) * parts::count_f32(head_lines.len())
         + 6.0
         + flow.height(Face::Regular, 6.5, phrase::QR_NOTE.kk, text_width)
         + flow.height(Face::Regular, 6.5, phrase::QR_NOTE.ru, text_width);
@@ -358,6 +366,26 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
     for line in &hash_lines {
         flow.canvas.text(Face::Mono, 10.5, LEFT, y - 11.0, line);
         y -= leading(10.5) + 1.0;
+    }
+    y -= 4.0;
+    y -= flow.block(
+        (Face::Regular, 7.5, 0.0),
+        LEFT,
+        y,
+        text_width,
+        phrase::AUDIT_HEAD.kk,
+    );
+    y -= flow.block(
+        (Face::Regular, 7.5, RU_GRAY),
+        LEFT,
+        y,
+        text_width,
+        phrase::AUDIT_HEAD.ru,
+    );
+    y -= 2.0;
+    for line in &head_lines {
+        flow.canvas.text(Face::Mono, 9.0, LEFT, y - 9.5, line);
+        y -= leading(9.0) + 1.0;
     }
     y -= 6.0;
     y -= flow.block(

@@ -31,7 +31,7 @@ use serde_json::json;
 
 use hattama_protocol::{Count, LoadedDefinition, PrecinctId, Template, builtin};
 
-use crate::audit::{self, Action, AuditEntry, AuditReport};
+use crate::audit::{self, Action, AuditChain, AuditEntry, AuditReport};
 use crate::backup;
 use crate::error::StoreError;
 use crate::finals;
@@ -221,6 +221,19 @@ impl Store {
     pub fn audit_head(&self) -> Result<(i64, String), StoreError> {
         let (seq, hash) = audit::head(&self.conn)?;
         Ok((seq, audit::hex(&hash)))
+    }
+
+    /// The whole audit log, each row with its stored hash (lowercase hex), and the stored head,
+    /// read in one transaction so they belong together: what a results batch carries.
+    pub fn audit_chain(&self) -> Result<AuditChain, StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        let entries = audit::chain(&tx)?;
+        let (seq, hash) = audit::head(&tx)?;
+        tx.finish()?;
+        Ok(AuditChain {
+            entries,
+            head: (seq, audit::hex(&hash)),
+        })
     }
 
     /// `PRAGMA integrity_check`: the problems found, none when the file is sound.
