@@ -14,8 +14,9 @@ use hattama_protocol::{Mode, PrecinctId};
 
 /// The `format` field of every payload.
 pub const FORMAT_NAME: &str = "hattama-batch";
-/// The payload version this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The payload version this build writes and reads. Version 1 (no audit log) is refused: its
+/// history cannot be checked (`docs/batch-format.md`).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One export: every finalized protocol of a precinct, chained to the previous export.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +24,7 @@ pub const FORMAT_VERSION: u32 = 1;
 pub struct Payload {
     /// Always `hattama-batch`.
     pub format: String,
-    /// Payload version, `1`.
+    /// Payload version, `2`.
     pub version: u32,
     /// The election and the exact definition the precinct used.
     pub election: ElectionRef,
@@ -41,6 +42,28 @@ pub struct Payload {
     pub created_at: String,
     /// The protocols, sorted by contest id, then version.
     pub protocols: Vec<BatchProtocol>,
+    /// The precinct's whole audit log, from entry 1 to the head, so the receiver can recompute
+    /// the chain, compare it with the batches before and hold the finals to it.
+    pub audit_log: Vec<LogEntry>,
+}
+
+/// One entry of the precinct's audit log, with exactly what its hash is computed over
+/// (`hattama_protocol::audit_chain`) and the hash itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    /// Position in the chain, from 1.
+    pub seq: u64,
+    /// Milliseconds since 1970 UTC by the laptop's clock, as hashed (informational).
+    pub at: i64,
+    /// The acting user's id at the precinct, `null` for the installation itself.
+    pub user: Option<i64>,
+    /// The action, e.g. `protocol.finalize`.
+    pub action: String,
+    /// The payload JSON text, exactly as hashed.
+    pub payload: String,
+    /// SHA-256 of the entry's encoding, lowercase hex; the previous entry's hash is part of it.
+    pub hash: String,
 }
 
 /// Which election and definition.
@@ -202,7 +225,7 @@ pub struct StatedBatch<'a> {
     pub sha256: &'a str,
 }
 
-/// Splits a trusted comment of the one form [`trusted_comment`] writes: `hattama-batch v1`, then
+/// Splits a trusted comment of the one form [`trusted_comment`] writes: `hattama-batch v2`, then
 /// `precinct=`, `seq=`, `size=` and `sha256=` in this order, separated by single spaces. `None` for
 /// anything else.
 pub fn parse_trusted_comment(comment: &str) -> Option<StatedBatch<'_>> {
@@ -218,6 +241,17 @@ pub fn parse_trusted_comment(comment: &str) -> Option<StatedBatch<'_>> {
         sha256: field("sha256=")?,
     };
     parts.next().is_none().then_some(stated)
+}
+
+/// The version a batch trusted comment states (`hattama-batch vN …`), of any version, so that a
+/// batch of another version is named as such rather than as a malformed comment.
+pub fn stated_version(comment: &str) -> Option<u32> {
+    let rest = comment.strip_prefix(FORMAT_NAME)?.strip_prefix(" v")?;
+    let digits = rest.split(' ').next()?;
+    if digits.is_empty() || digits.starts_with('0') || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// The `size=` a trusted comment states.

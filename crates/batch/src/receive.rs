@@ -17,11 +17,14 @@
 //! no-op, a different batch with a known sequence is a conflict held for a person, an older
 //! sequence is a replay, a gap or a wrong `previous` hash breaks the chain.
 
+use std::collections::BTreeMap;
+
+use hattama_protocol::audit_chain;
 use hattama_protocol::check::check;
 use hattama_protocol::{Count, InputError, Outcome, Values};
 use hattama_protocol::{LoadedDefinition, Mode, PrecinctId, Severity, TemplateSet};
 
-use crate::format::{self, Payload};
+use crate::format::{self, AuditHead, Payload};
 use crate::keys::{self, KeyId, SignatureProblem};
 use crate::read::{self, FileKind, MAX_PAYLOAD_BYTES, MAX_SIGNATURE_BYTES, ReadError};
 use crate::registry::{KeyLookup, KeyStatus};
@@ -105,7 +108,17 @@ pub enum VerifyError {
     /// The bytes do not match the signature.
     #[error("the batch does not match its signature: it was altered")]
     BadSignature,
-    /// The signed trusted comment is not `hattama-batch v1 precinct=… seq=… size=… sha256=…`.
+    /// Signed by a registered key, but in a batch format version this build does not read
+    /// (version 1 carried no audit log, so its history cannot be checked).
+    #[error(
+        "the batch is in format version {version}; this build reads only version {}",
+        format::FORMAT_VERSION
+    )]
+    UnsupportedVersion {
+        /// The version the signed trusted comment states.
+        version: u32,
+    },
+    /// The signed trusted comment is not `hattama-batch v2 precinct=… seq=… size=… sha256=…`.
     #[error("the signed trusted comment is not a Hattama batch comment: {0:?}")]
     TrustedCommentMalformed(String),
     /// The signed trusted comment states another precinct, sequence, size or hash than the
@@ -163,6 +176,21 @@ pub enum VerifyError {
         /// What is wrong.
         reason: String,
     },
+    /// The audit log the batch carries does not hash as a chain: entry `seq` is out of place or
+    /// its hash is not the hash of its contents after the entry before.
+    #[error("the batch's audit log is broken at entry {seq}")]
+    AuditLogBroken {
+        /// The first entry that does not fit.
+        seq: u64,
+    },
+    /// The audit head the batch states is not the end of the log it carries.
+    #[error("the batch states audit head #{stated_seq}, but its log ends at #{log_seq}")]
+    AuditHeadMismatch {
+        /// The head's sequence number as stated.
+        stated_seq: u64,
+        /// The last entry of the carried log (0 when empty).
+        log_seq: u64,
+    },
 }
 
 impl VerifyError {
@@ -190,6 +218,9 @@ impl VerifyError {
             VerifyError::LiveBatchInTestMode => "live_batch_in_test_mode",
             VerifyError::ProtocolsOutOfOrder => "protocols_out_of_order",
             VerifyError::BadProtocol { .. } => "bad_protocol",
+            VerifyError::UnsupportedVersion { .. } => "unsupported_version",
+            VerifyError::AuditLogBroken { .. } => "audit_log_broken",
+            VerifyError::AuditHeadMismatch { .. } => "audit_head_mismatch",
         }
     }
 }
@@ -237,6 +268,11 @@ pub fn verify_batch(
         }
     };
     // The trusted comment is signed too, and `minisign -V` shows it: it must tell the truth.
+    if let Some(version) =
+        format::stated_version(&comment).filter(|version| *version != format::FORMAT_VERSION)
+    {
+        return Err(VerifyError::UnsupportedVersion { version });
+    }
     let stated = format::parse_trusted_comment(&comment)
         .ok_or_else(|| VerifyError::TrustedCommentMalformed(comment.clone()))?;
     let hash = format::batch_hash(bytes);
@@ -266,6 +302,7 @@ pub fn verify_batch(
         });
     }
     check_content(&payload, expect)?;
+    check_log(&payload)?;
     Ok(VerifiedBatch {
         payload,
         hash,
@@ -448,13 +485,138 @@ fn check_content(payload: &Payload, expect: &Expect<'_>) -> Result<(), VerifyErr
     Ok(())
 }
 
-/// A batch already imported for a precinct: its sequence and hash.
+/// Recomputes the chain of the carried audit log from entry 1 and holds the stated head to its
+/// end.
+fn check_log(payload: &Payload) -> Result<(), VerifyError> {
+    let mut prev_hash = audit_chain::GENESIS;
+    for (idx, entry) in payload.audit_log.iter().enumerate() {
+        let broken = VerifyError::AuditLogBroken { seq: entry.seq };
+        let expected_seq = u64::try_from(idx).map_or(u64::MAX, |idx| idx.saturating_add(1));
+        let seq = i64::try_from(entry.seq).map_err(|_| broken.clone())?;
+        if entry.seq != expected_seq {
+            return Err(VerifyError::AuditLogBroken { seq: expected_seq });
+        }
+        let link = audit_chain::Link {
+            seq,
+            at: entry.at,
+            user: entry.user,
+            action: &entry.action,
+            payload: &entry.payload,
+        };
+        let hash = audit_chain::link_hash(&link, &prev_hash);
+        if audit_chain::parse_hash(&entry.hash) != Some(hash) {
+            return Err(broken);
+        }
+        prev_hash = hash;
+    }
+    let log_seq = payload.audit_log.last().map_or(0, |entry| entry.seq);
+    if payload.audit_head.seq != log_seq
+        || audit_chain::parse_hash(&payload.audit_head.hash) != Some(prev_hash)
+    {
+        return Err(VerifyError::AuditHeadMismatch {
+            stated_seq: payload.audit_head.seq,
+            log_seq,
+        });
+    }
+    Ok(())
+}
+
+/// The first protocol of the batch whose values are not those its audit log's finalize entry
+/// for that contest and version records (the last such entry, as the precinct's own check reads
+/// the log), or that has no finalize entry at all: `(contest, version)`.
+pub fn unvouched(payload: &Payload) -> Option<(String, u32)> {
+    let mut finalized: std::collections::HashMap<(String, u32), BTreeMap<String, u64>> =
+        std::collections::HashMap::new();
+    for entry in &payload.audit_log {
+        if entry.action != audit_chain::FINALIZE_ACTION {
+            continue;
+        }
+        let Ok(logged) = serde_json::from_str::<serde_json::Value>(&entry.payload) else {
+            continue;
+        };
+        let contest = logged["contest"].as_str();
+        let version = logged["version"]
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok());
+        let values = logged["values"].as_object().map(|values| {
+            values
+                .iter()
+                .filter_map(|(line, value)| Some((line.clone(), value.as_u64()?)))
+                .collect::<BTreeMap<_, _>>()
+        });
+        if let (Some(contest), Some(version), Some(values)) = (contest, version, values) {
+            finalized.insert((contest.to_owned(), version), values);
+        }
+    }
+    payload
+        .protocols
+        .iter()
+        .find(|protocol| {
+            let carried: BTreeMap<String, u64> = protocol
+                .values
+                .iter()
+                .map(|value| (value.line.clone(), u64::from(value.value)))
+                .collect();
+            finalized.get(&(protocol.contest.clone(), protocol.version)) != Some(&carried)
+        })
+        .map(|protocol| (protocol.contest.clone(), protocol.version))
+}
+
+/// A batch already imported for a precinct: its sequence, hash, audit head and the protocol
+/// versions it brought in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
     /// Its sequence number.
     pub sequence: u64,
     /// Its hash.
     pub hash: String,
+    /// The audit head it stated: a later batch's log must hold this entry with this hash.
+    pub audit_head: AuditHead,
+    /// The protocol versions imported from it, with their values in paper order. A version
+    /// carried again by a later batch is listed with the batch that brought it in.
+    pub protocols: Vec<ImportedProtocol>,
+}
+
+/// A final protocol version as imported: what a later batch carrying it must repeat.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedProtocol {
+    /// The contest id.
+    pub contest: String,
+    /// The protocol version.
+    pub version: u32,
+    /// `(line, value)` in paper order.
+    pub values: Vec<(String, u32)>,
+}
+
+impl Imported {
+    /// What importing `batch` on top of `before` records: its head, and the protocol versions
+    /// none of `before` brought in.
+    pub fn of(batch: &VerifiedBatch, before: &[Imported]) -> Imported {
+        let known = |contest: &str, version: u32| {
+            before.iter().any(|earlier| {
+                earlier
+                    .protocols
+                    .iter()
+                    .any(|p| p.contest == contest && p.version == version)
+            })
+        };
+        Imported {
+            sequence: batch.payload.sequence,
+            hash: batch.hash.clone(),
+            audit_head: batch.payload.audit_head.clone(),
+            protocols: batch
+                .payload
+                .protocols
+                .iter()
+                .filter(|p| !known(&p.contest, p.version))
+                .map(|p| ImportedProtocol {
+                    contest: p.contest.clone(),
+                    version: p.version,
+                    values: p.values.iter().map(|v| (v.line.clone(), v.value)).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// What importing a verified batch means.
@@ -481,6 +643,32 @@ pub enum Decision {
     },
     /// The `previous` hash does not name the batch imported before.
     ChainBroken,
+    /// The batch's audit log does not extend the log of a batch imported before: the history
+    /// was rewritten. Held for a person, never imported.
+    HistoryRewritten {
+        /// The earlier batch's sequence.
+        earlier_sequence: u64,
+        /// The audit head it stated, which this batch's log does not hold.
+        earlier_head: AuditHead,
+    },
+    /// The batch carries other values for a protocol version already imported. Held for a
+    /// person, never imported.
+    ValuesDiffer {
+        /// The contest.
+        contest: String,
+        /// The protocol version.
+        version: u32,
+        /// The sequence of the batch that brought the imported values.
+        earlier_sequence: u64,
+    },
+    /// A protocol the batch carries is not what its own audit log finalized. Held for a
+    /// person, never imported.
+    FinalNotInLog {
+        /// The contest.
+        contest: String,
+        /// The protocol version.
+        version: u32,
+    },
 }
 
 impl Decision {
@@ -493,6 +681,52 @@ impl Decision {
             Decision::Replayed { .. } => "replayed",
             Decision::Gap { .. } => "sequence_gap",
             Decision::ChainBroken => "chain_broken",
+            Decision::HistoryRewritten { .. } => "history_rewritten",
+            Decision::ValuesDiffer { .. } => "values_differ",
+            Decision::FinalNotInLog { .. } => "final_not_in_log",
+        }
+    }
+
+    /// Whether the batch is held for a person (recorded beside what is imported, never in the
+    /// tally).
+    pub fn is_held(&self) -> bool {
+        matches!(
+            self,
+            Decision::Conflict { .. }
+                | Decision::HistoryRewritten { .. }
+                | Decision::ValuesDiffer { .. }
+                | Decision::FinalNotInLog { .. }
+        )
+    }
+
+    /// The decision's parameters for messages and reports, as (name, value) pairs.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Decision::Import | Decision::AlreadyImported | Decision::ChainBroken => Vec::new(),
+            Decision::Conflict { existing } => vec![("existing_hash", existing.clone())],
+            Decision::Replayed { newest } => vec![("newest", newest.to_string())],
+            Decision::Gap { expected } => vec![("expected", expected.to_string())],
+            Decision::HistoryRewritten {
+                earlier_sequence,
+                earlier_head,
+            } => vec![
+                ("earlier_sequence", earlier_sequence.to_string()),
+                ("earlier_head_seq", earlier_head.seq.to_string()),
+                ("earlier_head_hash", earlier_head.hash.clone()),
+            ],
+            Decision::ValuesDiffer {
+                contest,
+                version,
+                earlier_sequence,
+            } => vec![
+                ("contest", contest.clone()),
+                ("version", version.to_string()),
+                ("earlier_sequence", earlier_sequence.to_string()),
+            ],
+            Decision::FinalNotInLog { contest, version } => vec![
+                ("contest", contest.clone()),
+                ("version", version.to_string()),
+            ],
         }
     }
 }
@@ -510,21 +744,76 @@ pub fn decide(batch: &VerifiedBatch, imported: &[Imported]) -> Decision {
         };
     }
     let newest = imported.iter().max_by_key(|earlier| earlier.sequence);
-    match newest {
-        None if sequence == 1 && batch.payload.previous.is_none() => Decision::Import,
-        None if sequence == 1 => Decision::ChainBroken,
-        None => Decision::Gap { expected: 1 },
-        Some(newest) if sequence < newest.sequence => Decision::Replayed {
-            newest: newest.sequence,
-        },
-        Some(newest) if sequence != newest.sequence + 1 => Decision::Gap {
-            expected: newest.sequence + 1,
-        },
-        Some(newest) if batch.payload.previous.as_deref() == Some(newest.hash.as_str()) => {
-            Decision::Import
+    let next = match newest {
+        None if sequence == 1 && batch.payload.previous.is_none() => true,
+        None if sequence == 1 => return Decision::ChainBroken,
+        None => return Decision::Gap { expected: 1 },
+        Some(newest) if sequence < newest.sequence => {
+            return Decision::Replayed {
+                newest: newest.sequence,
+            };
         }
-        Some(_) => Decision::ChainBroken,
+        Some(newest) if sequence != newest.sequence + 1 => {
+            return Decision::Gap {
+                expected: newest.sequence + 1,
+            };
+        }
+        Some(newest) => batch.payload.previous.as_deref() == Some(newest.hash.as_str()),
+    };
+    if !next {
+        return Decision::ChainBroken;
     }
+    held(batch, imported).unwrap_or(Decision::Import)
+}
+
+/// Why a batch that continues the chain of batch hashes is still held: its log forks from an
+/// earlier batch's, it changes an imported protocol version, or its own log does not vouch for
+/// a protocol it carries.
+fn held(batch: &VerifiedBatch, imported: &[Imported]) -> Option<Decision> {
+    let log = &batch.payload.audit_log;
+    let mut by_sequence: Vec<&Imported> = imported.iter().collect();
+    by_sequence.sort_by_key(|earlier| earlier.sequence);
+    for earlier in &by_sequence {
+        let head = &earlier.audit_head;
+        let extends = head.seq == 0
+            || usize::try_from(head.seq - 1)
+                .ok()
+                .and_then(|idx| log.get(idx))
+                .is_some_and(|entry| entry.seq == head.seq && entry.hash == head.hash);
+        if !extends {
+            return Some(Decision::HistoryRewritten {
+                earlier_sequence: earlier.sequence,
+                earlier_head: head.clone(),
+            });
+        }
+    }
+    for protocol in &batch.payload.protocols {
+        for earlier in &by_sequence {
+            let Some(known) = earlier
+                .protocols
+                .iter()
+                .find(|p| p.contest == protocol.contest && p.version == protocol.version)
+            else {
+                continue;
+            };
+            let same = known.values.len() == protocol.values.len()
+                && known
+                    .values
+                    .iter()
+                    .zip(&protocol.values)
+                    .all(|((line, value), carried)| {
+                        *line == carried.line && *value == carried.value
+                    });
+            if !same {
+                return Some(Decision::ValuesDiffer {
+                    contest: protocol.contest.clone(),
+                    version: protocol.version,
+                    earlier_sequence: earlier.sequence,
+                });
+            }
+        }
+    }
+    unvouched(&batch.payload).map(|(contest, version)| Decision::FinalNotInLog { contest, version })
 }
 
 /// Decides what an import of many batches does, taking them as they are verified, in file order,
@@ -590,10 +879,10 @@ impl<T: std::borrow::Borrow<VerifiedBatch>> ImportPlan<T> {
                 self.waiting.push(item);
                 return None;
             }
-            Decision::Import => history.push(Imported {
-                sequence: batch.payload.sequence,
-                hash: batch.hash.clone(),
-            }),
+            Decision::Import => {
+                let imported = Imported::of(batch, history);
+                history.push(imported);
+            }
             _ => {}
         }
         Some((item, decision))

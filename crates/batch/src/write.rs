@@ -11,14 +11,24 @@
 //! All file-system calls go through [`Io`], so tests can make any step fail the way a real device
 //! does (short write, ENOSPC, EIO, a failing rename) and check the outcome; [`RealIo`] is the one
 //! used in the app and the CLI, and the tests also run it on real file systems.
+//!
+//! A stick is hostile too. Before anything is written, [`refuse_links`] refuses a target folder
+//! that is, or passes through, a symbolic link, and a link at any name the export uses (marker,
+//! temporary and final files); [`RealIo`] then creates each file with `O_CREAT | O_EXCL |
+//! O_NOFOLLOW` (a stale regular file of an earlier attempt is removed first, a link never is
+//! followed) and opens files for syncing and reading back with `O_NOFOLLOW`. So nothing outside
+//! the folder is ever written through a link planted on the stick.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
+
+use rustix::fs::{Mode, OFlags};
 
 /// The file-system operations an export needs.
 pub trait Io {
-    /// Creates (or truncates) `path` and writes all of `bytes`.
+    /// Creates `path` anew (removing a regular file of that name first, never following a link)
+    /// and writes all of `bytes`.
     fn write_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()>;
     /// Flushes `path`'s data and metadata to the device.
     fn fsync_file(&self, path: &Path) -> io::Result<()>;
@@ -40,16 +50,11 @@ pub struct RealIo;
 
 impl Io for RealIo {
     fn write_file(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(path)?;
-        file.write_all(bytes)
+        write_new(path, bytes)
     }
 
     fn fsync_file(&self, path: &Path) -> io::Result<()> {
-        File::open(path)?.sync_all()
+        open_nofollow(path, OFlags::RDONLY)?.sync_all()
     }
 
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
@@ -57,16 +62,18 @@ impl Io for RealIo {
     }
 
     fn fsync_dir(&self, dir: &Path) -> io::Result<()> {
-        File::open(dir)?.sync_all()
+        open_nofollow(dir, OFlags::RDONLY | OFlags::DIRECTORY)?.sync_all()
     }
 
     fn sync_fs(&self, dir: &Path) -> io::Result<()> {
-        let folder = File::open(dir)?;
+        let folder = open_nofollow(dir, OFlags::RDONLY | OFlags::DIRECTORY)?;
         rustix::fs::syncfs(&folder).map_err(io::Error::from)
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
-        fs::read(path)
+        let mut bytes = Vec::new();
+        open_nofollow(path, OFlags::RDONLY)?.read_to_end(&mut bytes)?;
+        Ok(bytes)
     }
 
     fn remove(&self, path: &Path) -> io::Result<()> {
@@ -74,6 +81,70 @@ impl Io for RealIo {
             Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
             other => other,
         }
+    }
+}
+
+/// Opens `path` with `flags` and `O_NOFOLLOW`: a link at its last component is refused (ELOOP).
+fn open_nofollow(path: &Path, flags: OFlags) -> io::Result<File> {
+    // Files a batch or a document creates are readable by all (0644, less the umask): they are
+    // meant to be read by the commission.
+    let mode = Mode::RUSR | Mode::WUSR | Mode::RGRP | Mode::ROTH;
+    let fd = rustix::fs::open(
+        path,
+        flags | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY,
+        mode,
+    )?;
+    Ok(File::from(fd))
+}
+
+/// Creates `path` with `O_CREAT | O_EXCL | O_NOFOLLOW` and writes all of `bytes`. A regular file
+/// already there (left by an earlier attempt) is removed first; a link or anything else there is
+/// refused, and nothing is written through it.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(seen) if seen.file_type().is_file() => fs::remove_file(path)?,
+        Ok(seen) if seen.file_type().is_symlink() => {
+            return Err(io::Error::other(format!(
+                "{} is a symbolic link",
+                path.display()
+            )));
+        }
+        Ok(_) => {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("{} exists and is not a regular file", path.display()),
+            ));
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+        Err(error) => return Err(error),
+    }
+    let mut file = open_nofollow(path, OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL)?;
+    file.write_all(bytes)
+}
+
+/// Refuses a folder `dir` that is, or passes through, a symbolic link (any component of its
+/// absolute path), and a symbolic link at any of `files`: writing there could land outside the
+/// folder. Looks only, writes nothing.
+pub fn refuse_links(dir: &Path, files: &[&Path]) -> Result<(), WriteError> {
+    let is_link =
+        |path: &Path| fs::symlink_metadata(path).is_ok_and(|seen| seen.file_type().is_symlink());
+    let refused = |path: &Path| WriteError::LinkInPath {
+        path: path.display().to_string(),
+    };
+    let absolute = std::path::absolute(dir).map_err(|source| WriteError::Io {
+        step: Step::Marker,
+        source,
+    })?;
+    let mut prefix = PathBuf::new();
+    for component in absolute.components() {
+        prefix.push(component);
+        if matches!(component, Component::Normal(_) | Component::ParentDir) && is_link(&prefix) {
+            return Err(refused(&prefix));
+        }
+    }
+    match files.iter().find(|file| is_link(file)) {
+        Some(file) => Err(refused(file)),
+        None => Ok(()),
     }
 }
 
@@ -120,6 +191,13 @@ pub enum WriteError {
     /// What was read back is not what was written: a bad stick.
     #[error("the drive returned different bytes than were written; use another drive")]
     ReadBackMismatch,
+    /// The folder is, or passes through, a symbolic link, or a link sits at a name the export
+    /// would write: refused before anything is written.
+    #[error("{path} is a symbolic link: nothing is written through a link")]
+    LinkInPath {
+        /// The link.
+        path: String,
+    },
 }
 
 impl WriteError {
@@ -129,6 +207,7 @@ impl WriteError {
             WriteError::NoSpace { .. } => "drive_full",
             WriteError::Io { .. } => "drive_failed",
             WriteError::ReadBackMismatch => "drive_read_back",
+            WriteError::LinkInPath { .. } => "link_in_path",
         }
     }
 }
@@ -182,6 +261,10 @@ pub fn write_batch(io: &dyn Io, dir: &Path, files: &BatchFiles<'_>) -> Result<Wr
     let (payload, signature, marker) = paths(dir, files.base_name);
     let payload_tmp = tmp_path(&payload);
     let signature_tmp = tmp_path(&signature);
+    refuse_links(
+        dir,
+        &[&marker, &payload_tmp, &signature_tmp, &payload, &signature],
+    )?;
     let result = write_steps(
         io,
         dir,

@@ -91,10 +91,21 @@ fn outcome_json(outcome: &Outcome) -> serde_json::Value {
             precinct,
             sequence,
             hash,
+            params,
         } => {
-            json!({ "file": file.display().to_string(), "outcome": decision, "precinct": precinct, "sequence": sequence, "hash": hash })
+            json!({ "file": file.display().to_string(), "outcome": decision, "precinct": precinct, "sequence": sequence, "hash": hash, "params": params_json(params) })
         }
     }
+}
+
+/// Parameters as one JSON object of strings.
+fn params_json<K: AsRef<str>>(params: &[(K, String)]) -> serde_json::Value {
+    serde_json::Value::Object(
+        params
+            .iter()
+            .map(|(name, value)| (name.as_ref().to_owned(), json!(value)))
+            .collect(),
+    )
 }
 
 pub(crate) fn import(args: &ImportArgs) -> Result<ExitCode> {
@@ -148,7 +159,7 @@ pub(crate) fn tally(args: &TallyArgs) -> Result<ExitCode> {
             let conflicts: Vec<_> = tally::conflicts(&args.db, &definition.definition.id)
                 .map_err(failed)?
                 .into_iter()
-                .map(|c| json!({ "precinct": c.precinct, "sequence": c.sequence, "hash": c.hash, "existing_hash": c.existing_hash }))
+                .map(|c| json!({ "precinct": c.precinct, "sequence": c.sequence, "hash": c.hash, "existing_hash": c.existing_hash, "kind": c.held_for.kind, "params": params_json(&c.held_for.params) }))
                 .collect();
             let mut text = serde_json::to_string_pretty(
                 &json!({ "election": definition.definition.id, "tally": tally, "conflicts_held": conflicts }),

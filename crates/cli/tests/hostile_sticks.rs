@@ -18,8 +18,10 @@
     reason = "the time of each limited run is printed beside its deadline"
 )]
 
+#[path = "support/log.rs"]
+mod log;
 #[path = "support/run.rs"]
-mod run;
+pub mod run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -88,7 +90,7 @@ fn abai_1() -> PrecinctId {
 fn payload(sequence: u64, previous: Option<String>) -> Payload {
     let demo = builtin::demo();
     let template = builtin::templates().template("P1").unwrap();
-    Payload {
+    let mut payload = Payload {
         format: format::FORMAT_NAME.into(),
         version: format::FORMAT_VERSION,
         election: ElectionRef {
@@ -123,7 +125,10 @@ fn payload(sequence: u64, previous: Option<String>) -> Payload {
             acknowledged: Vec::new(),
             acts: Vec::new(),
         }],
-    }
+        audit_log: Vec::new(),
+    };
+    (payload.audit_log, payload.audit_head) = log::vouching_log(&payload.protocols);
+    payload
 }
 
 fn write_batch(stick: &Path, name: &str, payload: &[u8], signature: &str) -> PathBuf {

@@ -9,12 +9,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use hattama_batch::format::AuditHead;
 use hattama_batch::read;
 use hattama_batch::receive::{
-    Decision, ImportPlan, Imported, VerifiedBatch, VerifyError, read_and_verify,
+    Decision, ImportPlan, Imported, ImportedProtocol, VerifiedBatch, VerifyError, read_and_verify,
 };
 use hattama_protocol::PrecinctId;
-use hattama_store::receiver::{self, BatchRecord, ProtocolRecord};
+use hattama_store::receiver::{self, BatchRecord, HeldFor, ProtocolRecord};
 
 use crate::error::CommissionError;
 use crate::receiver::Receiver;
@@ -43,6 +44,9 @@ pub enum Outcome {
         sequence: u64,
         /// Its hash.
         hash: String,
+        /// The decision's parameters, `(name, value)`: e.g. the contest and version whose
+        /// values differ.
+        params: Vec<(&'static str, String)>,
     },
 }
 
@@ -55,7 +59,9 @@ pub struct Report {
     pub imported: usize,
     /// Batches already imported, unchanged.
     pub unchanged: usize,
-    /// Conflicts held for a person.
+    /// Batches held for a person: a different batch for an imported sequence, a rewritten
+    /// history, other values for an imported protocol version, finals their log does not vouch
+    /// for.
     pub held: usize,
     /// Batches refused (bad signature or content, replayed, a gap, a broken chain).
     pub refused: usize,
@@ -166,6 +172,7 @@ fn record(
         sequence: batch.payload.sequence,
         hash: &batch.hash,
         key_id: &key_id,
+        audit_head: (batch.payload.audit_head.seq, &batch.payload.audit_head.hash),
         payload: &item.payload,
         signature: &item.signature,
         at: now,
@@ -187,12 +194,28 @@ fn record(
             report.imported += 1;
         }
         Decision::AlreadyImported => report.unchanged += 1,
-        Decision::Conflict { existing } => {
-            receiver::record_conflict(tx, &record, existing)?;
-            report.held += 1;
-        }
         Decision::Replayed { .. } | Decision::Gap { .. } | Decision::ChainBroken => {
             report.refused += 1;
+        }
+        Decision::Conflict { .. }
+        | Decision::HistoryRewritten { .. }
+        | Decision::ValuesDiffer { .. }
+        | Decision::FinalNotInLog { .. } => {
+            // Held beside the batch imported with this sequence, or else the one it follows.
+            let existing = match &decision {
+                Decision::Conflict { existing } => existing.as_str(),
+                _ => batch.payload.previous.as_deref().unwrap_or_default(),
+            };
+            let held_for = HeldFor {
+                kind: decision.code().to_owned(),
+                params: decision
+                    .params()
+                    .into_iter()
+                    .map(|(name, value)| (name.to_owned(), value))
+                    .collect(),
+            };
+            receiver::record_conflict(tx, &record, existing, &held_for)?;
+            report.held += 1;
         }
     }
     report.outcomes.push(Outcome::Decided {
@@ -201,6 +224,7 @@ fn record(
         precinct: batch.payload.precinct.clone(),
         sequence: batch.payload.sequence,
         hash: batch.hash.clone(),
+        params: decision.params(),
     });
     Ok(())
 }
@@ -224,7 +248,23 @@ pub fn import(
         .map(|(precinct, batches)| {
             let batches = batches
                 .into_iter()
-                .map(|(sequence, hash)| Imported { sequence, hash })
+                .map(|batch| Imported {
+                    sequence: batch.sequence,
+                    hash: batch.hash,
+                    audit_head: AuditHead {
+                        seq: batch.audit_head.0,
+                        hash: batch.audit_head.1,
+                    },
+                    protocols: batch
+                        .protocols
+                        .into_iter()
+                        .map(|protocol| ImportedProtocol {
+                            contest: protocol.contest,
+                            version: protocol.version,
+                            values: protocol.values,
+                        })
+                        .collect(),
+                })
                 .collect();
             (precinct, batches)
         })

@@ -10,11 +10,13 @@ use std::path::{Path, PathBuf};
 use hattama_batch::drives::{self, Mount};
 use hattama_batch::export::sign_batch;
 use hattama_batch::format::{
-    self, Acknowledged, AuditHead, BatchProtocol, ElectionRef, LineValue, Payload,
+    self, Acknowledged, AuditHead, BatchProtocol, ElectionRef, LineValue, LogEntry, Payload,
 };
 use hattama_batch::write::{BatchFiles, RealIo, write_batch};
 use hattama_protocol::builtin;
-use hattama_store::{ExportRow, FinalProtocol, Store, StoreError, Timestamp};
+use hattama_store::{
+    AuditEntry, ExportRow, FinalProtocol, Permission, Session, Store, StoreError, Timestamp,
+};
 
 use crate::device_key;
 use crate::error::PrecinctError;
@@ -83,11 +85,13 @@ pub(crate) fn batch_hash_in(exports: &[ExportRow], contest: &str, version: u32) 
 /// that export again, byte for byte.
 pub fn sign(
     store: &mut Store,
+    actor: &Session,
     passphrase: &str,
     app_version: &str,
     now: Timestamp,
 ) -> Result<Export, PrecinctError> {
     let _span = tracing::info_span!("sign_export").entered();
+    store.require(actor, Permission::Export)?;
     let finals = store.final_protocols()?;
     if finals.is_empty() {
         return Err(StoreError::NothingToExport.into());
@@ -107,7 +111,8 @@ pub fn sign(
     let (Some(definition), Some(precinct)) = (store.definition(), store.precinct()) else {
         return Err(StoreError::NotSetUp.into());
     };
-    let (audit_seq, audit_hash) = store.audit_head()?;
+    let chain = store.audit_chain()?;
+    let (audit_seq, audit_hash) = chain.head;
     let sequence = newest.as_ref().map_or(1, |export| export.sequence + 1);
     let previous = newest.map(|export| export.hash);
     let payload = Payload {
@@ -129,6 +134,11 @@ pub fn sign(
         app_version: app_version.to_owned(),
         created_at: now.to_rfc3339(),
         protocols: finals.iter().map(batch_protocol).collect(),
+        audit_log: chain
+            .entries
+            .into_iter()
+            .map(log_entry)
+            .collect::<Result<_, StoreError>>()?,
     };
     let signed = sign_batch(&payload, &key)?;
     let batch = ExportRow {
@@ -141,7 +151,7 @@ pub fn sign(
         protocols: carried,
         created_at: now,
     };
-    store.record_export(&batch)?;
+    store.record_export(actor, &batch)?;
     Ok(Export {
         batch,
         reused: false,
@@ -191,18 +201,23 @@ pub fn existing_folder(path: &str) -> Result<PathBuf, PrecinctError> {
 /// reads it back, and records where it went. Only an `Ok` means the drive may be removed.
 pub fn export(
     store: &mut Store,
+    actor: &Session,
     passphrase: &str,
     target: &Target,
     app_version: &str,
     now: Timestamp,
 ) -> Result<Exported, PrecinctError> {
+    store.require(actor, Permission::Export)?;
     let folder = folder_of(target)?;
-    let export = sign(store, passphrase, app_version, now)?;
-    write_to(store, export, &folder, now)
+    // A folder that is or passes through a link is refused before anything is signed.
+    hattama_batch::write::refuse_links(&folder, &[])?;
+    let export = sign(store, actor, passphrase, app_version, now)?;
+    write_to(store, actor, export, &folder, now)
 }
 
 fn write_to(
     store: &mut Store,
+    actor: &Session,
     export: Export,
     folder: &Path,
     now: Timestamp,
@@ -217,13 +232,26 @@ fn write_to(
         },
     )?;
     let place = folder.display().to_string();
-    store.record_export_written(export.batch.sequence, &place, now)?;
+    store.record_export_written(actor, export.batch.sequence, &place, now)?;
     tracing::info!(sequence = export.batch.sequence, reused = export.reused, %place, "batch written");
     Ok(Exported {
         export,
         payload: written.payload,
         signature: written.signature,
         folder: folder.to_owned(),
+    })
+}
+
+/// An audit row as the batch carries it: what its hash is computed over, and the hash.
+fn log_entry((entry, hash): (AuditEntry, String)) -> Result<LogEntry, StoreError> {
+    Ok(LogEntry {
+        seq: u64::try_from(entry.seq)
+            .map_err(|_| StoreError::Inconsistent("negative audit seq".into()))?,
+        at: entry.at.0,
+        user: entry.user.map(|user| user.0),
+        action: entry.action,
+        payload: entry.payload,
+        hash,
     })
 }
 

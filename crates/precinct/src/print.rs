@@ -5,10 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use hattama_batch::keys;
+use hattama_batch::write::{self, Io};
 use hattama_print::assemble::{self, FinalVersion};
 use hattama_print::pdf::{self, Act, PrintableProtocol};
 use hattama_print::{fonts, qr};
-use hattama_store::{FinalProtocol, Store, StoreError};
+use hattama_store::{FinalProtocol, Permission, Session, Store, StoreError};
 
 use crate::device_key;
 use crate::error::PrecinctError;
@@ -84,7 +85,8 @@ fn file_stem(precinct: &assemble::Precinct<'_>) -> String {
 }
 
 /// The device key's enrolment sheet.
-pub fn enrolment_sheet(store: &Store) -> Result<Pdf, PrecinctError> {
+pub fn enrolment_sheet(store: &Store, actor: &Session) -> Result<Pdf, PrecinctError> {
+    store.require(actor, Permission::Print)?;
     let key = device_key::get(store)?.ok_or(StoreError::NoDeviceKey)?;
     let precinct = precinct(store)?;
     let sheet = assemble::enrolment(
@@ -104,7 +106,8 @@ pub fn enrolment_sheet(store: &Store) -> Result<Pdf, PrecinctError> {
 }
 
 /// The blank form of `contest`.
-pub fn blank_form(store: &Store, contest: &str) -> Result<Pdf, PrecinctError> {
+pub fn blank_form(store: &Store, actor: &Session, contest: &str) -> Result<Pdf, PrecinctError> {
+    store.require(actor, Permission::Print)?;
     let precinct = precinct(store)?;
     let blank = assemble::blank(&precinct, contest)?;
     let bytes = pdf::blank_protocol(&blank, &fonts::load_installed()?)?;
@@ -125,10 +128,12 @@ pub fn blank_form(store: &Store, contest: &str) -> Result<Pdf, PrecinctError> {
 /// chair's `passphrase`.
 pub fn protocol_documents(
     store: &Store,
+    actor: &Session,
     contest: &str,
     version: Option<u32>,
     passphrase: &str,
 ) -> Result<Vec<Pdf>, PrecinctError> {
+    store.require(actor, Permission::Print)?;
     let (version, printable) = printable_protocol(store, contest, version, passphrase)?;
     let precinct = precinct(store)?;
     let fonts = fonts::load_installed()?;
@@ -166,11 +171,21 @@ fn printable_protocol(
             contest: contest.to_owned(),
             version: version.map(|v| v.to_string()).unwrap_or_default(),
         })?;
-    let batch_hash = crate::export::batch_hash_in(&store.exports()?, contest, found.version)
-        .ok_or_else(|| PrecinctError::NotExported {
-            contest: contest.to_owned(),
-            version: found.version,
+    let exports = store.exports()?;
+    let batch_hash =
+        crate::export::batch_hash_in(&exports, contest, found.version).ok_or_else(|| {
+            PrecinctError::NotExported {
+                contest: contest.to_owned(),
+                version: found.version,
+            }
         })?;
+    // The paper shows the audit head that batch states, so it can be held to the batch's log.
+    let audit_head = exports
+        .iter()
+        .find(|export| export.hash == batch_hash)
+        .and_then(|export| hattama_batch::format::decode(&export.payload).ok())
+        .map(|payload| payload.audit_head)
+        .ok_or_else(|| StoreError::Inconsistent(format!("export {batch_hash} is unreadable")))?;
     let key = device_key::unlock(store, passphrase)?;
     let key_id = keys::public_key_id(&key.public_key())?;
     let precinct = precinct(store)?;
@@ -182,6 +197,7 @@ fn printable_protocol(
         &precinct,
         &protocol,
         &batch_hash,
+        (audit_head.seq, &audit_head.hash),
         qr::encode(&message, &signature),
     )?;
     Ok((found.version, printable))
@@ -233,7 +249,10 @@ pub fn save_in(folder: &str, pdfs: &[Pdf]) -> Result<Vec<Saved>, PrecinctError> 
         .collect()
 }
 
-/// Writes `bytes` to `path` through a temporary name, so no half-written PDF keeps the name.
+/// Writes `bytes` to `path` through a temporary name, so no half-written PDF keeps the name:
+/// the temporary file is created anew without following a link, flushed, renamed, and the
+/// folder flushed. A folder that is or passes through a symbolic link, or a link at either
+/// name, is refused before anything is written (`batch.link_in_path`).
 pub fn save_as(path: &Path, bytes: &[u8]) -> Result<(), PrecinctError> {
     let failed = |error: std::io::Error| PrecinctError::WriteFile {
         path: path.display().to_string(),
@@ -242,7 +261,15 @@ pub fn save_as(path: &Path, bytes: &[u8]) -> Result<(), PrecinctError> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".part");
     let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes).map_err(failed)?;
-    std::fs::rename(&partial, path).map_err(failed)?;
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    write::refuse_links(folder, &[&partial, path])?;
+    let io = write::RealIo;
+    io.write_file(&partial, bytes).map_err(failed)?;
+    io.fsync_file(&partial).map_err(failed)?;
+    io.rename(&partial, path).map_err(failed)?;
+    io.fsync_dir(folder).map_err(failed)?;
     Ok(())
 }

@@ -212,12 +212,13 @@ pub fn qr_protocol(
     })
 }
 
-/// The finalized `protocol`, ready to print, carrying the hash of the batch it was exported in
-/// and its signed QR text.
+/// The finalized `protocol`, ready to print, carrying the hash of the batch it was exported in,
+/// the audit head that batch states (sequence number, hash) and its signed QR text.
 pub fn printable(
     precinct: &Precinct<'_>,
     protocol: &FinalVersion,
     batch_hash: &str,
+    audit_head: (u64, &str),
     qr_text: String,
 ) -> Result<PrintableProtocol, AssembleError> {
     let (header, contest, template) = header(precinct, &protocol.contest)?;
@@ -249,6 +250,7 @@ pub fn printable(
         members: precinct.members.clone(),
         signed_at: protocol.signed_at,
         batch_hash: batch_hash.to_owned(),
+        audit_head: (audit_head.0, audit_head.1.to_owned()),
         qr_text,
     })
 }

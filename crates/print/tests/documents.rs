@@ -1,6 +1,6 @@
 //! The documents as PDF: their extracted text (`pdftotext`) holds the Kazakh and Russian labels,
-//! the values in digits and in words, the names, the grouped batch hash; repeated versions are
-//! marked; the output is deterministic; a character no font has is a typed error.
+//! the values in digits and in words, the names, the grouped batch hash and audit head; repeated
+//! versions are marked; the output is deterministic; a character no font has is a typed error.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
@@ -86,6 +86,11 @@ fn protocol_text_holds_labels_values_and_words_in_kk_and_ru() {
         "20.03.2023 02:40 (UTC+06:00)",
         "3f9a 0c47 d1e2 b85a 6c0f 4e19 a7d2 c3b4",
         "e5f6 0718 293a 4b5c 6d7e 8f90 12a3 b4c5",
+        // The audit head the batch states: its sequence and hash in groups of four.
+        "Аудит журналының соңғы жазбасы",
+        "Последняя запись журнала аудита",
+        "#1234 · 3fa9 01bc 5d7e 2f40 a18c 6b9d 0e3f 5a7c",
+        "9b1d 2e4f 6071 8293 a4b5 c6d7 e8f9 0123",
         "СЫНАҚ РЕЖИМІ",
         "ТЕСТОВЫЙ РЕЖИМ",
         "Против всех",

@@ -113,6 +113,7 @@ fn printable(
         &precinct,
         &protocol,
         common::BATCH_HASH,
+        (common::AUDIT_SEQ, common::AUDIT_HASH),
         qr::encode(&message, &signature),
     )
     .unwrap()

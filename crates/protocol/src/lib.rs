@@ -18,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit_chain;
 pub mod builtin;
 pub mod check;
 pub mod count;

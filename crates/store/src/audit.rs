@@ -3,17 +3,10 @@
 //!
 //! # Encoding
 //!
-//! Row `seq` stores `hash = SHA-256(encoding)`, where `encoding` is the concatenation of
-//!
-//! | part | bytes |
-//! |---|---|
-//! | the domain tag `hattama-audit-v1` followed by one zero byte | 17 |
-//! | `seq` | 8, big-endian `i64` |
-//! | `at` (milliseconds since 1970 UTC) | 8, big-endian `i64` |
-//! | the user: `0x00` for none, or `0x01` then the user id | 1 or 9, big-endian `i64` |
-//! | the action's length, then its UTF-8 bytes | 4, big-endian `u32`, then the bytes |
-//! | the payload's length, then its UTF-8 bytes (JSON, stored exactly as hashed) | 4 + the bytes |
-//! | `prev_hash`: the previous row's hash, 32 zero bytes for row 1 | 32 |
+//! Row `seq` stores `hash = SHA-256(encoding)`, by the one rule in
+//! `hattama_protocol::audit_chain` (the commission recomputes the same hashes over the log a
+//! batch carries): the domain tag, `seq`, `at`, the user, the action, the payload and the
+//! previous row's hash.
 //!
 //! `audit_head` holds the last row's `seq` and `hash`, updated in the same transaction.
 //!
@@ -22,7 +15,9 @@
 //! Detected: an edited row (its hash no longer matches its contents), a deleted row (a gap in
 //! `seq`, or a `prev_hash` that does not match), reordered rows (`seq` is hashed, so moved content
 //! fails), deleted last rows (the chain ends before the head), and entry or final values that
-//! differ from what the log says was saved. Not detectable from inside the file: someone who
+//! differ from what the log says was saved, and user rows that differ from what the log says
+//! was added and changed (a role edited, a PIN hash copied over, a user slipped in), compared
+//! by the SHA-256 of each PIN hash. Not detectable from inside the file: someone who
 //! rewrites the log from some row on, recomputing every hash and the head, or who deletes the
 //! last rows and rewinds the head to match. Only a copy of the head kept outside the file (the
 //! signed results batch, the printed protocol) catches that.
@@ -33,11 +28,11 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use hattama_protocol::audit_chain::{self, Link};
+
 use crate::error::StoreError;
 use crate::types::{Timestamp, UserId};
-
-/// The tag that starts every hashed encoding; a new encoding gets a new tag.
-const DOMAIN: &[u8] = b"hattama-audit-v1\0";
+use crate::users;
 
 /// What kind of change an audit row records. The name is hashed into the row, so a name that
 /// has shipped is never changed; a new kind of change gets a new variant.
@@ -73,6 +68,20 @@ pub enum Action {
     ExportSigned,
     /// A batch was written to a drive and read back.
     ExportWritten,
+    /// The commission key was confirmed against the commission's paper and pinned.
+    CommissionKeyPin,
+    /// A user's role was changed.
+    UserChange,
+    /// A user was removed (they can no longer sign in or act).
+    UserRemove,
+    /// The users a database held before users joined the chain (schema migration 4).
+    UsersVouched,
+    /// A wrong PIN was typed for a user.
+    PinFailed,
+    /// A user was locked out after wrong PINs.
+    UserLocked,
+    /// A chair lifted a user's lockout.
+    UserUnlocked,
 }
 
 impl Action {
@@ -89,11 +98,18 @@ impl Action {
             Action::ReconcileDone => "reconcile.done",
             Action::WarningAcknowledge => "warning.acknowledge",
             Action::ErrorAct => "error.act",
-            Action::ProtocolFinalize => "protocol.finalize",
+            Action::ProtocolFinalize => hattama_protocol::audit_chain::FINALIZE_ACTION,
             Action::ProtocolRepeat => "protocol.repeat",
             Action::DeviceKeyCreated => "device_key.created",
             Action::ExportSigned => "export.signed",
             Action::ExportWritten => "export.written",
+            Action::CommissionKeyPin => "commission_key.pin",
+            Action::UserChange => "user.change",
+            Action::UserRemove => "user.remove",
+            Action::UsersVouched => "users.vouched",
+            Action::PinFailed => "pin.failed",
+            Action::UserLocked => "user.locked",
+            Action::UserUnlocked => "user.unlocked",
         }
     }
 }
@@ -113,7 +129,7 @@ pub struct AuditEntry {
     pub payload: String,
 }
 
-/// The encoding that row hashes are computed over; see the module docs.
+/// The encoding that row hashes are computed over (`hattama_protocol::audit_chain::encode`).
 pub fn encode(
     seq: i64,
     at: Timestamp,
@@ -122,24 +138,23 @@ pub fn encode(
     payload: &str,
     prev_hash: &[u8; 32],
 ) -> Vec<u8> {
-    let mut out = Vec::with_capacity(DOMAIN.len() + 64 + action.len() + payload.len());
-    out.extend_from_slice(DOMAIN);
-    out.extend_from_slice(&seq.to_be_bytes());
-    out.extend_from_slice(&at.0.to_be_bytes());
-    match user {
-        None => out.push(0),
-        Some(user) => {
-            out.push(1);
-            out.extend_from_slice(&user.0.to_be_bytes());
-        }
+    audit_chain::encode(&link(seq, at, user, action, payload), prev_hash)
+}
+
+fn link<'a>(
+    seq: i64,
+    at: Timestamp,
+    user: Option<UserId>,
+    action: &'a str,
+    payload: &'a str,
+) -> Link<'a> {
+    Link {
+        seq,
+        at: at.0,
+        user: user.map(|user| user.0),
+        action,
+        payload,
     }
-    for part in [action, payload] {
-        let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(part.as_bytes());
-    }
-    out.extend_from_slice(prev_hash);
-    out
 }
 
 fn hash(encoding: &[u8]) -> [u8; 32] {
@@ -200,6 +215,36 @@ pub fn entries(conn: &Connection, from_seq: i64) -> Result<Vec<AuditEntry>, Stor
             action: row.get(3)?,
             payload: row.get(4)?,
         })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The whole audit log with each row's stored hash, and the stored head: what a results batch
+/// carries, so that the commission can recompute the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditChain {
+    /// Every row in order, with its stored hash (lowercase hex).
+    pub entries: Vec<(AuditEntry, String)>,
+    /// The stored head: last seq and its hash (lowercase hex).
+    pub head: (i64, String),
+}
+
+/// Every row in order with its stored hash (lowercase hex): the log a results batch carries, so
+/// that the commission can recompute the chain.
+pub fn chain(conn: &Connection) -> Result<Vec<(AuditEntry, String)>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT seq, at, user_id, action, payload, hash FROM audit ORDER BY seq")?;
+    let rows = stmt.query_map([], |row| {
+        Ok((
+            AuditEntry {
+                seq: row.get(0)?,
+                at: Timestamp(row.get(1)?),
+                user: row.get::<_, Option<i64>>(2)?.map(UserId),
+                action: row.get(3)?,
+                payload: row.get(4)?,
+            },
+            hex(&row.get::<_, Vec<u8>>(5)?),
+        ))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -318,13 +363,20 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
 /// Which entry field: (contest, version, entry, line).
 type FieldKey = (String, i64, i64, String);
 
+/// A user row as the log says it should be: name, role, PIN digest, removed.
+type LoggedUser = (String, String, String, bool);
+
 /// The values the log says were saved, to compare with the tables.
 #[derive(Default)]
 struct Replay {
+    /// User id → what the log says of the row.
+    users: BTreeMap<i64, LoggedUser>,
     /// Field → (value, seq of the save).
     entries: BTreeMap<FieldKey, (Option<i64>, i64)>,
     /// (contest, version) → (line → value, seq of the finalize).
     finals: BTreeMap<(String, i64), (BTreeMap<String, i64>, i64)>,
+    /// The pinned commission key as logged: (public key, seq of the pinning).
+    commission_key: Option<(String, i64)>,
 }
 
 impl Replay {
@@ -353,11 +405,73 @@ impl Replay {
                     .unwrap_or_default();
                 self.finals.insert((contest, version), (values, seq));
             }
+            a if a == Action::CommissionKeyPin.as_str() => {
+                let public_key = payload["public_key"].as_str().unwrap_or_default();
+                self.commission_key = Some((public_key.to_owned(), seq));
+            }
+            a if a == Action::UserAdd.as_str() => self.record_user(&payload),
+            a if a == Action::UsersVouched.as_str() => {
+                for user in payload["users"].as_array().into_iter().flatten() {
+                    self.record_user(user);
+                }
+            }
+            a if a == Action::UserChange.as_str() => {
+                let id = payload["id"].as_i64().unwrap_or_default();
+                let role = payload["role"].as_str().unwrap_or_default().to_owned();
+                if let Some(user) = self.users.get_mut(&id) {
+                    user.1 = role;
+                }
+            }
+            a if a == Action::UserRemove.as_str() => {
+                let id = payload["id"].as_i64().unwrap_or_default();
+                if let Some(user) = self.users.get_mut(&id) {
+                    user.3 = true;
+                }
+            }
             _ => {}
         }
     }
 
+    fn record_user(&mut self, payload: &serde_json::Value) {
+        let text = |key: &str| payload[key].as_str().unwrap_or_default().to_owned();
+        self.users.insert(
+            payload["id"].as_i64().unwrap_or_default(),
+            (text("name"), text("role"), text("pin"), false),
+        );
+    }
+
+    /// The first user row that differs from what the log says (an added, edited or
+    /// copied-over row, or a role changed outside the app).
+    fn compare_users(&mut self, conn: &Connection) -> Result<Option<Break>, StoreError> {
+        let (head_seq, _) = head(conn)?;
+        let mismatch = |what: String| {
+            Some(Break {
+                seq: head_seq,
+                kind: BreakKind::TableMismatch { what },
+            })
+        };
+        for (id, name, role, pin, removed) in users::rows_for_verify(conn)? {
+            match self.users.remove(&id) {
+                None => return Ok(mismatch(format!("users {id} (not in the log)"))),
+                Some(logged) if logged != (name, role, pin, removed) => {
+                    return Ok(mismatch(format!("users {id}")));
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(id) = self.users.keys().next() {
+            return Ok(mismatch(format!("users {id} (missing)")));
+        }
+        Ok(None)
+    }
+
     fn compare(mut self, conn: &Connection) -> Result<Option<Break>, StoreError> {
+        if let Some(found) = self.compare_commission_key(conn)? {
+            return Ok(Some(found));
+        }
+        if let Some(broken) = self.compare_users(conn)? {
+            return Ok(Some(broken));
+        }
         let mut stmt = conn.prepare(
             "SELECT p.contest, p.version, e.entry, e.line, e.value, e.audit_seq
              FROM entry_values e JOIN protocols p ON p.id = e.protocol
@@ -443,14 +557,35 @@ impl Replay {
     }
 }
 
+impl Replay {
+    /// The pinned commission key must be the one the log says was pinned, and at its seq.
+    fn compare_commission_key(&self, conn: &Connection) -> Result<Option<Break>, StoreError> {
+        let stored: Option<(String, i64)> = conn
+            .query_row(
+                "SELECT public_key, audit_seq FROM commission_key WHERE id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if stored == self.commission_key {
+            return Ok(None);
+        }
+        let seq = match (&self.commission_key, &stored) {
+            (Some((_, seq)), _) | (None, Some((_, seq))) => *seq,
+            (None, None) => 0,
+        };
+        Ok(Some(Break {
+            seq,
+            kind: BreakKind::TableMismatch {
+                what: "commission_key".to_owned(),
+            },
+        }))
+    }
+}
+
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
-        out.push(char::from_digit(u32::from(byte & 15), 16).unwrap_or('0'));
-    }
-    out
+    audit_chain::hex(bytes)
 }
 
 /// Looks up one row.

@@ -61,6 +61,33 @@ CREATE TRIGGER protocols_no_update BEFORE UPDATE ON protocols BEGIN SELECT RAISE
 CREATE TRIGGER protocols_no_delete BEFORE DELETE ON protocols BEGIN SELECT RAISE(ABORT, 'imported protocols are never deleted'); END;
 ";
 
+/// Version 2: the audit head each imported batch stated (a later batch's log must hold it), and
+/// why a conflict is held (`kind`, with its parameters as a JSON object). Batches imported
+/// before carry their head in their payload, from which it is filled in.
+const MIGRATION_2: &str = "
+CREATE TABLE audit_heads (
+    election TEXT NOT NULL,
+    region TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    sequence INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL,
+    audit_hash TEXT NOT NULL,
+    PRIMARY KEY (election, region, number, sequence)
+) STRICT;
+INSERT INTO audit_heads (election, region, number, sequence, audit_seq, audit_hash)
+    SELECT election, region, number, sequence,
+        json_extract(CAST(payload AS TEXT), '$.audit_head.seq'),
+        json_extract(CAST(payload AS TEXT), '$.audit_head.hash')
+    FROM batches;
+CREATE TRIGGER audit_heads_no_update BEFORE UPDATE ON audit_heads BEGIN SELECT RAISE(ABORT, 'imported audit heads are never changed'); END;
+CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads BEGIN SELECT RAISE(ABORT, 'imported audit heads are never deleted'); END;
+ALTER TABLE conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'conflict';
+ALTER TABLE conflicts ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
+";
+
+/// The receiver schema version this build writes.
+const RECEIVER_VERSION: i32 = 2;
+
 /// Why the receiver database cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ReceiverError {
@@ -73,6 +100,9 @@ pub enum ReceiverError {
     /// A stored value list is not readable.
     #[error("receiver database holds damaged values: {0}")]
     Damaged(String),
+    /// The file was written by a newer build.
+    #[error("the receiver database has schema version {0}, newer than this build's")]
+    Newer(i32),
 }
 
 /// Opens (creating if missing) a receiver database.
@@ -99,10 +129,25 @@ pub fn open_receiver(path: &Path) -> Result<Connection, ReceiverError> {
     conn.pragma_update(None, "journal_mode", "DELETE")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", true)?;
-    if !exists {
-        conn.execute_batch(SCHEMA)?;
-        conn.pragma_update(None, "application_id", RECEIVER_APPLICATION_ID)?;
-        conn.pragma_update(None, "user_version", 1)?;
+    let mut version: i32 = if exists {
+        conn.pragma_query_value(None, "user_version", |row| row.get(0))?
+    } else {
+        0
+    };
+    if RECEIVER_VERSION < version {
+        return Err(ReceiverError::Newer(version));
+    }
+    while version < RECEIVER_VERSION {
+        let tx = conn.unchecked_transaction()?;
+        if version == 0 {
+            tx.execute_batch(SCHEMA)?;
+            tx.pragma_update(None, "application_id", RECEIVER_APPLICATION_ID)?;
+        } else {
+            tx.execute_batch(MIGRATION_2)?;
+        }
+        version += 1;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
     }
     Ok(conn)
 }
@@ -120,6 +165,8 @@ pub struct BatchRecord<'a> {
     pub hash: &'a str,
     /// Signing key id.
     pub key_id: &'a str,
+    /// The audit head the batch states: sequence number and hash.
+    pub audit_head: (u64, &'a str),
     /// The payload bytes as received.
     pub payload: &'a [u8],
     /// The signature text as received.
@@ -141,28 +188,84 @@ pub struct ProtocolRecord {
     pub values: Vec<(String, u32)>,
 }
 
-/// The (sequence, hash) of every batch imported for the election, per precinct, in sequence order.
-/// Read once before an import, so deciding on each batch needs no query.
+/// A batch imported before, as the next import's decisions need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedBatch {
+    /// Sequence number.
+    pub sequence: u64,
+    /// Batch hash.
+    pub hash: String,
+    /// The audit head it stated: sequence number and hash.
+    pub audit_head: (u64, String),
+    /// The protocol versions it brought in (first imported from it).
+    pub protocols: Vec<ProtocolRecord>,
+}
+
+/// Every batch imported for the election, per precinct, in sequence order, with the protocol
+/// versions each brought in. Read once before an import, so deciding on each batch needs no
+/// query.
 pub fn histories(
     conn: &Connection,
     election: &str,
-) -> Result<HashMap<PrecinctId, Vec<(u64, String)>>, ReceiverError> {
+) -> Result<HashMap<PrecinctId, Vec<ImportedBatch>>, ReceiverError> {
     let mut statement = conn.prepare(
-        "SELECT region, number, sequence, hash FROM batches WHERE election = ?1 ORDER BY region, number, sequence",
+        "SELECT b.region, b.number, b.sequence, b.hash, h.audit_seq, h.audit_hash
+         FROM batches b JOIN audit_heads h USING (election, region, number, sequence)
+         WHERE b.election = ?1 ORDER BY b.region, b.number, b.sequence",
     )?;
     let rows = statement.query_map(params![election], |row| {
         Ok((
             precinct_at(row)?,
             row.get::<_, i64>(2)?,
             row.get::<_, String>(3)?,
+            row.get::<_, i64>(4)?,
+            row.get::<_, String>(5)?,
         ))
     })?;
-    let mut out: HashMap<PrecinctId, Vec<(u64, String)>> = HashMap::new();
+    let mut out: HashMap<PrecinctId, Vec<ImportedBatch>> = HashMap::new();
+    let mut by_hash: HashMap<String, (PrecinctId, usize)> = HashMap::new();
     for row in rows {
-        let (precinct, sequence, hash) = row?;
+        let (precinct, sequence, hash, audit_seq, audit_hash) = row?;
         let sequence = u64::try_from(sequence)
             .map_err(|_| ReceiverError::Damaged(format!("negative sequence {sequence}")))?;
-        out.entry(precinct).or_default().push((sequence, hash));
+        let audit_seq = u64::try_from(audit_seq)
+            .map_err(|_| ReceiverError::Damaged(format!("negative audit seq {audit_seq}")))?;
+        let batches = out.entry(precinct.clone()).or_default();
+        by_hash.insert(hash.clone(), (precinct, batches.len()));
+        batches.push(ImportedBatch {
+            sequence,
+            hash,
+            audit_head: (audit_seq, audit_hash),
+            protocols: Vec::new(),
+        });
+    }
+    let mut statement = conn.prepare(
+        "SELECT batch_hash, contest, version, template, \"values\" FROM protocols
+         WHERE election = ?1 ORDER BY region, number, contest, version",
+    )?;
+    let rows = statement.query_map(params![election], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            ProtocolRecord {
+                contest: row.get(1)?,
+                version: row.get(2)?,
+                template: row.get(3)?,
+                values: Vec::new(),
+            },
+            row.get::<_, String>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (batch_hash, mut protocol, values) = row?;
+        protocol.values = serde_json::from_str(&values)
+            .map_err(|error| ReceiverError::Damaged(error.to_string()))?;
+        let batch = by_hash
+            .get(&batch_hash)
+            .and_then(|(precinct, idx)| out.get_mut(precinct)?.get_mut(*idx))
+            .ok_or_else(|| {
+                ReceiverError::Damaged(format!("a protocol of unknown batch {batch_hash}"))
+            })?;
+        batch.protocols.push(protocol);
     }
     Ok(out)
 }
@@ -193,6 +296,15 @@ pub fn record_batch(
             batch.signature,
             batch.at
         ])?;
+    tx.prepare_cached("INSERT INTO audit_heads (election, region, number, sequence, audit_seq, audit_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![
+            batch.election,
+            batch.precinct.region,
+            batch.precinct.number,
+            i64::try_from(batch.sequence).unwrap_or(i64::MAX),
+            i64::try_from(batch.audit_head.0).unwrap_or(i64::MAX),
+            batch.audit_head.1
+        ])?;
     let mut insert = tx.prepare_cached(
         "INSERT OR IGNORE INTO protocols (election, region, number, contest, version, template, batch_hash, \"values\") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
@@ -213,12 +325,29 @@ pub fn record_batch(
     Ok(())
 }
 
-/// Holds a batch that conflicts with an imported one, for a person to decide. Nothing imported changes.
+/// Why a batch is held: the decision's code and its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeldFor {
+    /// The decision's code: `conflict`, `history_rewritten`, `values_differ`, `final_not_in_log`.
+    pub kind: String,
+    /// Its parameters, `(name, value)`.
+    pub params: Vec<(String, String)>,
+}
+
+/// Holds a batch that conflicts with an imported one, for a person to decide, with why; a batch
+/// already held is not held twice. Nothing imported changes.
 pub fn record_conflict(
     tx: &Transaction<'_>,
     batch: &BatchRecord<'_>,
     existing_hash: &str,
+    held_for: &HeldFor,
 ) -> Result<(), ReceiverError> {
+    let params_json: serde_json::Map<String, serde_json::Value> = held_for
+        .params
+        .iter()
+        .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
+        .collect();
+    let params_json = serde_json::Value::Object(params_json).to_string();
     let already: i64 = tx.query_row(
         "SELECT count(*) FROM conflicts WHERE hash = ?1",
         params![batch.hash],
@@ -226,7 +355,7 @@ pub fn record_conflict(
     )?;
     if already == 0 {
         tx.execute(
-            "INSERT INTO conflicts (election, region, number, sequence, hash, existing_hash, key_id, payload, signature, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO conflicts (election, region, number, sequence, hash, existing_hash, key_id, payload, signature, received_at, kind, params) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 batch.election,
                 batch.precinct.region,
@@ -237,7 +366,9 @@ pub fn record_conflict(
                 batch.key_id,
                 batch.payload,
                 batch.signature,
-                batch.at
+                batch.at,
+                held_for.kind,
+                params_json
             ],
         )?;
     }
@@ -253,22 +384,42 @@ pub struct Conflict {
     pub sequence: u64,
     /// The held batch's hash.
     pub hash: String,
-    /// The imported batch's hash.
+    /// The hash of the imported batch it is held beside (empty when there is none).
     pub existing_hash: String,
+    /// Why it is held, with the parameters.
+    pub held_for: HeldFor,
 }
 
 /// Conflicts held for a person.
 pub fn conflicts(conn: &Connection, election: &str) -> Result<Vec<Conflict>, ReceiverError> {
-    let mut statement = conn.prepare("SELECT region, number, sequence, hash, existing_hash FROM conflicts WHERE election = ?1 ORDER BY id")?;
+    let mut statement = conn.prepare("SELECT region, number, sequence, hash, existing_hash, kind, params FROM conflicts WHERE election = ?1 ORDER BY id")?;
     let rows = statement.query_map(params![election], |row| {
-        Ok(Conflict {
-            precinct: precinct_at(row)?,
-            sequence: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
-            hash: row.get(3)?,
-            existing_hash: row.get(4)?,
-        })
+        Ok((
+            Conflict {
+                precinct: precinct_at(row)?,
+                sequence: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+                hash: row.get(3)?,
+                existing_hash: row.get(4)?,
+                held_for: HeldFor {
+                    kind: row.get(5)?,
+                    params: Vec::new(),
+                },
+            },
+            row.get::<_, String>(6)?,
+        ))
     })?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut conflict, params_json) = row?;
+        let params: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&params_json)
+            .map_err(|error| ReceiverError::Damaged(error.to_string()))?;
+        conflict.held_for.params = params
+            .into_iter()
+            .map(|(name, value)| (name, value.as_str().unwrap_or_default().to_owned()))
+            .collect();
+        out.push(conflict);
+    }
+    Ok(out)
 }
 
 /// The newest version of every precinct's protocol of every contest: `(precinct, protocol)`.
@@ -307,4 +458,50 @@ pub fn latest_protocols(
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_receiver_database_keeps_its_batches_and_gains_their_audit_heads() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("receiver.db");
+        {
+            let conn = Connection::open(&path).expect("created");
+            conn.execute_batch(SCHEMA).expect("schema 1");
+            conn.pragma_update(None, "application_id", RECEIVER_APPLICATION_ID)
+                .expect("id");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("version");
+            conn.execute(
+                "INSERT INTO batches VALUES ('e', 'abai', 1, 1, 'h1', 'k', ?1, 's', 't')",
+                [br#"{"audit_head": {"seq": 57, "hash": "ab"}}"#.as_slice()],
+            )
+            .expect("batch");
+            conn.execute(
+                "INSERT INTO conflicts (election, region, number, sequence, hash, existing_hash, key_id, payload, signature, received_at) VALUES ('e', 'abai', 1, 1, 'h2', 'h1', 'k', x'', 's', 't')",
+                [],
+            )
+            .expect("conflict");
+        }
+        let conn = open_receiver(&path).expect("migrated");
+        let version: i32 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .expect("version");
+        assert_eq!(version, RECEIVER_VERSION);
+        let histories = histories(&conn, "e").expect("histories");
+        let precinct = PrecinctId {
+            region: "abai".into(),
+            number: 1,
+        };
+        assert_eq!(histories[&precinct][0].audit_head, (57, "ab".to_owned()));
+        let held = conflicts(&conn, "e").expect("conflicts");
+        assert_eq!(held[0].held_for.kind, "conflict");
+        assert!(held[0].held_for.params.is_empty());
+        drop(conn);
+        // Opened again: nothing more to do.
+        assert!(open_receiver(&path).is_ok());
+    }
 }

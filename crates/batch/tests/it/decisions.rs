@@ -2,7 +2,7 @@
 //! at its boundary, and each sequence decision, so that dropping or bending any one of them
 //! changes an outcome here.
 
-use hattama_batch::format::{Act, Payload};
+use hattama_batch::format::{Act, AuditHead, Payload};
 use hattama_batch::keys;
 use hattama_batch::receive::{
     Decision, Imported, ModeName, VerifiedBatch, VerifyError, decide, verify_batch,
@@ -235,6 +235,11 @@ fn imported(sequence: u64, hash: &str) -> Imported {
     Imported {
         sequence,
         hash: hash.to_owned(),
+        audit_head: AuditHead {
+            seq: 0,
+            hash: "00".repeat(32),
+        },
+        protocols: Vec::new(),
     }
 }
 

@@ -518,7 +518,7 @@ fn each_trusted_comment_mismatch_is_refused() {
     let good = format::trusted_comment(&payload(1, None), &bytes);
     assert_eq!(
         good,
-        format!("hattama-batch v1 precinct=abai/1 seq=1 size={size} sha256={hash}")
+        format!("hattama-batch v2 precinct=abai/1 seq=1 size={size} sha256={hash}")
     );
     assert!(with_comment(&good).is_ok());
     let mismatch = |field: &'static str, stated: &str, actual: &str| -> Result<(), VerifyError> {
@@ -531,31 +531,31 @@ fn each_trusted_comment_mismatch_is_refused() {
     let other_hash = "0".repeat(64);
     let cases = [
         (
-            format!("hattama-batch v1 precinct=abai/2 seq=1 size={size} sha256={hash}"),
+            format!("hattama-batch v2 precinct=abai/2 seq=1 size={size} sha256={hash}"),
             mismatch("precinct", "abai/2", "abai/1"),
         ),
         (
-            format!("hattama-batch v1 precinct=abai/1 seq=2 size={size} sha256={hash}"),
+            format!("hattama-batch v2 precinct=abai/1 seq=2 size={size} sha256={hash}"),
             mismatch("seq", "2", "1"),
         ),
         (
-            format!("hattama-batch v1 precinct=abai/1 seq=01 size={size} sha256={hash}"),
+            format!("hattama-batch v2 precinct=abai/1 seq=01 size={size} sha256={hash}"),
             mismatch("seq", "01", "1"),
         ),
         (
             format!(
-                "hattama-batch v1 precinct=abai/1 seq=1 size={} sha256={hash}",
+                "hattama-batch v2 precinct=abai/1 seq=1 size={} sha256={hash}",
                 size + 1
             ),
             mismatch("size", &(size + 1).to_string(), &size.to_string()),
         ),
         (
-            format!("hattama-batch v1 precinct=abai/1 seq=1 size={size} sha256={other_hash}"),
+            format!("hattama-batch v2 precinct=abai/1 seq=1 size={size} sha256={other_hash}"),
             mismatch("sha256", &other_hash, &hash),
         ),
         (
             format!(
-                "hattama-batch v1 precinct=abai/1 seq=1 size={size} sha256={}",
+                "hattama-batch v2 precinct=abai/1 seq=1 size={size} sha256={}",
                 hash.to_uppercase()
             ),
             mismatch("sha256", &hash.to_uppercase(), &hash),
@@ -569,17 +569,25 @@ fn each_trusted_comment_mismatch_is_refused() {
     for garbage in [
         "hello".to_owned(),
         String::new(),
-        format!("hattama-batch v2 precinct=abai/1 seq=1 size={size} sha256={hash}"),
-        format!("hattama-batch v1 seq=1 precinct=abai/1 size={size} sha256={hash}"),
-        format!("hattama-batch v1 precinct=abai/1 seq=1 size={size} sha256={hash} extra=1"),
-        format!("hattama-batch v1  precinct=abai/1 seq=1 size={size} sha256={hash}"),
-        format!("hattama-batch v1 precinct=abai/1 seq=1 size={size}"),
+        format!("hattama-batch v2 seq=1 precinct=abai/1 size={size} sha256={hash}"),
+        format!("hattama-batch v2 precinct=abai/1 seq=1 size={size} sha256={hash} extra=1"),
+        format!("hattama-batch v2  precinct=abai/1 seq=1 size={size} sha256={hash}"),
+        format!("hattama-batch v2 precinct=abai/1 seq=1 size={size}"),
     ] {
         assert_eq!(
             with_comment(&garbage),
             Err(VerifyError::TrustedCommentMalformed(garbage.clone())),
             "{garbage:?}"
         );
+    }
+    // A batch of another format version, signed by a registered key: named as such. Version 1
+    // carried no audit log, so its history could not be checked.
+    for version in [1, 3] {
+        let comment =
+            format!("hattama-batch v{version} precinct=abai/1 seq=1 size={size} sha256={hash}");
+        let refused = with_comment(&comment).unwrap_err();
+        assert_eq!(refused, VerifyError::UnsupportedVersion { version });
+        assert_eq!(refused.code(), "unsupported_version");
     }
 }
 

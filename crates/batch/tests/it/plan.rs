@@ -50,10 +50,8 @@ fn sorted_decisions(
         let history = histories.entry(batch.payload.precinct.clone()).or_default();
         let decision = decide(batch, history);
         if decision == Decision::Import {
-            history.push(Imported {
-                sequence: batch.payload.sequence,
-                hash: batch.hash.clone(),
-            });
+            let imported = Imported::of(batch, history);
+            history.push(imported);
         }
         out[position] = decision;
     }
@@ -67,6 +65,11 @@ fn earlier_imports() -> HashMap<hattama_protocol::PrecinctId, Vec<Imported>> {
         vec![Imported {
             sequence: 1,
             hash: "h0".into(),
+            audit_head: hattama_batch::format::AuditHead {
+                seq: 0,
+                hash: "00".repeat(32),
+            },
+            protocols: Vec::new(),
         }],
     )])
 }

@@ -1,10 +1,11 @@
 //! A sample batch of the demo election for precinct abai/1, its keys and registry.
 
 use hattama_batch::export::{SignedBatch, sign_batch};
-use hattama_batch::format::{AuditHead, BatchProtocol, ElectionRef, LineValue, Payload};
+use hattama_batch::format::{AuditHead, BatchProtocol, ElectionRef, LineValue, LogEntry, Payload};
 use hattama_batch::keys::{self, NewKeyPair};
 use hattama_batch::receive::Expect;
 use hattama_batch::registry::Registry;
+use hattama_protocol::audit_chain::{self, Link};
 use hattama_protocol::{Mode, PrecinctId, builtin};
 
 pub(crate) struct Keys {
@@ -96,12 +97,88 @@ pub(crate) fn protocol(contest: &str, version: u32) -> BatchProtocol {
     }
 }
 
-/// The payload of abai/1's batch number `sequence` holding the two list protocols.
+/// An audit log that vouches for `protocols`: 40 entries of typing, one `protocol.finalize`
+/// entry for each protocol, recording its values as the precinct's store does, then `after`
+/// entries of exporting; and its head. So the log of a later batch (more `after`) extends the
+/// log of an earlier one with the same protocols.
+pub(crate) fn vouching_log(protocols: &[BatchProtocol], after: u64) -> (Vec<LogEntry>, AuditHead) {
+    let mut payloads: Vec<(&str, String)> = (0..40)
+        .map(|idx| ("value.save", format!("{{\"n\":{idx}}}")))
+        .collect();
+    for protocol in protocols {
+        let values: serde_json::Map<String, serde_json::Value> = protocol
+            .values
+            .iter()
+            .map(|value| (value.line.clone(), serde_json::json!(value.value)))
+            .collect();
+        let logged = serde_json::json!({
+            "contest": protocol.contest,
+            "version": protocol.version,
+            "from": "review",
+            "to": "final",
+            "values": values,
+        });
+        payloads.push((audit_chain::FINALIZE_ACTION, logged.to_string()));
+    }
+    for idx in 0..after {
+        payloads.push(("export.signed", format!("{{\"sequence\":{}}}", idx + 1)));
+    }
+    chain(&payloads)
+}
+
+/// The chain of entries with these actions and payloads, and its head.
+pub(crate) fn chain(payloads: &[(&str, String)]) -> (Vec<LogEntry>, AuditHead) {
+    let mut prev = audit_chain::GENESIS;
+    let mut log = Vec::new();
+    for (idx, (action, payload)) in payloads.iter().enumerate() {
+        let seq = i64::try_from(idx).unwrap() + 1;
+        let hash = audit_chain::link_hash(
+            &Link {
+                seq,
+                at: 1_679_260_000_000 + seq,
+                user: Some(1),
+                action,
+                payload,
+            },
+            &prev,
+        );
+        log.push(LogEntry {
+            seq: seq.unsigned_abs(),
+            at: 1_679_260_000_000 + seq,
+            user: Some(1),
+            action: (*action).to_owned(),
+            payload: payload.clone(),
+            hash: audit_chain::hex(&hash),
+        });
+        prev = hash;
+    }
+    let head = AuditHead {
+        seq: log.last().map_or(0, |entry| entry.seq),
+        hash: audit_chain::hex(&prev),
+    };
+    (log, head)
+}
+
+/// Rebuilds `payload`'s log and head so that they vouch for its protocols as they are now.
+pub(crate) fn revouch(payload: &mut Payload) {
+    let (log, head) = vouching_log(&payload.protocols, payload.sequence.saturating_sub(1));
+    payload.audit_log = log;
+    payload.audit_head = head;
+}
+
+/// The payload of abai/1's batch number `sequence` holding the two list protocols, with a log
+/// vouching for them.
 pub(crate) fn payload(sequence: u64, previous: Option<String>) -> Payload {
+    let mut payload = bare_payload(sequence, previous);
+    revouch(&mut payload);
+    payload
+}
+
+fn bare_payload(sequence: u64, previous: Option<String>) -> Payload {
     let demo = builtin::demo();
     Payload {
         format: "hattama-batch".into(),
-        version: 1,
+        version: 2,
         election: ElectionRef {
             id: demo.definition.id.clone(),
             definition_hash: demo.hash.clone(),
@@ -117,6 +194,7 @@ pub(crate) fn payload(sequence: u64, previous: Option<String>) -> Payload {
         app_version: "0.1.0".into(),
         created_at: "2023-03-20T02:15:00+05:00".into(),
         protocols: vec![protocol("abai-list", 1), protocol("majilis-list", 1)],
+        audit_log: Vec::new(),
     }
 }
 

@@ -256,10 +256,7 @@ fn sequence_and_chain_decisions() {
     };
     let first = sign(&payload(1, None), &keys.device);
     let second = sign(&payload(2, Some(first.hash.clone())), &keys.device);
-    let imported = [Imported {
-        sequence: 1,
-        hash: first.hash.clone(),
-    }];
+    let imported = [Imported::of(&verify(&first), &[])];
     assert_eq!(decide(&verify(&second), &imported), Decision::Import);
     // The same batch again: a no-op.
     assert_eq!(
@@ -278,13 +275,11 @@ fn sequence_and_chain_decisions() {
     assert_eq!(decide(&verify(&broken), &imported), Decision::ChainBroken);
     // An older sequence that was never imported, after a newer one: a replay.
     let both = [
-        Imported {
-            sequence: 2,
-            hash: second.hash.clone(),
-        },
+        Imported::of(&verify(&second), &imported),
         Imported {
             sequence: 3,
             hash: "x".into(),
+            ..Imported::of(&verify(&second), &imported)
         },
     ];
     assert_eq!(

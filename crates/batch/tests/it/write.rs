@@ -446,3 +446,143 @@ fn writes_to_a_real_fat32_file_system() {
     drop(mounted);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A hostile stick in `dir`: a file outside it, and what a link planted there points at.
+struct Outside {
+    file: PathBuf,
+    bytes: &'static [u8],
+}
+
+fn outside(dir: &Path) -> Outside {
+    let file = dir.join("outside-secret.txt");
+    let bytes: &'static [u8] = b"a file elsewhere on the laptop\n";
+    std::fs::write(&file, bytes).unwrap();
+    Outside { file, bytes }
+}
+
+impl Outside {
+    fn assert_unchanged(&self) {
+        assert_eq!(std::fs::read(&self.file).unwrap(), self.bytes);
+    }
+}
+
+#[test]
+fn a_symlinked_in_progress_marker_is_refused_and_the_file_it_points_at_is_unchanged() {
+    let keys = keys();
+    let batch = sign(&payload(1, None), &keys.device);
+    let dir = temp_dir("link-marker");
+    let stick = dir.join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    let target = outside(&dir);
+    let (payload_file, signature_file, marker) = paths(&stick, &batch.base_name);
+    std::os::unix::fs::symlink(&target.file, &marker).unwrap();
+
+    let error = write_batch(&RealIo, &stick, &files(&batch)).unwrap_err();
+    assert!(
+        matches!(&error, WriteError::LinkInPath { path } if *path == marker.display().to_string()),
+        "{error:?}"
+    );
+    assert_eq!(error.code(), "link_in_path");
+    target.assert_unchanged();
+    assert!(!payload_file.exists() && !signature_file.exists());
+    assert!(leftovers(&stick).is_empty());
+    assert!(
+        std::fs::symlink_metadata(&marker)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_symlink_at_any_name_the_export_writes_is_refused() {
+    let keys = keys();
+    let batch = sign(&payload(1, None), &keys.device);
+    let dir = temp_dir("link-names");
+    let target = outside(&dir);
+    let stick = dir.join("stick");
+    let (payload_file, signature_file, marker) = paths(&stick, &batch.base_name);
+    let tmp = |path: &Path| PathBuf::from(format!("{}.tmp", path.display()));
+    for planted in [
+        tmp(&payload_file),
+        tmp(&signature_file),
+        payload_file.clone(),
+        signature_file.clone(),
+        marker,
+    ] {
+        let _ = std::fs::remove_dir_all(&stick);
+        std::fs::create_dir_all(&stick).unwrap();
+        std::os::unix::fs::symlink(&target.file, &planted).unwrap();
+        let error = write_batch(&RealIo, &stick, &files(&batch)).unwrap_err();
+        assert_eq!(error.code(), "link_in_path", "{}", planted.display());
+        target.assert_unchanged();
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_symlinked_target_folder_or_a_symlink_on_the_way_to_it_is_refused() {
+    let keys = keys();
+    let batch = sign(&payload(1, None), &keys.device);
+    let dir = temp_dir("link-folder");
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("inner")).unwrap();
+    let stick = dir.join("stick");
+    std::fs::create_dir_all(&stick).unwrap();
+    // The folder named is itself a link.
+    let linked = stick.join("batches");
+    std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
+    let error = write_batch(&RealIo, &linked, &files(&batch)).unwrap_err();
+    assert!(
+        matches!(&error, WriteError::LinkInPath { path } if *path == linked.display().to_string()),
+        "{error:?}"
+    );
+    // A folder reached through a link on the stick.
+    let through = linked.join("inner");
+    let error = write_batch(&RealIo, &through, &files(&batch)).unwrap_err();
+    assert!(
+        matches!(&error, WriteError::LinkInPath { path } if *path == linked.display().to_string()),
+        "{error:?}"
+    );
+    for folder in [&elsewhere, &elsewhere.join("inner")] {
+        let names: Vec<_> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .filter(|name| name != "inner")
+            .collect();
+        assert!(names.is_empty(), "nothing written outside: {names:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_stale_marker_and_temporary_files_of_an_earlier_attempt_are_replaced() {
+    let keys = keys();
+    let batch = sign(&payload(1, None), &keys.device);
+    let dir = temp_dir("stale");
+    let (payload_file, _, marker) = paths(&dir, &batch.base_name);
+    std::fs::write(&marker, b"left by a crash").unwrap();
+    std::fs::write(format!("{}.tmp", payload_file.display()), b"half a batch").unwrap();
+    write_batch(&RealIo, &dir, &files(&batch)).unwrap();
+    assert!(assert_safe(&dir, &batch, &keys));
+    assert!(!marker.exists() && leftovers(&dir).is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_new_file_is_never_created_through_a_link() {
+    let dir = temp_dir("write-new");
+    let target = outside(&dir);
+    let link = dir.join("planted");
+    std::os::unix::fs::symlink(&target.file, &link).unwrap();
+    assert!(hattama_batch::write::write_new(&link, b"overwritten?").is_err());
+    target.assert_unchanged();
+    // A dangling link is not followed to create its target either.
+    let dangling = dir.join("dangling");
+    let nowhere = dir.join("nowhere.txt");
+    std::os::unix::fs::symlink(&nowhere, &dangling).unwrap();
+    assert!(hattama_batch::write::write_new(&dangling, b"created?").is_err());
+    assert!(!nowhere.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -5,6 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "log.rs"]
+mod log;
+
 use hattama_batch::export::sign_batch;
 use hattama_batch::format::{AuditHead, BatchProtocol, ElectionRef, LineValue, Payload};
 use hattama_batch::keys;
@@ -202,9 +205,9 @@ pub(crate) fn generate(dir: &Path) -> National {
 
     let template_version = builtin::templates().template("P1").expect("P1").version;
     for (idx, (precinct, key)) in definition.precincts.iter().zip(&device_keys).enumerate() {
-        let payload = Payload {
+        let mut payload = Payload {
             format: "hattama-batch".into(),
-            version: 1,
+            version: hattama_batch::format::FORMAT_VERSION,
             election: ElectionRef {
                 id: definition.id.clone(),
                 definition_hash: definition_hash.clone(),
@@ -234,7 +237,9 @@ pub(crate) fn generate(dir: &Path) -> National {
                 acknowledged: Vec::new(),
                 acts: Vec::new(),
             }],
+            audit_log: Vec::new(),
         };
+        (payload.audit_log, payload.audit_head) = log::vouching_log(&payload.protocols);
         let signed = sign_batch(
             &payload,
             &keys::unlock(&key.secret_key, None).expect("unlocked"),

@@ -13,6 +13,7 @@ mod enrolment;
 mod parts;
 mod posting;
 mod protocol;
+mod wording;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use hattama_protocol::check::row_id;
@@ -132,6 +133,10 @@ pub struct PrintableProtocol {
     pub signed_at: DateTime<FixedOffset>,
     /// The hash of the results batch it was exported in, lowercase hex.
     pub batch_hash: String,
+    /// The audit chain head that batch states: the last entry's sequence number and hash
+    /// (lowercase hex), printed as `#123 · 3fa9 01bc …` so the commission can hold the paper to
+    /// the batch's log.
+    pub audit_head: (u64, String),
     /// The QR text ([`crate::qr::encode`]).
     pub qr_text: String,
 }
@@ -274,6 +279,22 @@ pub fn blank_protocol(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, P
 /// The enrolment sheet with the device key's fingerprint.
 pub fn enrolment_sheet(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
     enrolment::render(sheet, fonts)
+}
+
+/// The audit head as the paper prints it, in lines: `#123 · ` and the first eight groups of
+/// four hex digits, then the other groups eight to a line.
+pub fn audit_head_lines(seq: u64, hash: &str) -> Vec<String> {
+    let grouped = group_hex(hash);
+    let groups: Vec<&str> = grouped
+        .split(' ')
+        .filter(|group| !group.is_empty())
+        .collect();
+    let mut lines: Vec<String> = groups.chunks(8).map(|chunk| chunk.join(" ")).collect();
+    match lines.first_mut() {
+        Some(first) => *first = format!("#{seq} · {first}"),
+        None => lines.push(format!("#{seq}")),
+    }
+    lines
 }
 
 /// Writes hex in groups of four, separated by spaces (`1a2b 3c4d …`), as the paper prints

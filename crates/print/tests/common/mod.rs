@@ -46,6 +46,11 @@ pub(crate) const DEMO_VALUES: [(&str, u32); 17] = [
 pub(crate) const DEMO_L9: u32 = 42;
 
 /// An invented batch hash.
+/// The audit head the test protocols' batch states.
+pub(crate) const AUDIT_SEQ: u64 = 1234;
+/// Its hash.
+pub(crate) const AUDIT_HASH: &str =
+    "3fa901bc5d7e2f40a18c6b9d0e3f5a7c9b1d2e4f60718293a4b5c6d7e8f90123";
 pub(crate) const BATCH_HASH: &str =
     "3f9a0c47d1e2b85a6c0f4e19a7d2c3b4e5f60718293a4b5c6d7e8f9012a3b4c5";
 /// An invented key id.
@@ -299,6 +304,7 @@ pub(crate) fn demo_protocol(version: u32) -> (PrintableProtocol, QrProtocol) {
         members: members(),
         signed_at: signed_at(),
         batch_hash: BATCH_HASH.to_owned(),
+        audit_head: (AUDIT_SEQ, AUDIT_HASH.to_owned()),
         qr_text,
     };
     (protocol, qr_data)
@@ -356,7 +362,14 @@ pub(crate) fn demo_p2() -> PrintableProtocol {
     let data = assemble::qr_protocol(&precinct, &protocol, KEY_ID).unwrap();
     let message = qr::message(&data).unwrap();
     let qr_text = qr::encode(&message, &sign(&message));
-    assemble::printable(&precinct, &protocol, BATCH_HASH, qr_text).unwrap()
+    assemble::printable(
+        &precinct,
+        &protocol,
+        BATCH_HASH,
+        (AUDIT_SEQ, AUDIT_HASH),
+        qr_text,
+    )
+    .unwrap()
 }
 
 /// The blank form for the demo contest, with empty names for members to write in.

@@ -1,0 +1,22 @@
+//! The audit log as people see it: its rows for any signed-in user, and the chain check the
+//! app's audit screen runs. `hattama audit verify` checks a file with no sign-in: it reveals no
+//! value.
+
+use hattama_store::{AuditEntry, AuditReport, Permission, Session, Store};
+
+use crate::error::PrecinctError;
+
+/// The audit rows from `from_seq` on.
+pub fn entries(
+    store: &Store,
+    actor: &Session,
+    from_seq: i64,
+) -> Result<Vec<AuditEntry>, PrecinctError> {
+    Ok(store.audit_entries(actor, from_seq)?)
+}
+
+/// Walks the chain and compares the tables with it, for a signed-in user.
+pub fn verify(store: &Store, actor: &Session) -> Result<AuditReport, PrecinctError> {
+    store.require(actor, Permission::VerifyAudit)?;
+    Ok(store.verify_audit()?)
+}
