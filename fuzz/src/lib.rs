@@ -1,7 +1,8 @@
 //! What the fuzz targets and the seed writer share: fixture keys derived from fixed seeds (so a
 //! seed written by the `seeds` binary names the very keys a target trusts), the receiver's
-//! expectations (the built-in demo definition and template set), a registry, a sample batch, a
-//! sample QR text, and the invariants several targets assert.
+//! expectations (the built-in demo definition and template set), a registry, a sample batch
+//! carrying an audit log that vouches for its protocols, a sample QR text, and the invariants
+//! several targets assert.
 //!
 //! Nothing here decides anything about Hattama's formats: inputs are built with the crates' own
 //! public functions, and every accept or refuse comes from them. The fixture keys sign nothing
@@ -12,12 +13,13 @@ use std::sync::OnceLock;
 use blake2::Digest as _;
 use ct_codecs::{Base64, Encoder as _};
 use hattama_batch::export::{SignedBatch, sign_batch};
-use hattama_batch::format::{AuditHead, BatchProtocol, ElectionRef, LineValue, Payload};
+use hattama_batch::format::{AuditHead, BatchProtocol, ElectionRef, LineValue, LogEntry, Payload};
 use hattama_batch::keys::{self, KeyId, UnlockedKey};
 use hattama_batch::receive::Expect;
 use hattama_batch::registry::Registry;
 use hattama_print::qr::{self, QrProtocol};
 use hattama_protocol::Status;
+use hattama_protocol::audit_chain::{self, Link};
 use hattama_protocol::check::reports;
 use hattama_protocol::{Count, Mode, PrecinctId, Template, Values, builtin};
 
@@ -183,10 +185,11 @@ pub fn sample_protocol(contest: &str, version: u32) -> BatchProtocol {
     }
 }
 
-/// abai/1's first batch holding a protocol of each of `contests`.
+/// abai/1's batch number 1 holding a protocol of each of `contests`, with a short audit log
+/// vouching for them ([`vouch`]).
 pub fn sample_payload(contests: &[&str]) -> Payload {
     let demo = builtin::demo();
-    Payload {
+    let mut payload = Payload {
         format: hattama_batch::format::FORMAT_NAME.to_owned(),
         version: hattama_batch::format::FORMAT_VERSION,
         election: ElectionRef {
@@ -198,8 +201,8 @@ pub fn sample_payload(contests: &[&str]) -> Payload {
         sequence: 1,
         previous: None,
         audit_head: AuditHead {
-            seq: 41,
-            hash: "ab".repeat(32),
+            seq: 0,
+            hash: audit_chain::hex(&audit_chain::GENESIS),
         },
         app_version: "0.1.0".to_owned(),
         created_at: "2023-03-20T02:15:00+05:00".to_owned(),
@@ -207,7 +210,68 @@ pub fn sample_payload(contests: &[&str]) -> Payload {
             .iter()
             .map(|contest| sample_protocol(contest, 1))
             .collect(),
+        audit_log: Vec::new(),
+    };
+    vouch(&mut payload);
+    payload
+}
+
+/// Rebuilds `payload`'s audit log and head as a precinct's store would have them: a few saved
+/// values, one `protocol.finalize` entry per protocol it carries recording that protocol's
+/// values, then one `export.signed` entry per earlier batch. So the log hashes as a chain, its
+/// head is its last entry, and a later batch's log extends an earlier one's with the same
+/// protocols.
+pub fn vouch(payload: &mut Payload) {
+    let mut entries: Vec<(&str, String)> = (0..3)
+        .map(|idx| ("value.save", format!("{{\"n\":{idx}}}")))
+        .collect();
+    for protocol in &payload.protocols {
+        let values: serde_json::Map<String, serde_json::Value> = protocol
+            .values
+            .iter()
+            .map(|value| (value.line.clone(), serde_json::Value::from(value.value)))
+            .collect();
+        let logged = serde_json::json!({
+            "contest": protocol.contest,
+            "version": protocol.version,
+            "from": "review",
+            "to": "final",
+            "values": values,
+        });
+        entries.push((audit_chain::FINALIZE_ACTION, logged.to_string()));
     }
+    for sequence in 1..payload.sequence {
+        entries.push(("export.signed", format!("{{\"sequence\":{sequence}}}")));
+    }
+    let mut prev = audit_chain::GENESIS;
+    let mut log = Vec::with_capacity(entries.len());
+    for (seq, (action, entry_payload)) in (1_i64..).zip(&entries) {
+        let at = 1_679_260_000_000 + seq * 1000;
+        let user = Some(1);
+        prev = audit_chain::link_hash(
+            &Link {
+                seq,
+                at,
+                user,
+                action,
+                payload: entry_payload,
+            },
+            &prev,
+        );
+        log.push(LogEntry {
+            seq: seq.unsigned_abs(),
+            at,
+            user,
+            action: (*action).to_owned(),
+            payload: entry_payload.clone(),
+            hash: audit_chain::hex(&prev),
+        });
+    }
+    payload.audit_head = AuditHead {
+        seq: log.last().map_or(0, |entry| entry.seq),
+        hash: audit_chain::hex(&prev),
+    };
+    payload.audit_log = log;
 }
 
 /// The QR text of abai/1's Majilis list protocol, signed with its device key.

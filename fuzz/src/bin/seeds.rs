@@ -113,8 +113,18 @@ fn main() {
             at: "2023-03-20T03:00:00+05:00".to_owned(),
         });
     repeated.protocols.push(second);
+    hattama_fuzz::vouch(&mut repeated);
     let repeated = hattama_batch::format::encode(&repeated);
-    for bytes in [&fixture.batch.payload, &all] {
+    write("batch_payload", "repeated.json", &repeated);
+    // A payload with an empty log (head #0, the genesis hash): it decodes and its log checks,
+    // though no finalize entry vouches for its protocol, so an import would hold it.
+    let mut bare = sample_payload(&["majilis-list"]);
+    bare.audit_log.clear();
+    bare.audit_head.seq = 0;
+    bare.audit_head.hash = "0".repeat(64);
+    let bare = hattama_batch::format::encode(&bare);
+    write("batch_payload", "empty-log.json", &bare);
+    for bytes in [&fixture.batch.payload, &all, &repeated, &bare] {
         let signature = fixture
             .device
             .unlocked
@@ -134,7 +144,6 @@ fn main() {
         )
         .expect("a seed batch is accepted");
     }
-    write("batch_payload", "repeated.json", &repeated);
 
     // Signature files: the genuine one, and one over another payload.
     write(
@@ -147,7 +156,7 @@ fn main() {
         .unlocked
         .sign(
             &all,
-            "hattama-batch v1 precinct=abai/1 seq=1 size=0 sha256=0",
+            "hattama-batch v2 precinct=abai/1 seq=1 size=0 sha256=0",
         )
         .expect("the fixture key signs");
     write("batch_signature", "other.minisig", other.as_bytes());
