@@ -9,10 +9,12 @@
 //! - `dist`: build the `.deb`.
 //! - `screenshots`: regenerate `docs/screenshots/`.
 //! - `mutants`: mutation testing of protocol, batch and store with cargo-mutants (not in CI).
+//! - `fuzz`: coverage-guided fuzzing of every parser with `cargo fuzz`, N seconds per target.
 
 mod app;
 mod bench_app;
 mod demo;
+mod fuzz;
 mod mutants;
 mod sh;
 mod test;
@@ -34,9 +36,11 @@ fn main() -> Result<()> {
         "dist" => app::dist(rest),
         "screenshots" => app::screenshots(rest),
         "mutants" => mutants::run(rest),
+        "fuzz" => fuzz::run(rest),
         "help" | "--help" | "-h" => {
             sh::say(
-                "tasks: run | test | e2e | codegen | bench | bench-app | dist | screenshots | mutants",
+                "tasks: run | test | e2e | codegen | bench | bench-app | dist | screenshots | mutants \
+                 | fuzz",
             );
             Ok(())
         }

@@ -2,11 +2,13 @@
 
 use anyhow::Result;
 
-use crate::{app, demo, sh};
+use crate::{app, demo, fuzz, sh};
 
 pub(crate) fn run(_args: &[String]) -> Result<()> {
-    // System packages first: clippy and the tests of the whole workspace need them.
+    // System packages first: clippy and the tests of the whole workspace need them; the fuzzing
+    // tools too, so a machine that cannot get them fails before an hour of tests.
     app::prepare()?;
+    fuzz::prepare()?;
     sh::run("cargo", &["fmt", "--all", "--check"])?;
     sh::run(
         "cargo",
@@ -20,7 +22,8 @@ pub(crate) fn run(_args: &[String]) -> Result<()> {
         ],
     )?;
     sh::run("cargo", &["test", "--workspace"])?;
-    app::test_steps()
+    app::test_steps()?;
+    fuzz::fuzz_targets(&fuzz::TARGETS, fuzz::CI_SECONDS, &[])
 }
 
 /// Rewrites the committed generated files.

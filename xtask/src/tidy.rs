@@ -7,7 +7,14 @@ mod tests {
     use crate::sh;
 
     /// Source folders the checks walk (generated and vendored code excluded).
-    const SOURCE_ROOTS: [&str; 5] = ["crates", "xtask", "src-tauri/src", "e2e", "src-tauri/tests"];
+    const SOURCE_ROOTS: [&str; 6] = [
+        "crates",
+        "xtask",
+        "src-tauri/src",
+        "e2e",
+        "src-tauri/tests",
+        "fuzz",
+    ];
 
     fn rust_files() -> Vec<PathBuf> {
         let mut files = Vec::new();
