@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
 
 use crate::dto::{
-    ActInfo, AppInfo, AuditLog, AuditRow, DefinitionChoices, Difference, FieldValue, Finding,
-    FindingSeverity, FindingStatus, FormLine, Language, LocalText, MemberInfo, Overview,
+    ActInfo, AppInfo, AuditLog, AuditRow, DefinitionChoices, Difference, EntryMatch, FieldValue,
+    Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText, MemberInfo, Overview,
     PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase, ProtocolState, ProtocolSummary,
-    RegionChoice, ReviewInfo, RowInfo, SavedField, UserInfo, UserRole,
+    ReconcileOutcome, RegionChoice, ReviewInfo, RowInfo, SavedField, UserInfo, UserRole,
 };
 use crate::error::{ERROR_CODES, IpcError};
 use crate::outbound_dto::{
@@ -54,7 +54,9 @@ pub(crate) fn typescript() -> String {
         FindingStatus::decl(&config),
         Finding::decl(&config),
         SavedField::decl(&config),
+        EntryMatch::decl(&config),
         Difference::decl(&config),
+        ReconcileOutcome::decl(&config),
         ActInfo::decl(&config),
         ReviewInfo::decl(&config),
         AuditRow::decl(&config),

@@ -20,7 +20,7 @@ use tauri::State;
 
 use crate::dto::{
     AuditLog, AuditRow, Difference, FieldValue, Finding, FormLine, ProtocolForm, ProtocolState,
-    ReviewInfo, RowInfo, SavedField,
+    ReconcileOutcome, ReviewInfo, RowInfo, SavedField,
 };
 use crate::error::{AppError, IpcError};
 use crate::precinct::{now, summary};
@@ -135,7 +135,7 @@ pub(crate) fn finish_entry(
     Ok(store.finish_entry(&contest, entry, user.id, now())?.into())
 }
 
-/// The lines on which the two finished entries differ, side by side.
+/// The lines on which the two finished entries differ; blind, without either entry's value.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state))]
 pub(crate) fn differences(
@@ -147,7 +147,8 @@ pub(crate) fn differences(
     Ok(differences.iter().map(Difference::from).collect())
 }
 
-/// Settles a differing line with the value on the paper.
+/// Settles a differing line with the value read on the paper; says which entry it matched, or
+/// that a value on neither entry needs `confirm_neither`.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state))]
 pub(crate) fn reconcile(
@@ -155,11 +156,12 @@ pub(crate) fn reconcile(
     contest: String,
     line: String,
     raw: String,
-) -> Result<ProtocolState, IpcError> {
+    confirm_neither: bool,
+) -> Result<ReconcileOutcome, IpcError> {
     let mut state = state::lock(&state)?;
     let (store, user) = state.store_and_user()?;
     Ok(store
-        .reconcile(&contest, &line, &raw, user.id, now())?
+        .reconcile(&contest, &line, &raw, confirm_neither, user.id, now())?
         .into())
 }
 
@@ -229,15 +231,16 @@ pub(crate) fn repeat_protocol(
     Ok(store.repeat(&contest, &reason, user.id, now())?)
 }
 
-/// The audit log, newest first, and whether its hash chain holds.
+/// The audit log, newest first, as the signed-in user may see it (numbers of unfinished
+/// entries left out), and whether its hash chain holds.
 #[tauri::command(async)]
 #[tracing::instrument(skip_all)]
 pub(crate) fn audit_log(state: State<'_, Mutex<AppState>>) -> Result<AuditLog, IpcError> {
     let mut state = state::lock(&state)?;
-    let store = state.store()?;
+    let (store, user) = state.store_and_user()?;
     let intact = store.verify_audit()?.is_ok();
     let rows = store
-        .audit_entries(0)?
+        .audit_view(user.id, 0)?
         .iter()
         .rev()
         .map(AuditRow::from)

@@ -15,7 +15,9 @@ use clap::{Args, Subcommand};
 use hattama_precinct::definition::DefinitionSource;
 use hattama_precinct::{PrecinctError, installation};
 use hattama_protocol::{PrecinctId, Status};
-use hattama_store::{EntryNo, Role, State, Store, StoreError, Timestamp, User, restore};
+use hattama_store::{
+    EntryNo, Reconciled, Role, State, Store, StoreError, Timestamp, User, restore,
+};
 use serde_json::json;
 
 use crate::common::print_json;
@@ -42,7 +44,10 @@ pub(crate) enum StoreCommand {
     User(UserCommand),
     /// Type one entry of a protocol from a JSON file of line → value, then mark it done.
     Enter(EnterArgs),
-    /// Settle a line on which the two entries differ with the value on the paper.
+    /// Settle a line on which the two entries differ with the value read on the paper. The
+    /// answer says whether it matched entry 1 or entry 2; a value on neither entry is stored only
+    /// with `--confirm-neither` (without it nothing is stored, the JSON says
+    /// `"needs_confirmation": true` and the exit code is 2).
     Reconcile {
         #[command(flatten)]
         db: DbArg,
@@ -55,6 +60,9 @@ pub(crate) enum StoreCommand {
         /// The value on the paper.
         #[arg(long)]
         value: String,
+        /// Store the value even though it matches neither entry (both clerks misread the paper).
+        #[arg(long)]
+        confirm_neither: bool,
         /// Who settles it (user name).
         #[arg(long)]
         user: String,
@@ -320,16 +328,26 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
             contest,
             line,
             value,
+            confirm_neither,
             user: name,
         } => {
             let mut store = open(db)?;
             let user = user(&store, name)?;
-            let state = store
-                .reconcile(contest, line, value, user.id, now())
+            let reconciled = store
+                .reconcile(contest, line, value, *confirm_neither, user.id, now())
                 .map_err(refused)?;
-            print_json(
-                &json!({ "contest": contest, "line": line, "state": state_json(&store, state) }),
-            )?;
+            let Reconciled::Settled { matched, state } = reconciled else {
+                print_json(
+                    &json!({ "contest": contest, "line": line, "needs_confirmation": true }),
+                )?;
+                return Ok(ExitCode::from(2));
+            };
+            print_json(&json!({
+                "contest": contest,
+                "line": line,
+                "matched": matched.as_str(),
+                "state": state_json(&store, state),
+            }))?;
         }
         StoreCommand::Ack {
             db,

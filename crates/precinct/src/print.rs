@@ -122,13 +122,15 @@ pub fn blank_form(store: &Store, contest: &str) -> Result<Pdf, PrecinctError> {
 
 /// The finalized protocol `version` of `contest` (the newest final one when `None`), its posting
 /// copy and the contest's blank form. The QR is signed with the device key, unlocked with the
-/// chair's `passphrase`.
+/// chair's `passphrase`. Nothing is printed that the store does not vouch for
+/// ([`Store::vouch`]).
 pub fn protocol_documents(
     store: &Store,
     contest: &str,
     version: Option<u32>,
     passphrase: &str,
 ) -> Result<Vec<Pdf>, PrecinctError> {
+    store.vouch()?;
     let (version, printable) = printable_protocol(store, contest, version, passphrase)?;
     let precinct = precinct(store)?;
     let fonts = fonts::load_installed()?;

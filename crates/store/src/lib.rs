@@ -53,7 +53,7 @@ mod types;
 pub mod users;
 pub mod values;
 
-pub use audit::{Action, AuditEntry, AuditReport, Break, BreakKind};
+pub use audit::{Action, AuditEntry, AuditReport, AuditViewRow, Break, BreakKind};
 pub use backup::{Restored, restore};
 pub use device_key::StoredKey;
 pub use error::StoreError;
@@ -63,7 +63,8 @@ pub use review::Act;
 pub use state::{Phase, State, TransitionError};
 pub use store::export::FinalProtocol;
 pub use store::{
-    Config, Difference, Finalized, LineValue, ProtocolStatus, Review, SavedField, Store,
+    Config, Difference, Finalized, LineValue, Matched, ProtocolStatus, Reconciled, Review, SavedField,
+    Store,
 };
 pub use types::{EntryNo, Role, Timestamp, UserId};
 pub use users::{Member, User};

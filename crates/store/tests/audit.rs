@@ -22,7 +22,7 @@ fn populated() -> (tempfile::TempDir, std::path::PathBuf, i64) {
         &with(&clean_p1(), "L1", 1001),
     );
     p.store
-        .reconcile(P1, "L1", "1000", p.chair, NOW)
+        .reconcile(P1, "L1", "1000", false, p.chair, NOW)
         .expect("test helper");
     p.store.finalize(P1, CHAIR_PIN, NOW).expect("test helper");
     p.store

@@ -90,7 +90,7 @@ fn editing_a_finalized_protocol() {
         save(store, EntryNo::Second, ids.bek, "L9", "")
     });
     assert_refused(finalized(), "store.already_final", |store, ids| {
-        store.reconcile(P1, "L1", "5", ids.chair, NOW).unwrap_err()
+        store.reconcile(P1, "L1", "5", true, ids.chair, NOW).unwrap_err()
     });
     assert_refused(finalized(), "store.already_final", |store, _| {
         store.finalize(P1, CHAIR_PIN, NOW).unwrap_err()
@@ -164,7 +164,7 @@ fn steps_out_of_order() {
         "store.nothing_to_reconcile",
         |store, ids| {
             store
-                .reconcile(P1, "L1", "1000", ids.chair, NOW)
+                .reconcile(P1, "L1", "1000", true, ids.chair, NOW)
                 .unwrap_err()
         },
     );
@@ -198,7 +198,7 @@ fn reconciling_a_line_the_entries_agree_on() {
     );
     assert_refused(p, "store.line_not_differing", |store, ids| {
         store
-            .reconcile(P1, "L1", "1000", ids.chair, NOW)
+            .reconcile(P1, "L1", "1000", true, ids.chair, NOW)
             .unwrap_err()
     });
 }

@@ -4,8 +4,9 @@
 //!
 //! The operations live in files of one concern each: `open` (opening and creating the file),
 //! `people` (setup, users, members), `entry` (typing and finishing an entry), `reconcile`,
-//! `finalize` (review, acknowledgements, acts, finalize, repeat) and `export` (the device key
-//! and signed batches as records).
+//! `finalize` (review, acknowledgements, acts, finalize, repeat), `export` (the device key
+//! and signed batches as records) and `vouch` (the blind audit view, and the check before
+//! anything is signed or printed).
 //!
 //! The store parses typed text and finds lines through `hattama_protocol`, asks the pure
 //! [`state`](crate::state) module whether a step is allowed, and persists the result through the
@@ -17,10 +18,11 @@ mod finalize;
 mod open;
 mod people;
 mod reconcile;
+mod vouch;
 
 pub use entry::{LineValue, SavedField};
 pub use finalize::{Finalized, Review};
-pub use reconcile::Difference;
+pub use reconcile::{Difference, Matched, Reconciled};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
