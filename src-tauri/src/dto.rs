@@ -7,9 +7,7 @@
 use hattama_protocol::check::Status;
 use hattama_protocol::definition::Mode;
 use hattama_protocol::{Count, FindingReport, LoadedDefinition, Severity, Text};
-use hattama_store::{
-    AuditViewRow, EntryNo, Matched, Member, Phase, Reconciled, Role, State, User,
-};
+use hattama_store::{AuditViewRow, EntryNo, Matched, Member, Phase, Reconciled, Role, State, User};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -263,6 +263,18 @@ fn every_store_error() -> Vec<StoreError> {
         StoreError::NoDeviceKey,
         StoreError::NothingToExport,
         StoreError::UnknownExport(1),
+        StoreError::IntegrityFailed {
+            detail: String::new(),
+        },
+        StoreError::AuditBroken {
+            seq: 1,
+            problem: "edited",
+        },
+        StoreError::FinalNotVouched {
+            contest: String::new(),
+            version: 1,
+            line: String::new(),
+        },
     ]);
     for error in &errors {
         store_error_variant(error);
@@ -322,7 +334,10 @@ fn store_error_variant(error: &StoreError) {
         | StoreError::DeviceKeyExists
         | StoreError::NoDeviceKey
         | StoreError::NothingToExport
-        | StoreError::UnknownExport(_) => {}
+        | StoreError::UnknownExport(_)
+        | StoreError::IntegrityFailed { .. }
+        | StoreError::AuditBroken { .. }
+        | StoreError::FinalNotVouched { .. } => {}
     }
 }
 
@@ -675,11 +690,7 @@ fn no_answer_carries_an_entry_value_before_the_entries_agree() {
     const ANA_L9: &str = "9876543";
     const BEK_L9: &str = "8765432";
     let app = precinct();
-    let (ana, bek, chair) = (
-        ("Ana", "268135"),
-        ("Bek", "731946"),
-        ("Aigul", "590417"),
-    );
+    let (ana, bek, chair) = (("Ana", "268135"), ("Bek", "731946"), ("Aigul", "590417"));
     ok(&app, "login", json!({ "name": ana.0, "pin": ana.1 }));
     save(&app, 1, "L9", ANA_L9).unwrap();
     for who in [bek, chair] {
@@ -699,7 +710,11 @@ fn no_answer_carries_an_entry_value_before_the_entries_agree() {
     ok(&app, "logout", json!({}));
     ok(&app, "login", json!({ "name": bek.0, "pin": bek.1 }));
     for (line, value) in p1_values(20) {
-        let value = if line == "L9" { BEK_L9.to_owned() } else { value };
+        let value = if line == "L9" {
+            BEK_L9.to_owned()
+        } else {
+            value
+        };
         save(&app, 2, line, &value).unwrap();
     }
     assert_sees_none(&app, bek.0, bek.1, &[ANA_L9], "entry 2 typed");

@@ -79,7 +79,11 @@ fn assert_export_and_print_refused(path: &Path) {
         Vec::<String>::new(),
         "nothing on the drive"
     );
-    assert_eq!(file_hashes(path), before, "nothing recorded in the database");
+    assert_eq!(
+        file_hashes(path),
+        before,
+        "nothing recorded in the database"
+    );
 }
 
 #[test]

@@ -63,8 +63,8 @@ pub use review::Act;
 pub use state::{Phase, State, TransitionError};
 pub use store::export::FinalProtocol;
 pub use store::{
-    Config, Difference, Finalized, LineValue, Matched, ProtocolStatus, Reconciled, Review, SavedField,
-    Store,
+    Config, Difference, Finalized, LineValue, Matched, ProtocolStatus, Reconciled, Review,
+    SavedField, Store,
 };
 pub use types::{EntryNo, Role, Timestamp, UserId};
 pub use users::{Member, User};

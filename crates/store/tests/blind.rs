@@ -29,11 +29,13 @@ fn view_of(store: &Store, viewer: UserId, contest: &str) -> Vec<(String, serde_j
 
 /// Whether any payload `viewer` sees for `contest` carries a number key.
 fn shows_numbers(store: &Store, viewer: UserId, contest: &str) -> bool {
-    view_of(store, viewer, contest).iter().any(|(_, payload, _)| {
-        ["value", "raw", "values"]
-            .iter()
-            .any(|key| payload.get(key).is_some())
-    })
+    view_of(store, viewer, contest)
+        .iter()
+        .any(|(_, payload, _)| {
+            ["value", "raw", "values"]
+                .iter()
+                .any(|key| payload.get(key).is_some())
+        })
 }
 
 #[test]
@@ -162,7 +164,11 @@ fn reconcile_is_blind_and_says_which_entry_the_paper_matched() {
             .store
             .reconcile(P1, "L9", typed, false, p.chair, NOW)
             .unwrap();
-        let Reconciled::Settled { matched: got, state } = reconciled else {
+        let Reconciled::Settled {
+            matched: got,
+            state,
+        } = reconciled
+        else {
             panic!("{typed} is on an entry: {reconciled:?}");
         };
         assert_eq!((got, state.phase()), (matched, Phase::Agreed));
@@ -184,7 +190,11 @@ fn a_paper_value_on_neither_entry_needs_a_confirmation_and_stores_nothing_until_
         Reconciled::NeedsConfirmation
     );
     store.close().unwrap();
-    assert_eq!(file_hashes(&path), before, "nothing stored before confirming");
+    assert_eq!(
+        file_hashes(&path),
+        before,
+        "nothing stored before confirming"
+    );
 
     let mut store = Store::open(&path).unwrap();
     let reconciled = store.reconcile(P1, "L9", "079", true, chair, NOW).unwrap();
@@ -205,7 +215,11 @@ fn a_paper_value_on_neither_entry_needs_a_confirmation_and_stores_nothing_until_
     let payload: serde_json::Value = serde_json::from_str(&row.entry.payload).unwrap();
     assert_eq!(
         (&payload["value"], &payload["raw"], &payload["matched"]),
-        (&serde_json::json!(79), &serde_json::json!("079"), &serde_json::json!("neither"))
+        (
+            &serde_json::json!(79),
+            &serde_json::json!("079"),
+            &serde_json::json!("neither")
+        )
     );
     assert!(store.verify_audit().unwrap().is_ok());
 }
@@ -347,7 +361,13 @@ fn a_chain_rewritten_consistently_passes_the_local_check() {
         .prepare("SELECT seq, at, user_id, action, payload FROM audit ORDER BY seq")
         .unwrap()
         .query_map([], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+            Ok((
+                row.get(0)?,
+                row.get(1)?,
+                row.get(2)?,
+                row.get(3)?,
+                row.get(4)?,
+            ))
         })
         .unwrap()
         .collect::<Result<_, _>>()

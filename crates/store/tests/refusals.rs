@@ -90,7 +90,9 @@ fn editing_a_finalized_protocol() {
         save(store, EntryNo::Second, ids.bek, "L9", "")
     });
     assert_refused(finalized(), "store.already_final", |store, ids| {
-        store.reconcile(P1, "L1", "5", true, ids.chair, NOW).unwrap_err()
+        store
+            .reconcile(P1, "L1", "5", true, ids.chair, NOW)
+            .unwrap_err()
     });
     assert_refused(finalized(), "store.already_final", |store, _| {
         store.finalize(P1, CHAIR_PIN, NOW).unwrap_err()
