@@ -413,8 +413,8 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .clear()
         .await
         .expect("clears");
-    session.wait_for_absent("neither-L9").await;
     session.type_into("paper-L9", "20").await;
+    session.wait_for_absent("neither-L9").await;
     session.press(Key::Enter).await;
     session
         .wait_for_attribute("matched-L9", "data-matched", "first")
