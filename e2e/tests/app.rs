@@ -379,7 +379,12 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     // Reconcile the differing line against the paper, blind: neither entry's value is shown.
     session.click(&format!("open-{P1}")).await;
     arrive(&session, "reconcile", "paper-L9").await;
-    let row = session.find("difference-L9").await.text().await.expect("text");
+    let row = session
+        .find("difference-L9")
+        .await
+        .text()
+        .await
+        .expect("text");
     assert!(
         !row.contains("20") && !row.contains("21"),
         "the reconcile screen shows an entry's value: {row:?}"

@@ -4,6 +4,11 @@
 //! the database file is byte-for-byte what it was. The CLI's `export` and `print` call the same
 //! functions.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 #[path = "../../store/tests/common/mod.rs"]
 pub mod common;
 

@@ -3,6 +3,11 @@
 //! first entry in the audit log, the reconciler picking an entry's number instead of reading
 //! the paper, and someone with the file and an SQLite shell changing a final value overnight.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers unwrap: a panic there is a failed test"
+)]
+
 pub mod common;
 
 use std::path::Path;
