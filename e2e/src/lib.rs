@@ -500,6 +500,34 @@ impl Session {
         panic!("Tab never reached [data-testid={id}]; focus went through {seen:?}");
     }
 
+    /// Calls the app's IPC command `command` from the page, as the UI's code (or anyone with the
+    /// page's devtools) would: `Ok` with its answer, `Err` with the coded error it refused with.
+    pub async fn invoke(&self, command: &str, args: Value) -> Result<Value, Value> {
+        let answer = self
+            .client
+            .execute_async(
+                "const [command, args, done] = arguments;
+                 window.__TAURI_INTERNALS__.invoke(command, args).then(
+                     (value) => done({ ok: value === undefined ? null : value }),
+                     (error) => done({ err: error }),
+                 );",
+                vec![json!(command), args],
+            )
+            .await
+            .expect("the webview runs scripts");
+        match (answer.get("ok"), answer.get("err")) {
+            (Some(value), _) => Ok(value.clone()),
+            (None, Some(error)) => Err(error.clone()),
+            _ => panic!("`{command}` answered neither ok nor err: {answer}"),
+        }
+    }
+
+    /// Whether an element with `data-testid` `id` is on the page now.
+    pub async fn present(&self, id: &str) -> bool {
+        let selector = format!("[data-testid=\"{id}\"]");
+        self.client.find(Locator::Css(&selector)).await.is_ok()
+    }
+
     /// Runs `script` in the page and returns its result.
     pub async fn script(&self, script: &str) -> Value {
         self.client

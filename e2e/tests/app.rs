@@ -6,7 +6,11 @@
 //! which language shows, and then against the UI's own catalogues. With `HATTAMA_SCREENSHOTS=1`
 //! every screen is captured in Kazakh and Russian into `docs/screenshots/`.
 
+use std::path::Path;
+
 use hattama_e2e::{Key, SCREENSHOTS_ENV, Session, message};
+use hattama_protocol::builtin;
+use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
 
 const P1: &str = "majilis-list";
 
@@ -148,6 +152,9 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session
         .wait_for_text("demo-notice", &message("kk", "demo.invented"))
         .await;
+    // The person setting up becomes the first chair.
+    session.type_into("setup-chair-name", "Aigul").await;
+    session.type_into("setup-chair-pin", "590417").await;
     shots(&session, "setup-precinct").await;
     session.click("setup-precinct").await;
 
@@ -161,11 +168,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         session.click("add-member").await;
         session.wait_for_value("member-name", "").await;
     }
-    for (name, role, pin) in [
-        ("Ana", "clerk", "268135"),
-        ("Bek", "clerk", "731946"),
-        ("Aigul", "chair", "590417"),
-    ] {
+    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
         session.type_into("user-name", name).await;
         session.select("user-role", role).await;
         session.type_into("user-pin", pin).await;
@@ -199,7 +202,8 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .expect("clears");
     scroll_to_bottom(&session).await;
     session.click("setup-finish").await;
-    arrive(&session, "login", "login-user-Ana").await;
+    // The first user, the chair who set the laptop up, is offered first.
+    arrive(&session, "login", "login-user-Aigul").await;
     shots(&session, "login").await;
 
     // A wrong PIN is refused.
@@ -376,7 +380,9 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     }
     session.click("back").await;
 
-    // Reconcile the differing line against the paper, blind: neither entry's value is shown.
+    // The chair, who typed neither entry, reconciles the differing line against the paper, blind:
+    // neither entry's value is shown.
+    switch_user(&session, "Aigul", "590417").await;
     session.click(&format!("open-{P1}")).await;
     arrive(&session, "reconcile", "paper-L9").await;
     let row = session
@@ -428,10 +434,9 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session.wait_for_focus("to-review").await;
     session.click("to-review").await;
 
-    // Review: the warning is acknowledged, then the chair finalizes.
+    // Review: the warning is acknowledged, then the chair, signed in, finalizes.
     arrive(&session, "review", "acknowledge-W05").await;
     shots(&session, "review").await;
-    session.type_into("chair-pin", "590417").await;
     session.click("finalize").await;
     session
         .wait_for_attribute(
@@ -443,8 +448,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session.wait_for_focus("review-error").await;
     session.click("acknowledge-W05").await;
     session.find("acknowledged-W05").await;
-    session.wait_for_focus("chair-pin").await;
-    session.type_into("chair-pin", "590417").await;
+    session.wait_for_focus("finalize").await;
     session.click("finalize").await;
     session.wait_for_focus("final").await;
     session
@@ -487,6 +491,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
 
     // Bek starts the district protocol; three lines already break E01.
     session.click("back").await;
+    switch_user(&session, "Bek", "731946").await;
     session.click("open-majilis-smd-1").await;
     session.wait_for_attribute("entry", "data-entry", "1").await;
     for (line, value) in [("L2", "1000"), ("L3", "800"), ("L4", "199")] {
@@ -585,5 +590,193 @@ async fn starts_in_kazakh_on_the_setup_screen() {
     session
         .wait_for_attribute("database-path", "data-path", &database)
         .await;
+    session.finish().await;
+}
+
+/// The demo precinct with chair Aigul and clerks Ana and Bek: P1 typed alike by both clerks with
+/// W05 and E04 failing (agreed, waiting for an acknowledgement, an act and the chair), and the
+/// first district protocol typed with one differing line (waiting for reconciliation).
+fn waiting_for_the_chair(database: &Path) {
+    const NOW: Timestamp = Timestamp(1_679_245_200_000);
+    // PINs at a small Argon2id cost: this test is about roles, not PIN cost.
+    let config = Config {
+        pin_cost: PinCost {
+            memory_kib: 256,
+            passes: 1,
+            lanes: 1,
+        },
+        ..Config::default()
+    };
+    let mut store = Store::open_with(database, config).expect("a fresh database opens");
+    let first = FirstChair {
+        name: "Aigul",
+        pin: "590417",
+    };
+    let abai_1 = hattama_protocol::PrecinctId {
+        region: "abai".into(),
+        number: 1,
+    };
+    let chair = store
+        .setup_precinct(builtin::DEMO_JSON, &abai_1, &first, NOW)
+        .expect("the demo precinct sets up");
+    for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
+        store
+            .add_user(&chair, name, Role::Clerk, pin, None, NOW)
+            .expect("a clerk is added");
+    }
+    let ana = store.sign_in("Ana", "268135", NOW).expect("Ana signs in");
+    let bek = store.sign_in("Bek", "731946", NOW).expect("Bek signs in");
+    // L6 = 50 of L5 = 800: W05 (invalid above 5 %) and E04 (L5 = L6 + L7) fail.
+    let p1: Vec<(String, String)> = builtin::DEMO_CLEAN_P1
+        .iter()
+        .map(|&(line, value)| {
+            (
+                line.to_owned(),
+                if line == "L6" { 50 } else { value }.to_string(),
+            )
+        })
+        .collect();
+    let smd = "majilis-smd-1";
+    let definition = store.definition().expect("set up");
+    let found = definition.contest(smd).expect("the district contest");
+    let smd_lines = builtin::templates()
+        .template(&found.template)
+        .expect("its template")
+        .line_ids(found.rows.len());
+    for (entry, user) in [(EntryNo::First, &ana), (EntryNo::Second, &bek)] {
+        for (line, value) in &p1 {
+            store
+                .save_value(user, P1, entry, line, value, NOW)
+                .expect("a value saves");
+        }
+        store
+            .finish_entry(user, P1, entry, NOW)
+            .expect("P1 is complete");
+        for line in &smd_lines {
+            let value = if line == "L1" && entry == EntryNo::Second {
+                "2"
+            } else {
+                "1"
+            };
+            store
+                .save_value(user, smd, entry, line, value, NOW)
+                .expect("a value saves");
+        }
+        store
+            .finish_entry(user, smd, entry, NOW)
+            .expect("the district protocol is complete");
+    }
+    store.close().expect("the store closes");
+}
+
+/// Every control the chair's actions have, as the dashboard, reconcile and review screens name
+/// them, with the screen each is on.
+const CHAIR_CONTROLS_ON_THE_DASHBOARD: [&str; 3] = ["open-device-key", "open-export", "open-print"];
+const CHAIR_CONTROLS_ON_THE_REVIEW: [&str; 4] = [
+    "acknowledge-W05",
+    "act-number-E04",
+    "attach-act-E04",
+    "finalize",
+];
+
+#[tokio::test]
+async fn a_clerk_sees_no_chair_control_and_the_same_commands_over_ipc_are_refused() {
+    let session = Session::start_prepared(&waiting_for_the_chair).await;
+    sign_in(&session, "Ana", "268135").await;
+    for id in CHAIR_CONTROLS_ON_THE_DASHBOARD {
+        assert!(
+            !session.present(id).await,
+            "a clerk sees [data-testid={id}]"
+        );
+    }
+    // The differing district protocol: no field to settle it, a word on who does.
+    session.click("open-majilis-smd-1").await;
+    wait_for_screen(&session, "reconcile").await;
+    session.find("reconcile-not-permitted").await;
+    assert!(
+        !session.present("paper-L1").await,
+        "a clerk can settle a line"
+    );
+    assert!(
+        !session.present("settle-L1").await,
+        "a clerk can settle a line"
+    );
+    session.click("back").await;
+    // The agreed P1: its failing checks show, and none of the chair's controls.
+    session.click(&format!("open-{P1}")).await;
+    wait_for_screen(&session, "review").await;
+    session.find("finalize-by-chair").await;
+    session.find("finding-W05").await;
+    for id in CHAIR_CONTROLS_ON_THE_REVIEW {
+        assert!(
+            !session.present(id).await,
+            "a clerk sees [data-testid={id}]"
+        );
+    }
+
+    // The same commands called directly over IPC with the clerk's session are refused.
+    let refused_calls = [
+        (
+            "reconcile",
+            serde_json::json!({ "contest": "majilis-smd-1", "line": "L1", "raw": "1", "confirmNeither": false }),
+        ),
+        (
+            "acknowledge",
+            serde_json::json!({ "contest": P1, "code": "W05" }),
+        ),
+        (
+            "attach_act",
+            serde_json::json!({ "contest": P1, "code": "E04", "number": "1", "text": "Recounted twice in front of observers." }),
+        ),
+        ("finalize", serde_json::json!({ "contest": P1 })),
+        (
+            "create_device_key",
+            serde_json::json!({ "passphrase": "a long chair passphrase", "repeated": "a long chair passphrase" }),
+        ),
+        (
+            "export_batch",
+            serde_json::json!({ "passphrase": "a long chair passphrase", "folder": "/tmp" }),
+        ),
+        (
+            "add_user",
+            serde_json::json!({ "name": "FakeChair", "role": "chair", "pin": "480263", "chairPin": "268135" }),
+        ),
+        (
+            "add_user",
+            serde_json::json!({ "name": "Puppet", "role": "clerk", "pin": "480263", "chairPin": null }),
+        ),
+    ];
+    for (command, args) in refused_calls {
+        let refused = session
+            .invoke(command, args)
+            .await
+            .expect_err(&format!("`{command}` ran for a clerk"));
+        assert_eq!(
+            refused["code"], "error.store.not_permitted",
+            "`{command}` as a clerk: {refused}"
+        );
+    }
+    // Nothing changed: the protocols wait where they were, the users are the same.
+    let overview = session
+        .invoke("overview", serde_json::json!({}))
+        .await
+        .expect("overview");
+    assert_eq!(overview["users"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        overview["precinct"]["protocols"][0]["state"]["phase"],
+        "agreed"
+    );
+
+    // The chair, signed in, has every one of those controls.
+    session.click("back").await;
+    switch_user(&session, "Aigul", "590417").await;
+    for id in CHAIR_CONTROLS_ON_THE_DASHBOARD {
+        session.find(id).await;
+    }
+    session.click(&format!("open-{P1}")).await;
+    wait_for_screen(&session, "review").await;
+    for id in CHAIR_CONTROLS_ON_THE_REVIEW {
+        session.find(id).await;
+    }
     session.finish().await;
 }

@@ -11,7 +11,20 @@ use std::path::Path;
 
 use hattama_e2e::{Key, Session, Typing, message};
 use hattama_protocol::{PrecinctId, builtin};
-use hattama_store::{EntryNo, Role, Store, Timestamp};
+use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
+
+/// PINs at a small Argon2id cost: this test is not about PINs, and it reads the database as
+/// Ana (a sign-in) after each case.
+fn cheap_pins() -> Config {
+    Config {
+        pin_cost: PinCost {
+            memory_kib: 256,
+            passes: 1,
+            lanes: 1,
+        },
+        ..Config::default()
+    }
+}
 
 const P1: &str = "majilis-list";
 const NOW: Timestamp = Timestamp(1_679_245_200_000);
@@ -42,32 +55,33 @@ const CASES: &[(&str, Outcome)] = &[
 
 /// The demo precinct abai/1 with one clerk, Ana (PIN 268135).
 fn precinct_with_a_clerk(database: &Path) {
-    let mut store = Store::open(database).expect("a fresh database opens");
+    let mut store = Store::open_with(database, cheap_pins()).expect("a fresh database opens");
     let precinct = PrecinctId {
         region: "abai".into(),
         number: 1,
     };
-    store
-        .setup_precinct(builtin::DEMO_JSON, &precinct, NOW)
+    let first = FirstChair {
+        name: "Aigul",
+        pin: "590417",
+    };
+    let chair = store
+        .setup_precinct(builtin::DEMO_JSON, &precinct, &first, NOW)
         .expect("the demo precinct sets up");
     store
-        .add_member("Айгүл Сәрсенова", "chair", NOW)
+        .add_member(&chair, "Айгүл Сәрсенова", "chair", NOW)
         .expect("a member is added");
     store
-        .add_user("Ana", Role::Clerk, "268135", NOW)
+        .add_user(&chair, "Ana", Role::Clerk, "268135", None, NOW)
         .expect("the clerk is added");
-    store
-        .add_user("Aigul", Role::Chair, "590417", NOW)
-        .expect("the chair is added");
     store.close().expect("the store closes");
 }
 
 /// The value stored for `line` of P1's first entry, read from the app's database file.
 fn stored_value(session: &Session, line: &str) -> Option<u32> {
-    let store = Store::open(session.database()).expect("the database opens beside the app");
-    let ana = store.user_by_name("Ana").expect("Ana exists");
+    let mut store = Store::open(session.database()).expect("the database opens beside the app");
+    let ana = store.sign_in("Ana", "268135", NOW).expect("Ana signs in");
     let values = store
-        .entry_values(P1, EntryNo::First, ana.id)
+        .entry_values(&ana, P1, EntryNo::First)
         .expect("Ana may read her own entry");
     let value = values
         .iter()

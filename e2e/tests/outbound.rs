@@ -14,7 +14,20 @@ use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_e2e::Session;
 use hattama_protocol::{Mode, PrecinctId, builtin};
-use hattama_store::{EntryNo, Role, Store, Timestamp};
+use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
+
+/// PINs at a small Argon2id cost: this test is not about PINs, and it reads the database as
+/// Ana (a sign-in) after each case.
+fn cheap_pins() -> Config {
+    Config {
+        pin_cost: PinCost {
+            memory_kib: 256,
+            passes: 1,
+            lanes: 1,
+        },
+        ..Config::default()
+    }
+}
 
 const P1: &str = "majilis-list";
 const PASSPHRASE: &str = "chair passphrase 2023";
@@ -30,38 +43,40 @@ fn abai_1() -> PrecinctId {
 
 /// The demo precinct abai/1 with its commission, P1 typed by two clerks and finalized.
 fn finalized_precinct(database: &Path) {
-    let mut store = Store::open(database).expect("a fresh database opens");
-    store
-        .setup_precinct(builtin::DEMO_JSON, &abai_1(), NOW)
+    let mut store = Store::open_with(database, cheap_pins()).expect("a fresh database opens");
+    let first = FirstChair {
+        name: "Aigul",
+        pin: CHAIR_PIN,
+    };
+    let chair = store
+        .setup_precinct(builtin::DEMO_JSON, &abai_1(), &first, NOW)
         .expect("the demo precinct sets up");
     for (name, position) in [
         ("Айгүл Сәрсенова", "chair"),
         ("Бекзат Оспанов", "secretary"),
     ] {
         store
-            .add_member(name, position, NOW)
+            .add_member(&chair, name, position, NOW)
             .expect("a member is added");
     }
-    let ana = store
-        .add_user("Ana", Role::Clerk, "268135", NOW)
-        .expect("user");
-    let bek = store
-        .add_user("Bek", Role::Clerk, "731946", NOW)
-        .expect("user");
-    store
-        .add_user("Aigul", Role::Chair, CHAIR_PIN, NOW)
-        .expect("user");
-    for (entry, user) in [(EntryNo::First, ana), (EntryNo::Second, bek)] {
+    for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
+        store
+            .add_user(&chair, name, Role::Clerk, pin, None, NOW)
+            .expect("user");
+    }
+    let ana = store.sign_in("Ana", "268135", NOW).expect("Ana signs in");
+    let bek = store.sign_in("Bek", "731946", NOW).expect("Bek signs in");
+    for (entry, user) in [(EntryNo::First, &ana), (EntryNo::Second, &bek)] {
         for &(line, value) in hattama_protocol::builtin::DEMO_CLEAN_P1 {
             store
-                .save_value(P1, entry, user, line, &value.to_string(), NOW)
+                .save_value(user, P1, entry, line, &value.to_string(), NOW)
                 .expect("a clean value saves");
         }
         store
-            .finish_entry(P1, entry, user, NOW)
+            .finish_entry(user, P1, entry, NOW)
             .expect("the entry is complete");
     }
-    store.finalize(P1, CHAIR_PIN, NOW).expect("P1 finalizes");
+    store.finalize(&chair, P1, NOW).expect("P1 finalizes");
     store.close().expect("the store closes");
 }
 

@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
 
 use crate::dto::{
-    ActInfo, AppInfo, AuditLog, AuditRow, DefinitionChoices, Difference, EntryMatch, FieldValue,
-    Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText, MemberInfo, Overview,
-    PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase, ProtocolState, ProtocolSummary,
-    ReconcileOutcome, RegionChoice, ReviewInfo, RowInfo, SavedField, UserInfo, UserRole,
+    ActInfo, AppInfo, AuditLog, AuditRow, CommissionKeyChallenge, DefinitionChoices, Difference,
+    EntryMatch, FieldValue, Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText,
+    MemberInfo, Overview, PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase,
+    ProtocolState, ProtocolSummary, ReconcileOutcome, RegionChoice, ReviewInfo, RowInfo,
+    SavedField, SessionInfo, UserInfo, UserRole,
 };
 use crate::error::{ERROR_CODES, IpcError};
 use crate::outbound_dto::{
@@ -29,17 +30,23 @@ pub(crate) fn typescript() -> String {
         .iter()
         .map(|code| format!("\"{code}\""))
         .collect();
+    let action_codes: Vec<String> = hattama_store::Permission::all()
+        .map(|permission| format!("\"{}\"", permission.code()))
+        .collect();
     let declarations = [
         Language::decl(&config),
         AppInfo::decl(&config),
         format!("type ErrorCode = {};", error_codes.join(" | ")),
         IpcError::decl(&config),
+        format!("type ActionCode = {};", action_codes.join(" | ")),
+        SessionInfo::decl(&config),
         LocalText::decl(&config),
         UserRole::decl(&config),
         UserInfo::decl(&config),
         MemberInfo::decl(&config),
         PrecinctChoice::decl(&config),
         RegionChoice::decl(&config),
+        CommissionKeyChallenge::decl(&config),
         DefinitionChoices::decl(&config),
         ProtocolPhase::decl(&config),
         ProtocolState::decl(&config),

@@ -163,6 +163,36 @@ pub(crate) struct RegionChoice {
     pub(crate) precincts: Vec<PrecinctChoice>,
 }
 
+/// The commission key beside a definition file, as the operator confirms it against the
+/// commission's paper: its fingerprint with two groups blanked, to be typed from the paper.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CommissionKeyChallenge {
+    /// The key id (16 hex digits).
+    pub(crate) key_id: String,
+    /// The fingerprint's eight groups of four hex digits, `null` where blanked.
+    pub(crate) groups: Vec<Option<String>>,
+    /// The blanked groups' positions (0-based, ascending).
+    pub(crate) blanked: Vec<u32>,
+    /// True when this key is pinned already: nothing is to be typed.
+    pub(crate) pinned: bool,
+}
+
+impl From<&hattama_precinct::definition::Challenge> for CommissionKeyChallenge {
+    fn from(challenge: &hattama_precinct::definition::Challenge) -> CommissionKeyChallenge {
+        CommissionKeyChallenge {
+            key_id: challenge.key_id.clone(),
+            groups: challenge.groups.clone(),
+            blanked: challenge
+                .blanked
+                .iter()
+                .filter_map(|idx| u32::try_from(*idx).ok())
+                .collect(),
+            pinned: challenge.pinned,
+        }
+    }
+}
+
 /// What an election definition offers to choose from at first run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub(crate) struct DefinitionChoices {
@@ -327,6 +357,20 @@ pub(crate) struct Overview {
     pub(crate) members: Vec<MemberInfo>,
     /// The user signed in now.
     pub(crate) user: Option<UserInfo>,
+    /// What the signed-in user may do, by the permission table (empty when nobody is signed
+    /// in): the UI shows only these controls.
+    #[ts(type = "Array<ActionCode>")]
+    pub(crate) allowed: Vec<String>,
+}
+
+/// Who signed in, and what they may do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+pub(crate) struct SessionInfo {
+    /// The signed-in user.
+    pub(crate) user: UserInfo,
+    /// What they may do, by the permission table.
+    #[ts(type = "Array<ActionCode>")]
+    pub(crate) allowed: Vec<String>,
 }
 
 /// A party or candidate of a protocol's row block.
@@ -551,6 +595,8 @@ impl From<Reconciled> for ReconcileOutcome {
 pub(crate) struct ActInfo {
     /// The error's code.
     pub(crate) code: String,
+    /// The act's number on paper (`null` for acts recorded before numbers were kept).
+    pub(crate) number: Option<String>,
     /// The act's text.
     pub(crate) text: String,
 }
@@ -576,6 +622,7 @@ impl From<&hattama_store::Review> for ReviewInfo {
                 .iter()
                 .map(|act| ActInfo {
                     code: act.code.clone(),
+                    number: act.paper_number.clone(),
                     text: act.text.clone(),
                 })
                 .collect(),

@@ -14,7 +14,7 @@
 use std::sync::Mutex;
 
 use hattama_batch::keys;
-use hattama_precinct::{device_key, export, print};
+use hattama_precinct::{audit, device_key, export, print};
 use hattama_store::StoreError;
 use tauri::{AppHandle, Manager, Runtime, State};
 
@@ -85,7 +85,8 @@ pub(crate) fn create_device_key(
     repeated: String,
 ) -> Result<DeviceKeyInfo, IpcError> {
     let mut state = state::lock(&state)?;
-    let key = device_key::make(state.store()?, &passphrase, &repeated, now())?;
+    let (store, session) = state.store_and_session()?;
+    let key = device_key::make(store, session, &passphrase, &repeated, now())?;
     Ok(key.into())
 }
 
@@ -97,7 +98,8 @@ pub(crate) fn save_enrolment_sheet(
     folder: String,
 ) -> Result<SavedFile, IpcError> {
     let mut state = state::lock(&state)?;
-    let sheet = print::enrolment_sheet(state.store()?)?;
+    let (store, session) = state.store_and_session()?;
+    let sheet = print::enrolment_sheet(store, session)?;
     let saved = print::save_in(&folder, &[sheet])?;
     saved
         .into_iter()
@@ -117,8 +119,10 @@ pub(crate) fn export_batch(
     folder: String,
 ) -> Result<ExportResult, IpcError> {
     let mut state = state::lock(&state)?;
+    let (store, session) = state.store_and_session()?;
     let exported = export::export(
-        state.store()?,
+        store,
+        session,
         &passphrase,
         &export::Target::Folder(folder),
         env!("CARGO_PKG_VERSION"),
@@ -144,7 +148,8 @@ pub(crate) fn print_protocol(
     folder: String,
 ) -> Result<Vec<SavedFile>, IpcError> {
     let mut state = state::lock(&state)?;
-    let pdfs = print::protocol_documents(state.store()?, &contest, Some(version), &passphrase)?;
+    let (store, session) = state.store_and_session()?;
+    let pdfs = print::protocol_documents(store, session, &contest, Some(version), &passphrase)?;
     let saved = print::save_in(&folder, &pdfs)?;
     tracing::info!(%contest, version, "documents saved");
     Ok(saved.into_iter().map(SavedFile::from).collect())
@@ -155,6 +160,7 @@ pub(crate) fn print_protocol(
 #[tracing::instrument(skip(state))]
 pub(crate) fn verify_audit(state: State<'_, Mutex<AppState>>) -> Result<AuditCheck, IpcError> {
     let mut state = state::lock(&state)?;
-    let report = state.store()?.verify_audit()?;
+    let (store, session) = state.store_and_session()?;
+    let report = audit::verify(store, session)?;
     Ok(AuditCheck::from(&report))
 }

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_protocol::{Mode, PrecinctId, builtin};
-use hattama_store::{EntryNo, Role, Store, Timestamp};
+use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
 use serde_json::{Value, json};
 use tauri::test::{MockRuntime, mock_builder};
 use tauri::{App, Manager, WebviewWindow};
@@ -29,27 +29,46 @@ struct TestApp {
 
 /// Demo precinct abai/1 in `path`, P1 typed twice and finalized by the chair.
 fn finalized_precinct(path: &Path) {
-    let mut store = Store::open(path).unwrap();
+    // PINs at a small Argon2 cost: these tests are about the outbound side, not PINs.
+    let config = Config {
+        pin_cost: PinCost {
+            memory_kib: 256,
+            passes: 1,
+            lanes: 1,
+        },
+        ..Config::default()
+    };
+    let mut store = Store::open_with(path, config).unwrap();
     let precinct = PrecinctId {
         region: "abai".into(),
         number: 1,
     };
-    store
-        .setup_precinct(builtin::DEMO_JSON, &precinct, NOW)
+    let first = FirstChair {
+        name: "Aigul",
+        pin: "590417",
+    };
+    let chair = store
+        .setup_precinct(builtin::DEMO_JSON, &precinct, &first, NOW)
         .unwrap();
-    store.add_member("Aigul Sarsen", "chair", NOW).unwrap();
-    let ana = store.add_user("Ana", Role::Clerk, "268135", NOW).unwrap();
-    let bek = store.add_user("Bek", Role::Clerk, "731946", NOW).unwrap();
-    store.add_user("Aigul", Role::Chair, "590417", NOW).unwrap();
-    for (entry, user) in [(EntryNo::First, ana), (EntryNo::Second, bek)] {
+    store
+        .add_member(&chair, "Aigul Sarsen", "chair", NOW)
+        .unwrap();
+    for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
+        store
+            .add_user(&chair, name, Role::Clerk, pin, None, NOW)
+            .unwrap();
+    }
+    let ana = store.sign_in("Ana", "268135", NOW).unwrap();
+    let bek = store.sign_in("Bek", "731946", NOW).unwrap();
+    for (entry, user) in [(EntryNo::First, &ana), (EntryNo::Second, &bek)] {
         for &(line, value) in hattama_protocol::builtin::DEMO_CLEAN_P1 {
             store
-                .save_value(P1, entry, user, line, &value.to_string(), NOW)
+                .save_value(user, P1, entry, line, &value.to_string(), NOW)
                 .unwrap();
         }
-        store.finish_entry(P1, entry, user, NOW).unwrap();
+        store.finish_entry(user, P1, entry, NOW).unwrap();
     }
-    store.finalize(P1, "590417", NOW).unwrap();
+    store.finalize(&chair, P1, NOW).unwrap();
     store.close().unwrap();
 }
 
@@ -67,11 +86,13 @@ fn app() -> TestApp {
     finalized_precinct(&database);
     app.state::<Mutex<AppState>>().lock().unwrap().database_path = database;
     let window = app.get_webview_window("main").unwrap();
-    TestApp {
+    let app = TestApp {
         _app: app,
         window,
         dir,
-    }
+    };
+    ok(&app, "login", json!({ "name": "Aigul", "pin": "590417" }));
+    app
 }
 
 fn invoke(app: &TestApp, command: &str, args: Value) -> Result<Value, Value> {

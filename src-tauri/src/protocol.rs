@@ -12,6 +12,7 @@
 
 use std::sync::Mutex;
 
+use hattama_precinct::{PrecinctError, audit, protocol};
 use hattama_protocol::builtin;
 use hattama_protocol::check::row_id;
 use hattama_protocol::template::LineKind;
@@ -39,8 +40,7 @@ pub(crate) fn open_protocol(
     contest: String,
 ) -> Result<ProtocolForm, IpcError> {
     let mut state = state::lock(&state)?;
-    let user = state.user.clone();
-    let store = state.store()?;
+    let (store, session) = state.store_and_any_session()?;
     let status = store.status(&contest)?;
     let loaded = store.definition().ok_or(StoreError::NotSetUp)?;
     let unknown = || StoreError::UnknownContest(contest.clone());
@@ -73,9 +73,9 @@ pub(crate) fn open_protocol(
             }
         }
     }
-    let (values, findings) = match (status.state.open_entry(), user) {
-        (Some(entry), Some(user)) => {
-            match store.entry_values_and_findings(&contest, entry, user.id) {
+    let (values, findings) = match (status.state.open_entry(), session) {
+        (Some(entry), Some(session)) => {
+            match protocol::entry_values_and_findings(store, session, &contest, entry) {
                 Ok((values, findings)) => (
                     Some(
                         values
@@ -88,7 +88,9 @@ pub(crate) fn open_protocol(
                     ),
                     Some(findings.iter().map(Finding::from).collect()),
                 ),
-                Err(StoreError::Transition(TransitionError::Blind { .. })) => (None, None),
+                Err(PrecinctError::Store(StoreError::Transition(TransitionError::Blind {
+                    ..
+                }))) => (None, None),
                 Err(error) => return Err(error.into()),
             }
         }
@@ -116,8 +118,8 @@ pub(crate) fn save_value(
 ) -> Result<SavedField, IpcError> {
     let entry = entry_no(entry)?;
     let mut state = state::lock(&state)?;
-    let (store, user) = state.store_and_user()?;
-    let saved = store.save_value(&contest, entry, user.id, &line, &raw, now())?;
+    let (store, session) = state.store_and_session()?;
+    let saved = protocol::save_value(store, session, &contest, entry, &line, &raw, now())?;
     Ok(SavedField::from(&saved))
 }
 
@@ -131,8 +133,8 @@ pub(crate) fn finish_entry(
 ) -> Result<ProtocolState, IpcError> {
     let entry = entry_no(entry)?;
     let mut state = state::lock(&state)?;
-    let (store, user) = state.store_and_user()?;
-    Ok(store.finish_entry(&contest, entry, user.id, now())?.into())
+    let (store, session) = state.store_and_session()?;
+    Ok(protocol::finish_entry(store, session, &contest, entry, now())?.into())
 }
 
 /// The lines on which the two finished entries differ; blind, without either entry's value.
@@ -159,10 +161,17 @@ pub(crate) fn reconcile(
     confirm_neither: bool,
 ) -> Result<ReconcileOutcome, IpcError> {
     let mut state = state::lock(&state)?;
-    let (store, user) = state.store_and_user()?;
-    Ok(store
-        .reconcile(&contest, &line, &raw, confirm_neither, user.id, now())?
-        .into())
+    let (store, session) = state.store_and_session()?;
+    Ok(protocol::reconcile(
+        store,
+        session,
+        &contest,
+        &line,
+        &raw,
+        confirm_neither,
+        now(),
+    )?
+    .into())
 }
 
 /// The agreed values' checks, acknowledgements and acts.
@@ -185,37 +194,50 @@ pub(crate) fn acknowledge(
     code: String,
 ) -> Result<(), IpcError> {
     let mut state = state::lock(&state)?;
-    let (store, user) = state.store_and_user()?;
-    Ok(store.acknowledge(&contest, &code, user.id, now())?)
+    let (store, session) = state.store_and_session()?;
+    Ok(protocol::acknowledge(
+        store,
+        session,
+        &contest,
+        &code,
+        now(),
+    )?)
 }
 
-/// Attaches the commission's act explaining the failing error `code`.
+/// Attaches the commission's act (its paper `number` and description) explaining the failing
+/// error `code`.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state, text))]
 pub(crate) fn attach_act(
     state: State<'_, Mutex<AppState>>,
     contest: String,
     code: String,
+    number: String,
     text: String,
 ) -> Result<(), IpcError> {
     let mut state = state::lock(&state)?;
-    let (store, user) = state.store_and_user()?;
-    Ok(store.attach_act(&contest, &code, &text, user.id, now())?)
+    let (store, session) = state.store_and_session()?;
+    Ok(protocol::attach_act(
+        store,
+        session,
+        &contest,
+        &code,
+        &number,
+        &text,
+        now(),
+    )?)
 }
 
-/// Finalizes the protocol with the chair's PIN; returns the version finalized.
+/// Finalizes the protocol, by the chair signed in; returns the version finalized.
 #[tauri::command(async)]
-#[tracing::instrument(skip(state, chair_pin))]
+#[tracing::instrument(skip(state))]
 pub(crate) fn finalize(
     state: State<'_, Mutex<AppState>>,
     contest: String,
-    chair_pin: String,
 ) -> Result<i64, IpcError> {
     let mut state = state::lock(&state)?;
-    Ok(state
-        .store()?
-        .finalize(&contest, &chair_pin, now())?
-        .version)
+    let (store, session) = state.store_and_session()?;
+    Ok(protocol::finalize(store, session, &contest, now())?.version)
 }
 
 /// Starts a repeated protocol (the next version, empty) for `reason`; returns its version.
@@ -227,8 +249,8 @@ pub(crate) fn repeat_protocol(
     reason: String,
 ) -> Result<i64, IpcError> {
     let mut state = state::lock(&state)?;
-    let (store, user) = state.store_and_user()?;
-    Ok(store.repeat(&contest, &reason, user.id, now())?)
+    let (store, session) = state.store_and_session()?;
+    Ok(protocol::repeat(store, session, &contest, &reason, now())?)
 }
 
 /// The audit log, newest first, as the signed-in user may see it (numbers of unfinished
@@ -237,13 +259,9 @@ pub(crate) fn repeat_protocol(
 #[tracing::instrument(skip_all)]
 pub(crate) fn audit_log(state: State<'_, Mutex<AppState>>) -> Result<AuditLog, IpcError> {
     let mut state = state::lock(&state)?;
-    let (store, user) = state.store_and_user()?;
-    let intact = store.verify_audit()?.is_ok();
-    let rows = store
-        .audit_view(user.id, 0)?
-        .iter()
-        .rev()
-        .map(AuditRow::from)
-        .collect();
+    let (store, session) = state.store_and_session()?;
+    let rows = audit::entries(store, session, 0)?;
+    let intact = audit::verify(store, session)?.is_ok();
+    let rows = rows.iter().rev().map(AuditRow::from).collect();
     Ok(AuditLog { intact, rows })
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use hattama_precinct::{PrecinctError, installation};
-use hattama_store::{Store, User};
+use hattama_store::{Session, Store, StoreError};
 
 use crate::dto::Language;
 use crate::error::{AppError, IpcError};
@@ -22,8 +22,8 @@ pub(crate) struct AppState {
     pub(crate) database_path: PathBuf,
     /// The open database, once a command needed it.
     store: Option<Store>,
-    /// Who signed in with a PIN, if anyone.
-    pub(crate) user: Option<User>,
+    /// Who signed in with a PIN, if anyone: the session every acting command acts for.
+    pub(crate) session: Option<Session>,
 }
 
 impl AppState {
@@ -33,7 +33,7 @@ impl AppState {
             language: Language::Kk,
             database_path,
             store: None,
-            user: None,
+            session: None,
         }
     }
 
@@ -46,10 +46,33 @@ impl AppState {
         Ok(self.store.insert(store))
     }
 
-    /// The store and the signed-in user, for commands that act for someone.
-    pub(crate) fn store_and_user(&mut self) -> Result<(&mut Store, User), IpcError> {
-        let user = self.user.clone().ok_or(AppError::NotSignedIn)?;
-        Ok((self.store()?, user))
+    /// The store and the session, if anyone is signed in (for what every screen may read).
+    pub(crate) fn store_and_any_session(
+        &mut self,
+    ) -> Result<(&mut Store, Option<&Session>), PrecinctError> {
+        if self.store.is_none() {
+            self.store = Some(installation::open(&self.database_path)?);
+        }
+        let store = self
+            .store
+            .as_mut()
+            .ok_or_else(|| StoreError::Inconsistent("the store did not open".into()))?;
+        Ok((store, self.session.as_ref()))
+    }
+
+    /// The store and the signed-in user's session, for commands that act for someone;
+    /// `app.not_signed_in` when nobody is.
+    pub(crate) fn store_and_session(&mut self) -> Result<(&mut Store, &Session), IpcError> {
+        if self.session.is_none() {
+            return Err(AppError::NotSignedIn.into());
+        }
+        if self.store.is_none() {
+            self.store = Some(installation::open(&self.database_path)?);
+        }
+        match (self.store.as_mut(), self.session.as_ref()) {
+            (Some(store), Some(session)) => Ok((store, session)),
+            _ => Err(AppError::NotSignedIn.into()),
+        }
     }
 }
 

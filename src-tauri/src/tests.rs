@@ -246,7 +246,20 @@ fn every_store_error() -> Vec<StoreError> {
         StoreError::UnknownUser(String::new()),
         StoreError::DuplicateUser(String::new()),
         StoreError::PinFormat,
+        StoreError::WeakPin,
         StoreError::WrongPin,
+        StoreError::Locked {
+            until: hattama_store::Timestamp(0),
+        },
+        StoreError::NotPermitted {
+            permission: hattama_store::Permission::Finalize,
+        },
+        StoreError::TypedAnEntry {
+            permission: hattama_store::Permission::Reconcile,
+        },
+        StoreError::PinNeeded,
+        StoreError::LastChair,
+        StoreError::ActTooShort { min: 20 },
         StoreError::NoChair,
         StoreError::Io {
             path: path.clone(),
@@ -261,6 +274,10 @@ fn every_store_error() -> Vec<StoreError> {
         StoreError::Sqlite(rusqlite::Error::InvalidQuery),
         StoreError::DeviceKeyExists,
         StoreError::NoDeviceKey,
+        StoreError::CommissionKeyPinned {
+            pinned: String::new(),
+            offered: String::new(),
+        },
         StoreError::NothingToExport,
         StoreError::UnknownExport(1),
         StoreError::IntegrityFailed {
@@ -324,7 +341,14 @@ fn store_error_variant(error: &StoreError) {
         | StoreError::UnknownUser(_)
         | StoreError::DuplicateUser(_)
         | StoreError::PinFormat
+        | StoreError::WeakPin
         | StoreError::WrongPin
+        | StoreError::Locked { .. }
+        | StoreError::NotPermitted { .. }
+        | StoreError::TypedAnEntry { .. }
+        | StoreError::PinNeeded
+        | StoreError::LastChair
+        | StoreError::ActTooShort { .. }
         | StoreError::NoChair
         | StoreError::Io { .. }
         | StoreError::NoDataDir
@@ -337,7 +361,8 @@ fn store_error_variant(error: &StoreError) {
         | StoreError::UnknownExport(_)
         | StoreError::IntegrityFailed { .. }
         | StoreError::AuditBroken { .. }
-        | StoreError::FinalNotVouched { .. } => {}
+        | StoreError::FinalNotVouched { .. }
+        | StoreError::CommissionKeyPinned { .. } => {}
     }
 }
 
@@ -377,33 +402,76 @@ fn err(app: &TestApp, command: &str, args: Value) -> Value {
     }
 }
 
-#[test]
-fn a_definition_file_loads_only_with_the_commission_signature() {
-    let app = app();
-    let dir =
-        std::env::temp_dir().join(format!("hattama-signed-definition-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("definition.json");
+/// A definition folder as handed out: `definition.json` signed by a fresh key whose
+/// `commission.pub` lies beside it. Returns the folder, the file's path and the key.
+fn signed_definition_folder() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("definition.json");
     std::fs::write(&file, hattama_protocol::builtin::DEMO_JSON).unwrap();
-    let path = file.to_str().unwrap();
-    let unsigned = err(&app, "definition_choices", json!({ "path": path }));
-    assert_eq!(unsigned["code"], "error.app.definition_signature");
-
     let commission = hattama_batch::keys::generate_unencrypted("commission").unwrap();
     let key = hattama_batch::keys::unlock(&commission.secret_key, None).unwrap();
     let signature =
         hattama_batch::registry::sign_definition(hattama_protocol::builtin::DEMO_JSON, &key)
             .unwrap();
-    std::fs::write(dir.join("definition.json.minisig"), signature).unwrap();
+    std::fs::write(dir.path().join("definition.json.minisig"), signature).unwrap();
     std::fs::write(
-        dir.join("commission.pub"),
+        dir.path().join("commission.pub"),
         format!("{}\n", commission.public_key),
     )
     .unwrap();
+    let path = file.to_str().unwrap().to_owned();
+    (dir, path, commission.public_key)
+}
+
+/// The groups at the challenge's blanked positions of `public_key`'s fingerprint (the paper's).
+fn paper_groups(public_key: &str, challenge: &Value) -> Value {
+    let fingerprint = hattama_batch::keys::fingerprint(public_key).unwrap();
+    let groups: Vec<&str> = fingerprint.split(' ').collect();
+    challenge["blanked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|idx| groups[usize::try_from(idx.as_u64().unwrap()).unwrap()])
+        .collect()
+}
+
+#[test]
+fn a_definition_file_loads_only_with_the_pinned_commission_key() {
+    let app = app();
+    let (dir, path, public_key) = signed_definition_folder();
+    let refused = err(&app, "definition_choices", json!({ "path": path }));
+    assert_eq!(refused["code"], "error.app.commission_key_not_pinned");
+
+    let challenge = ok(&app, "commission_key_challenge", json!({ "path": path }));
+    assert_eq!(challenge["pinned"], false);
+    assert_eq!(challenge["groups"].as_array().unwrap().len(), 8);
+    assert_eq!(
+        challenge["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|group| group.is_null())
+            .count(),
+        2
+    );
+    let wrong = err(
+        &app,
+        "pin_commission_key",
+        json!({ "path": path, "groups": ["0000", "0000"] }),
+    );
+    assert_eq!(wrong["code"], "error.app.fingerprint_mismatch");
+    let pinned = ok(
+        &app,
+        "pin_commission_key",
+        json!({ "path": path, "groups": paper_groups(&public_key, &challenge) }),
+    );
+    assert_eq!(pinned["pinned"], true);
+
     let choices = ok(&app, "definition_choices", json!({ "path": path }));
     let hash = hattama_protocol::definition::sha256_hex(hattama_protocol::builtin::DEMO_JSON);
     assert_eq!(choices["hash"], hattama_batch::keys::group_hex(&hash));
 
+    let file = dir.path().join("definition.json");
     let mut altered = hattama_protocol::builtin::DEMO_JSON.to_vec();
     altered.push(b' ');
     std::fs::write(&file, altered).unwrap();
@@ -412,34 +480,77 @@ fn a_definition_file_loads_only_with_the_commission_signature() {
     let refused = err(
         &app,
         "setup_precinct",
-        json!({ "path": path, "region": "abai", "number": 1 }),
+        json!({ "path": path, "region": "abai", "number": 1, "chairName": "Aigul", "chairPin": "590417" }),
     );
     assert_eq!(refused["code"], "error.app.definition_signature");
-    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::write(&file, hattama_protocol::builtin::DEMO_JSON).unwrap();
+    ok(
+        &app,
+        "setup_precinct",
+        json!({ "path": path, "region": "abai", "number": 1, "chairName": "Aigul", "chairPin": "590417" }),
+    );
 }
 
-/// A demo precinct with two clerks and a chair.
+#[test]
+fn attack_6_a_self_signed_definition_is_refused_after_the_real_key_is_pinned() {
+    let app = app();
+    let (_real_dir, real, real_key) = signed_definition_folder();
+    let (_forged_dir, forged, _) = signed_definition_folder();
+
+    // The forged key confirmed with the real paper's groups: refused.
+    let challenge = ok(&app, "commission_key_challenge", json!({ "path": forged }));
+    let refused = err(
+        &app,
+        "pin_commission_key",
+        json!({ "path": forged, "groups": paper_groups(&real_key, &challenge) }),
+    );
+    assert_eq!(refused["code"], "error.app.fingerprint_mismatch");
+    assert_eq!(refused["params"], json!({}));
+
+    let challenge = ok(&app, "commission_key_challenge", json!({ "path": real }));
+    ok(
+        &app,
+        "pin_commission_key",
+        json!({ "path": real, "groups": paper_groups(&real_key, &challenge) }),
+    );
+    // Once the real key is pinned, the forged folder's key is refused outright, and its
+    // definition does not load.
+    let refused = err(&app, "commission_key_challenge", json!({ "path": forged }));
+    assert_eq!(refused["code"], "error.store.commission_key_pinned");
+    let refused = err(
+        &app,
+        "setup_precinct",
+        json!({ "path": forged, "region": "abai", "number": 1, "chairName": "Aigul", "chairPin": "590417" }),
+    );
+    assert_eq!(refused["code"], "error.app.definition_signature");
+}
+
+/// A demo precinct set up by its chair Aigul, who adds two clerks and signs out.
 fn precinct() -> TestApp {
     let app = app();
     let choices = ok(&app, "definition_choices", json!({ "path": null }));
     assert_eq!(choices["demo"], true);
     assert_eq!(choices["regions"][0]["id"], "abai");
-    ok(
+    let overview = ok(
         &app,
         "setup_precinct",
-        json!({ "path": null, "region": "abai", "number": 1 }),
+        json!({ "path": null, "region": "abai", "number": 1, "chairName": "Aigul", "chairPin": "590417" }),
     );
-    for (name, role, pin) in [
-        ("Ana", "clerk", "268135"),
-        ("Bek", "clerk", "731946"),
-        ("Aigul", "chair", "590417"),
-    ] {
+    assert_eq!(overview["user"]["name"], "Aigul");
+    assert!(
+        overview["allowed"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("perm.add_user"))
+    );
+    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
         ok(
             &app,
             "add_user",
-            json!({ "name": name, "role": role, "pin": pin }),
+            json!({ "name": name, "role": role, "pin": pin, "chairPin": null }),
         );
     }
+    ok(&app, "logout", json!({}));
     app
 }
 
@@ -477,6 +588,7 @@ fn the_overview_starts_empty_and_shows_the_set_up_precinct() {
     assert_eq!(protocols[0]["state"]["openEntry"], 1);
     assert_eq!(overview["users"].as_array().unwrap().len(), 3);
     assert_eq!(overview["user"], Value::Null);
+    assert_eq!(overview["allowed"], json!([]));
 }
 
 #[test]
@@ -488,9 +600,15 @@ fn typing_needs_a_signed_in_user_and_a_right_pin() {
     );
     let wrong = err(&app, "login", json!({ "name": "Ana", "pin": "000111" }));
     assert_eq!(wrong["code"], "error.store.wrong_pin");
-    let user = ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
-    assert_eq!(user["role"], "clerk");
-    assert_eq!(ok(&app, "overview", json!({}))["user"]["name"], "Ana");
+    let session = ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
+    assert_eq!(session["user"]["role"], "clerk");
+    assert_eq!(
+        session["allowed"],
+        json!(["perm.enter", "perm.view_audit", "perm.verify_audit"])
+    );
+    let overview = ok(&app, "overview", json!({}));
+    assert_eq!(overview["user"]["name"], "Ana");
+    assert_eq!(overview["allowed"], session["allowed"]);
 }
 
 #[test]
@@ -579,6 +697,15 @@ fn two_entries_reconcile_review_and_finalize() {
     }
     let state = ok(&app, "finish_entry", json!({ "contest": P1, "entry": 2 }));
     assert_eq!(state["phase"], "differ");
+    // A clerk does not settle the difference; the chair, who typed neither entry, does.
+    let refused = err(
+        &app,
+        "reconcile",
+        json!({ "contest": P1, "line": "L9", "raw": "20", "confirmNeither": true }),
+    );
+    assert_eq!(refused["code"], "error.store.not_permitted");
+    ok(&app, "logout", json!({}));
+    ok(&app, "login", json!({ "name": "Aigul", "pin": "590417" }));
     let differences = ok(&app, "differences", json!({ "contest": P1 }));
     assert_eq!(
         differences,
@@ -607,29 +734,12 @@ fn two_entries_reconcile_review_and_finalize() {
         json!([{ "line": "L9", "settled": 20, "matched": "first" }])
     );
 
-    let refused = err(
-        &app,
-        "finalize",
-        json!({ "contest": P1, "chairPin": "590417" }),
-    );
+    let refused = err(&app, "finalize", json!({ "contest": P1 }));
     assert_eq!(refused["code"], "error.store.unacknowledged_warnings");
     ok(&app, "acknowledge", json!({ "contest": P1, "code": "W05" }));
     let review = ok(&app, "review", json!({ "contest": P1 }));
     assert_eq!(review["acknowledged"], json!(["W05"]));
-    let wrong = err(
-        &app,
-        "finalize",
-        json!({ "contest": P1, "chairPin": "268135" }),
-    );
-    assert_eq!(wrong["code"], "error.store.wrong_pin");
-    assert_eq!(
-        ok(
-            &app,
-            "finalize",
-            json!({ "contest": P1, "chairPin": "590417" })
-        ),
-        1
-    );
+    assert_eq!(ok(&app, "finalize", json!({ "contest": P1 })), 1);
     let overview = ok(&app, "overview", json!({}));
     assert_eq!(
         overview["precinct"]["protocols"][0]["state"]["phase"],
@@ -740,7 +850,9 @@ fn no_answer_carries_an_entry_value_before_the_entries_agree() {
     assert!(saves.iter().all(|row| row["hidden"] == true));
     assert_eq!(log["intact"], true);
 
-    // Settled against the paper: now everyone may see both.
+    // Settled against the paper by the chair, who typed neither entry: now everyone may see both.
+    ok(&app, "logout", json!({}));
+    ok(&app, "login", json!({ "name": chair.0, "pin": chair.1 }));
     let outcome = ok(
         &app,
         "reconcile",
@@ -760,4 +872,94 @@ fn the_audit_log_needs_a_signed_in_user() {
     );
     ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
     assert!(ok(&app, "audit_log", json!({}))["rows"].is_array());
+}
+
+/// Every command that acts for someone, with arguments that would pass if they were allowed.
+const ACTING: &[(&str, &str)] = &[
+    (
+        "add_user",
+        r#"{"name":"Dana","role":"clerk","pin":"480263","chairPin":null}"#,
+    ),
+    (
+        "add_user",
+        r#"{"name":"Dana","role":"chair","pin":"480263","chairPin":"268135"}"#,
+    ),
+    ("add_member", r#"{"name":"Dana","position":"chair"}"#),
+    ("unlock_user", r#"{"user":1}"#),
+    (
+        "save_value",
+        r#"{"contest":"majilis-list","entry":1,"line":"L1","raw":"5"}"#,
+    ),
+    ("finish_entry", r#"{"contest":"majilis-list","entry":1}"#),
+    (
+        "reconcile",
+        r#"{"contest":"majilis-list","line":"L9","raw":"20","confirmNeither":false}"#,
+    ),
+    ("acknowledge", r#"{"contest":"majilis-list","code":"W05"}"#),
+    (
+        "attach_act",
+        r#"{"contest":"majilis-list","code":"E01","number":"1","text":"Recounted twice in front of observers."}"#,
+    ),
+    ("finalize", r#"{"contest":"majilis-list"}"#),
+    (
+        "repeat_protocol",
+        r#"{"contest":"majilis-list","reason":"recount"}"#,
+    ),
+    (
+        "create_device_key",
+        r#"{"passphrase":"a long enough passphrase","repeated":"a long enough passphrase"}"#,
+    ),
+    ("save_enrolment_sheet", r#"{"folder":"/tmp"}"#),
+    (
+        "export_batch",
+        r#"{"passphrase":"a long enough passphrase","folder":"/tmp"}"#,
+    ),
+    (
+        "print_protocol",
+        r#"{"contest":"majilis-list","version":1,"passphrase":"x","folder":"/tmp"}"#,
+    ),
+    ("audit_log", r#"{}"#),
+    ("verify_audit", r#"{}"#),
+];
+
+#[test]
+fn nobody_signed_in_acts_and_a_clerk_is_refused_what_the_table_refuses() {
+    let app = precinct();
+    for (command, args) in ACTING {
+        let args: Value = serde_json::from_str(args).unwrap();
+        let refused = err(&app, command, args);
+        assert_eq!(refused["code"], "error.app.not_signed_in", "{command}");
+    }
+    let session = ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
+    let allowed: Vec<&str> = session["allowed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|code| code.as_str().unwrap())
+        .collect();
+    for (command, args) in ACTING {
+        let args: Value = serde_json::from_str(args).unwrap();
+        let outcome = invoke(&app, command, args);
+        let needs = match *command {
+            "add_user" | "unlock_user" | "add_member" => "perm.add_user",
+            "save_value" | "finish_entry" => "perm.enter",
+            "reconcile" => "perm.reconcile",
+            "acknowledge" => "perm.acknowledge",
+            "attach_act" => "perm.attach_act",
+            "finalize" => "perm.finalize",
+            "repeat_protocol" => "perm.repeat",
+            "create_device_key" => "perm.make_device_key",
+            "export_batch" => "perm.export",
+            "save_enrolment_sheet" | "print_protocol" => "perm.print",
+            "audit_log" => "perm.view_audit",
+            _ => "perm.verify_audit",
+        };
+        let refused =
+            matches!(&outcome, Err(error) if error["code"] == "error.store.not_permitted");
+        assert_eq!(
+            refused,
+            !allowed.contains(&needs),
+            "{command} as a clerk: {outcome:?}"
+        );
+    }
 }

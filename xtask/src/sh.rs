@@ -19,16 +19,7 @@ pub(crate) fn say(line: &str) {
 
 /// Runs `program args…` in `dir`, inheriting stdio; fails when it exits non-zero.
 pub(crate) fn run_in(dir: &Path, program: &str, args: &[&str]) -> Result<()> {
-    say(&format!("$ {program} {}", args.join(" ")));
-    let status = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .status()
-        .with_context(|| format!("could not start `{program}`"))?;
-    if !status.success() {
-        bail!("`{program} {}` failed with {status}", args.join(" "));
-    }
-    Ok(())
+    run_env_in(dir, &[], program, args)
 }
 
 /// Runs `program args…` at the workspace root.
@@ -52,15 +43,11 @@ pub(crate) fn run_env_in(
     program: &str,
     args: &[&str],
 ) -> Result<()> {
-    let shown: Vec<String> = env
+    let shown: String = env
         .iter()
-        .map(|(name, value)| format!("{name}={value}"))
+        .map(|(name, value)| format!("{name}={value} "))
         .collect();
-    say(&format!(
-        "$ {} {program} {}",
-        shown.join(" "),
-        args.join(" ")
-    ));
+    say(&format!("$ {shown}{program} {}", args.join(" ")));
     let status = Command::new(program)
         .args(args)
         .envs(env.iter().copied())

@@ -1,7 +1,9 @@
 //! The precinct's outbound side, headless: `hattama device-key`, `hattama export`,
 //! `hattama drives`, `hattama print` and `hattama verify-qr`.
 //!
-//! The device key's passphrase (the chair's) comes from `HATTAMA_PASSPHRASE`.
+//! Each signs its person in (`--user NAME`, the PIN read by [`crate::secret`]). The device
+//! key's passphrase (the chair's) is read after the PIN: prompted on the terminal, or
+//! `HATTAMA_PASSPHRASE`, or the next line of standard input with `--pin-stdin`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,12 +12,13 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use hattama_batch::drives;
 use hattama_batch::keys;
-use hattama_precinct::{device_key, export, print};
+use hattama_precinct::{device_key, export, people, print};
 use serde_json::json;
 
 use crate::common::{self, print_json};
-use crate::registry_cmd::{ReceiverArgs, passphrase};
-use crate::store_cmd::{DbArg, failed, now, open, refused};
+use crate::registry_cmd::ReceiverArgs;
+use crate::secret::Secrets;
+use crate::store_cmd::{DbArg, SignInArgs, failed, now, open, sign_in};
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum MemberCommand {
@@ -23,6 +26,8 @@ pub(crate) enum MemberCommand {
     Add {
         #[command(flatten)]
         db: DbArg,
+        #[command(flatten)]
+        who: SignInArgs,
         /// Full name.
         #[arg(long)]
         name: String,
@@ -32,10 +37,16 @@ pub(crate) enum MemberCommand {
     },
 }
 
-pub(crate) fn member(command: &MemberCommand) -> Result<ExitCode> {
-    let MemberCommand::Add { db, name, position } = command;
+pub(crate) fn member(command: &MemberCommand, secrets: &mut Secrets) -> Result<ExitCode> {
+    let MemberCommand::Add {
+        db,
+        who,
+        name,
+        position,
+    } = command;
     let mut store = open(db)?;
-    let id = store.add_member(name, position, now()).map_err(refused)?;
+    let actor = sign_in(&mut store, who, secrets)?;
+    let id = people::add_member(&mut store, &actor, name, position, now()).map_err(failed)?;
     print_json(&json!({ "id": id, "name": name, "position": position }))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -44,12 +55,16 @@ pub(crate) fn member(command: &MemberCommand) -> Result<ExitCode> {
 pub(crate) struct DeviceKeyArgs {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    who: SignInArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    who: SignInArgs,
     /// The folder to write to; default: the only mounted removable drive.
     #[arg(long)]
     out: Option<PathBuf>,
@@ -72,6 +87,8 @@ pub(crate) enum Document {
 pub(crate) struct PrintArgs {
     #[command(flatten)]
     db: DbArg,
+    #[command(flatten)]
+    who: SignInArgs,
     /// What to print.
     #[arg(long, value_enum, default_value = "protocol")]
     document: Document,
@@ -94,10 +111,12 @@ pub(crate) struct VerifyQrArgs {
     receiver: ReceiverArgs,
 }
 
-pub(crate) fn device_key(args: &DeviceKeyArgs) -> Result<ExitCode> {
+pub(crate) fn device_key(args: &DeviceKeyArgs, secrets: &mut Secrets) -> Result<ExitCode> {
     let mut store = open(&args.db)?;
-    let passphrase = passphrase()?;
-    let key = device_key::make(&mut store, &passphrase, &passphrase, now()).map_err(failed)?;
+    let actor = sign_in(&mut store, &args.who, secrets)?;
+    let passphrase = secrets.read_new("passphrase")?;
+    let key =
+        device_key::make(&mut store, &actor, &passphrase, &passphrase, now()).map_err(failed)?;
     print_json(
         &json!({ "key_id": key.key_id, "public_key": key.public_key, "fingerprint": key.fingerprint }),
     )?;
@@ -113,15 +132,17 @@ pub(crate) fn list_drives() -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn export(args: &ExportArgs) -> Result<ExitCode> {
+pub(crate) fn export(args: &ExportArgs, secrets: &mut Secrets) -> Result<ExitCode> {
     let mut store = open(&args.db)?;
+    let actor = sign_in(&mut store, &args.who, secrets)?;
     let target = match &args.out {
         Some(out) => export::Target::Folder(out.display().to_string()),
         None => export::Target::OnlyDrive,
     };
     let exported = export::export(
         &mut store,
-        &passphrase()?,
+        &actor,
+        &secrets.read("passphrase")?,
         &target,
         env!("CARGO_PKG_VERSION"),
         now(),
@@ -142,22 +163,29 @@ pub(crate) fn export(args: &ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn print(args: &PrintArgs) -> Result<ExitCode> {
-    let store = open(&args.db)?;
+pub(crate) fn print(args: &PrintArgs, secrets: &mut Secrets) -> Result<ExitCode> {
+    let mut store = open(&args.db)?;
+    let actor = sign_in(&mut store, &args.who, secrets)?;
     let contest = || args.contest.as_deref().context("--contest is needed");
     let pdf = match args.document {
-        Document::Enrolment => print::enrolment_sheet(&store).map_err(failed)?,
-        Document::Blank => print::blank_form(&store, contest()?).map_err(failed)?,
+        Document::Enrolment => print::enrolment_sheet(&store, &actor).map_err(failed)?,
+        Document::Blank => print::blank_form(&store, &actor, contest()?).map_err(failed)?,
         Document::Protocol | Document::Posting => {
             let wanted = match args.document {
                 Document::Posting => print::Document::Posting,
                 _ => print::Document::Protocol,
             };
-            print::protocol_documents(&store, contest()?, args.version, &passphrase()?)
-                .map_err(failed)?
-                .into_iter()
-                .find(|pdf| pdf.document == wanted)
-                .context("the document was not made")?
+            print::protocol_documents(
+                &store,
+                &actor,
+                contest()?,
+                args.version,
+                &secrets.read("passphrase")?,
+            )
+            .map_err(failed)?
+            .into_iter()
+            .find(|pdf| pdf.document == wanted)
+            .context("the document was not made")?
         }
     };
     print::save_as(&args.out, &pdf.bytes).map_err(failed)?;

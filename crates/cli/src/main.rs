@@ -14,6 +14,7 @@ mod common;
 mod export_cmd;
 mod receive_cmd;
 mod registry_cmd;
+mod secret;
 mod store_cmd;
 
 use std::io::Write;
@@ -25,6 +26,13 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "hattama", version, about)]
 struct Cli {
+    /// Read each PIN or passphrase the command needs from standard input, one line each, instead
+    /// of `HATTAMA_PIN`, `HATTAMA_NEW_PIN`, `HATTAMA_PASSPHRASE` or a prompt on the terminal.
+    /// The lines come in this order: the signed-in user's PIN (`--user`), then a new PIN
+    /// (`user add`, or the first chair's at `setup`), then the passphrase. No secret is ever
+    /// taken from the command line.
+    #[arg(long, global = true)]
+    pin_stdin: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,7 +64,8 @@ enum Command {
     /// Commission members (printed in the signature block).
     #[command(subcommand)]
     Member(export_cmd::MemberCommand),
-    /// Make this installation's device key (passphrase from `HATTAMA_PASSPHRASE`).
+    /// Make this installation's device key, signed in as the chair (then the chair's new
+    /// passphrase: prompted twice, or `HATTAMA_PASSPHRASE`, or `--pin-stdin`).
     DeviceKey(export_cmd::DeviceKeyArgs),
     /// Sign every finalized protocol into a batch and write it to a removable drive or folder.
     Export(export_cmd::ExportArgs),
@@ -80,21 +89,23 @@ fn main() -> ExitCode {
             };
         }
     };
+    let mut secrets = secret::Secrets::new(cli.pin_stdin);
+    let secrets = &mut secrets;
     let outcome = match cli.command {
         Command::Check(args) => check_cmd::check(&args),
         Command::Templates(args) => check_cmd::templates(&args),
-        Command::Registry(command) => registry_cmd::registry(&command),
-        Command::Definition(command) => registry_cmd::definition(&command),
-        Command::Keygen(args) => registry_cmd::keygen(&args),
+        Command::Registry(command) => registry_cmd::registry(&command, secrets),
+        Command::Definition(command) => registry_cmd::definition(&command, secrets),
+        Command::Keygen(args) => registry_cmd::keygen(&args, secrets),
         Command::Verify(args) => registry_cmd::verify(&args),
-        Command::Store(command) => store_cmd::run(&command),
+        Command::Store(command) => store_cmd::run(&command, secrets),
         Command::Import(args) => receive_cmd::import(&args),
         Command::Tally(args) => receive_cmd::tally(&args),
-        Command::Member(command) => export_cmd::member(&command),
-        Command::DeviceKey(args) => export_cmd::device_key(&args),
-        Command::Export(args) => export_cmd::export(&args),
+        Command::Member(command) => export_cmd::member(&command, secrets),
+        Command::DeviceKey(args) => export_cmd::device_key(&args, secrets),
+        Command::Export(args) => export_cmd::export(&args, secrets),
         Command::Drives => export_cmd::list_drives(),
-        Command::Print(args) => export_cmd::print(&args),
+        Command::Print(args) => export_cmd::print(&args, secrets),
         Command::VerifyQr(args) => export_cmd::verify_qr(&args),
     };
     match outcome {

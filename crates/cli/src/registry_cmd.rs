@@ -2,14 +2,14 @@
 //! the commission's keys and registry, and checking a batch file by hand.
 //!
 //! A registry folder holds `commission.pub`, `commission.key` (encrypted with the commission's
-//! passphrase), `registry.json` and `registry.json.minisig`. Passphrases come from the
-//! environment variable `HATTAMA_PASSPHRASE`, so scripts can drive the commands and nothing secret
-//! appears in the process list.
+//! passphrase, readable by its owner only), `registry.json` and `registry.json.minisig`. The
+//! passphrase is read by [`crate::secret`]: prompted on the terminal, or `HATTAMA_PASSPHRASE`, or
+//! a line of standard input with `--pin-stdin`; never from the command line.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand};
 use hattama_batch::keys;
 use hattama_commission::receiver::{Receiver, ReceiverConfig};
@@ -18,9 +18,7 @@ use hattama_protocol::{Mode, PrecinctId};
 use serde_json::json;
 
 use crate::common::{self, print_json};
-
-/// The environment variable that carries a passphrase.
-pub(crate) const PASSPHRASE_ENV: &str = "HATTAMA_PASSPHRASE";
+use crate::secret::Secrets;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum RegistryCommand {
@@ -90,7 +88,7 @@ pub(crate) enum DefinitionCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct KeygenArgs {
-    /// Folder to write `device.pub` and `device.key` (encrypted with `HATTAMA_PASSPHRASE`).
+    /// Folder to write `device.pub` and `device.key` (encrypted with the new passphrase).
     #[arg(long)]
     out: PathBuf,
 }
@@ -128,21 +126,17 @@ fn parse_mode(text: &str) -> Result<Mode, String> {
     }
 }
 
-/// The passphrase from the environment.
-pub(crate) fn passphrase() -> Result<String> {
-    std::env::var(PASSPHRASE_ENV).with_context(|| format!("set {PASSPHRASE_ENV} to the passphrase"))
-}
-
 /// A commission use case's error as the CLI reports it: the message and the stable code.
 pub(crate) fn failed(error: CommissionError) -> anyhow::Error {
     let code = error.code();
     anyhow::Error::new(error).context(format!("[{code}]"))
 }
 
-pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
+pub(crate) fn registry(command: &RegistryCommand, secrets: &mut Secrets) -> Result<ExitCode> {
     match command {
         RegistryCommand::Init { dir, election } => {
-            let pair = registry::init(dir, election, &passphrase()?).map_err(failed)?;
+            let pair =
+                registry::init(dir, election, &secrets.read_new("passphrase")?).map_err(failed)?;
             print_json(
                 &json!({ "commission_key": pair.key_id, "public_key": pair.public_key, "fingerprint": keys::fingerprint(&pair.public_key)? }),
             )?;
@@ -158,7 +152,8 @@ pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
                 number: *precinct,
             };
             let (key_id, registry) =
-                registry::add(dir, public_key, precinct, &passphrase()?).map_err(failed)?;
+                registry::add(dir, public_key, precinct, &secrets.read("passphrase")?)
+                    .map_err(failed)?;
             let public_key = registry
                 .entry(key_id)
                 .map(|entry| entry.public_key.clone())
@@ -173,7 +168,8 @@ pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
             reason,
         } => {
             let (key_id, registry) =
-                registry::revoke(dir, key_id, reason, &passphrase()?).map_err(failed)?;
+                registry::revoke(dir, key_id, reason, &secrets.read("passphrase")?)
+                    .map_err(failed)?;
             print_json(&json!({ "revoked": key_id, "serial": registry.serial }))?;
         }
         RegistryCommand::Show { dir } => {
@@ -184,11 +180,12 @@ pub(crate) fn registry(command: &RegistryCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub(crate) fn definition(command: &DefinitionCommand) -> Result<ExitCode> {
+pub(crate) fn definition(command: &DefinitionCommand, secrets: &mut Secrets) -> Result<ExitCode> {
     match command {
         DefinitionCommand::Sign { dir, file } => {
             let (signature, sha256) =
-                registry::sign_definition_file(dir, file, &passphrase()?).map_err(failed)?;
+                registry::sign_definition_file(dir, file, &secrets.read("passphrase")?)
+                    .map_err(failed)?;
             print_json(&json!({ "signature": signature, "sha256": sha256 }))?;
             Ok(ExitCode::SUCCESS)
         }
@@ -209,8 +206,8 @@ pub(crate) fn definition(command: &DefinitionCommand) -> Result<ExitCode> {
     }
 }
 
-pub(crate) fn keygen(args: &KeygenArgs) -> Result<ExitCode> {
-    let pair = registry::keygen(&args.out, &passphrase()?).map_err(failed)?;
+pub(crate) fn keygen(args: &KeygenArgs, secrets: &mut Secrets) -> Result<ExitCode> {
+    let pair = registry::keygen(&args.out, &secrets.read_new("passphrase")?).map_err(failed)?;
     print_json(
         &json!({ "key_id": pair.key_id, "public_key": pair.public_key, "fingerprint": keys::fingerprint(&pair.public_key)? }),
     )?;

@@ -2,33 +2,53 @@
 //! audit verify`: drive a precinct's store headless, so a whole precinct can be scripted.
 //!
 //! Every command takes `--db PATH`, else `HATTAMA_DB`, else the platform data folder (the same
-//! file the desktop app uses). Each prints JSON on stdout. A refused step exits 2 with the
-//! store's message and its code (`store.same_user_second_entry`, …) on stderr; `audit verify`
-//! exits 1 when the chain is broken. The time recorded is this machine's clock.
+//! file the desktop app uses). Every action a person takes signs them in first (`--user NAME`
+//! and their PIN) and acts as them, through the same permission table and wrong-PIN counter as
+//! the app; `setup` makes the person setting up (`--user NAME` and a new PIN) the first chair.
+//! Each prints JSON on stdout. A refused step exits 2 with the store's message and its code
+//! (`store.same_user_second_entry`, …) on stderr; `audit verify` exits 1 when the chain is
+//! broken. The time recorded is this machine's clock.
+//!
+//! PINs never travel on the command line: [`crate::secret`] reads them (a prompt on the
+//! terminal, `HATTAMA_PIN` for the signed-in user's and `HATTAMA_NEW_PIN` for a new user's, or
+//! `--pin-stdin`: the signed-in user's PIN first, then a new PIN, then a passphrase).
+//!
+//! `setup --definition FILE` trusts the file only with the commission key pinned on this
+//! installation. Before one is pinned, the key (`--commission-key`, else `commission.pub` beside
+//! the file) is shown with two fingerprint groups blanked, and the operator types those two
+//! from the commission's paper, at the prompt or with `--fingerprint-groups "G1 G2"`.
 
-use std::path::PathBuf;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Subcommand};
-use hattama_precinct::definition::DefinitionSource;
-use hattama_precinct::{PrecinctError, installation};
+use hattama_precinct::definition::{self, DefinitionSource};
+use hattama_precinct::{PrecinctError, installation, people, protocol};
 use hattama_protocol::{PrecinctId, Status};
 use hattama_store::{
-    EntryNo, Reconciled, Role, State, Store, StoreError, Timestamp, User, restore,
+    EntryNo, FirstChair, Reconciled, Role, Session, State, Store, StoreError, Timestamp, restore,
 };
 use serde_json::json;
 
-use crate::common::print_json;
+use crate::common::{self, print_json};
+use crate::secret::{Secret, Secrets};
 
 /// The store's subcommands, flattened into the top level of `hattama`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum StoreCommand {
-    /// Set up this installation: the election definition and the precinct.
+    /// Set up this installation: the election definition, the precinct, and the person setting
+    /// up (`--user`) as the first chair, with a new PIN (asked twice at a prompt, or
+    /// `HATTAMA_NEW_PIN`, or `--pin-stdin`).
     Setup {
         #[command(flatten)]
         db: DbArg,
+        /// The first chair's name: the person setting up (their new PIN is read: asked twice at
+        /// a prompt, `HATTAMA_NEW_PIN` or `--pin-stdin`).
+        #[arg(long)]
+        user: String,
         /// `demo` for the built-in definition, or a definition file.
         #[arg(long)]
         definition: String,
@@ -38,8 +58,16 @@ pub(crate) enum StoreCommand {
         /// The precinct's number within the region.
         #[arg(long)]
         precinct: u32,
+        /// The commission's public key file (default: `commission.pub` beside the definition).
+        #[arg(long)]
+        commission_key: Option<PathBuf>,
+        /// The two blanked groups of the commission key's fingerprint, as the commission's paper
+        /// shows them (`"ab12 cd34"`); without it they are asked on the terminal.
+        #[arg(long)]
+        fingerprint_groups: Option<String>,
     },
-    /// Users: `hattama user add --name N --role clerk|secretary|chair --pin 1234`.
+    /// Users: `hattama user add --user CHAIR --name N --role clerk|secretary|chair` (the chair's
+    /// PIN, then the new user's: prompts, `HATTAMA_PIN` and `HATTAMA_NEW_PIN`, or `--pin-stdin`).
     #[command(subcommand)]
     User(UserCommand),
     /// Type one entry of a protocol from a JSON file of line → value, then mark it done.
@@ -63,9 +91,8 @@ pub(crate) enum StoreCommand {
         /// Store the value even though it matches neither entry (both clerks misread the paper).
         #[arg(long)]
         confirm_neither: bool,
-        /// Who settles it (user name).
-        #[arg(long)]
-        user: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
     /// Acknowledge a failing warning as checked against the paper.
     Ack {
@@ -77,9 +104,8 @@ pub(crate) enum StoreCommand {
         /// The warning's code, e.g. `W05`.
         #[arg(long)]
         code: String,
-        /// Who acknowledges (user name).
-        #[arg(long)]
-        user: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
     /// Attach the commission's act to a failing error.
     Act {
@@ -91,23 +117,24 @@ pub(crate) enum StoreCommand {
         /// The error's code, e.g. `E01`.
         #[arg(long)]
         code: String,
-        /// The act's text.
+        /// The act's number on paper.
+        #[arg(long)]
+        number: String,
+        /// The act's description (at least 20 characters).
         #[arg(long)]
         text: String,
-        /// Who records it (user name).
-        #[arg(long)]
-        user: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
-    /// Finalize a protocol with the chair's PIN (then an automatic backup is written).
+    /// Finalize a protocol, signed in as the chair (then an automatic backup is written).
     Finalize {
         #[command(flatten)]
         db: DbArg,
         /// The contest id.
         #[arg(long)]
         contest: String,
-        /// The chair's PIN.
-        #[arg(long)]
-        chair_pin: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
     /// Start a repeated protocol (the next version) of a final protocol.
     Repeat {
@@ -119,9 +146,8 @@ pub(crate) enum StoreCommand {
         /// Why the protocol is repeated.
         #[arg(long)]
         reason: String,
-        /// Who starts it (user name).
-        #[arg(long)]
-        user: String,
+        #[command(flatten)]
+        who: SignInArgs,
     },
     /// Show the precinct and its protocols; with `--contest`, that protocol in detail.
     State {
@@ -152,21 +178,31 @@ pub(crate) struct DbArg {
     pub(crate) db: Option<PathBuf>,
 }
 
+/// Who acts: signed in with their PIN before anything else happens. The PIN is never an
+/// argument: it is read as the secret `pin` (a prompt, `HATTAMA_PIN` or `--pin-stdin`).
+#[derive(Debug, Args)]
+pub(crate) struct SignInArgs {
+    /// The user's name (their PIN is read: a prompt, `HATTAMA_PIN` or `--pin-stdin`).
+    #[arg(long)]
+    pub(crate) user: String,
+}
+
 #[derive(Debug, Subcommand)]
 pub(crate) enum UserCommand {
-    /// Add a user.
+    /// Add a user (a chair signs in; adding a chair checks the chair's PIN again). The new
+    /// user's PIN (6 to 12 digits, not one digit repeated nor a straight run) is read after the
+    /// chair's: asked twice at a prompt, or `HATTAMA_NEW_PIN`, or `--pin-stdin`.
     Add {
         #[command(flatten)]
         db: DbArg,
-        /// The name, typed at sign-in.
+        #[command(flatten)]
+        who: SignInArgs,
+        /// The new user's name, typed at sign-in.
         #[arg(long)]
         name: String,
         /// `clerk`, `secretary` or `chair`.
         #[arg(long, value_parser = parse_role)]
         role: Role,
-        /// The PIN: 4 to 12 digits.
-        #[arg(long)]
-        pin: String,
     },
 }
 
@@ -183,12 +219,8 @@ pub(crate) enum AuditCommand {
 pub(crate) struct EnterArgs {
     #[command(flatten)]
     db: DbArg,
-    /// Who types (user name).
-    #[arg(long)]
-    user: String,
-    /// The user's PIN; when given it must match.
-    #[arg(long)]
-    pin: Option<String>,
+    #[command(flatten)]
+    who: SignInArgs,
     /// The contest id.
     #[arg(long)]
     contest: String,
@@ -260,8 +292,83 @@ fn store_refusal(error: StoreError) -> anyhow::Error {
     }
 }
 
-fn user(store: &Store, name: &str) -> Result<User> {
-    store.user_by_name(name).map_err(refused)
+/// Pins the commission key for a definition file unless it is pinned already: shows its
+/// fingerprint with two groups blanked and takes the two groups typed from the paper.
+fn confirm_commission_key(
+    store: &mut Store,
+    definition_file: &Path,
+    key_file: Option<&Path>,
+    typed: Option<&str>,
+) -> Result<()> {
+    let key = definition::read_commission_key(&definition::commission_key_path(
+        definition_file,
+        key_file,
+    ))
+    .map_err(failed)?;
+    let challenge = definition::challenge(store, &key).map_err(failed)?;
+    if challenge.pinned {
+        return Ok(());
+    }
+    let groups: Vec<String> = match typed {
+        Some(typed) => typed.split_whitespace().map(str::to_owned).collect(),
+        None => ask_groups(&challenge)?,
+    };
+    definition::pin_commission_key(store, &key, &groups, now()).map_err(failed)?;
+    common::eprint_line(&format!(
+        "commission key {} confirmed and pinned",
+        challenge.key_id
+    ));
+    Ok(())
+}
+
+/// Shows the fingerprint with its blanks and reads the two groups from the terminal.
+fn ask_groups(challenge: &definition::Challenge) -> Result<Vec<String>> {
+    let [first, second] = challenge.blanked.map(|idx| idx + 1);
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "confirm the commission key {} against the commission's paper: its fingerprint is \
+             {}; pass groups {first} and {second} from the paper with --fingerprint-groups",
+            challenge.key_id,
+            challenge.shown()
+        );
+    }
+    let mut stderr = std::io::stderr().lock();
+    writeln!(
+        stderr,
+        "commission key {}\nfingerprint   {}\ncompare it with the commission's paper",
+        challenge.key_id,
+        challenge.shown()
+    )?;
+    let mut groups = Vec::new();
+    for position in [first, second] {
+        write!(stderr, "group {position} from the paper: ")?;
+        stderr.flush()?;
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        groups.push(line.trim().to_owned());
+    }
+    Ok(groups)
+}
+
+/// Signs `who` in with their PIN (the secret `pin`, read first): the session every action of
+/// this command acts for.
+pub(crate) fn sign_in(
+    store: &mut Store,
+    who: &SignInArgs,
+    secrets: &mut Secrets,
+) -> Result<Session> {
+    sign_in_keeping_pin(store, who, secrets).map(|(session, _)| session)
+}
+
+/// [`sign_in`], also returning the PIN, for an action that checks it again.
+fn sign_in_keeping_pin(
+    store: &mut Store,
+    who: &SignInArgs,
+    secrets: &mut Secrets,
+) -> Result<(Session, Secret)> {
+    let pin = secrets.read("pin")?;
+    let session = people::sign_in(store, &who.user, &pin, now()).map_err(failed)?;
+    Ok((session, pin))
 }
 
 fn state_json(store: &Store, state: State) -> serde_json::Value {
@@ -284,23 +391,40 @@ fn state_json(store: &Store, state: State) -> serde_json::Value {
 }
 
 /// Runs one store command.
-pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
+pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitCode> {
     match command {
         StoreCommand::Setup {
             db,
+            user,
             definition,
             region,
             precinct,
+            commission_key,
+            fingerprint_groups,
         } => {
             let mut store = open(db)?;
             let precinct = PrecinctId {
                 region: region.clone(),
                 number: *precinct,
             };
-            hattama_precinct::definition::setup(
+            let source = DefinitionSource::parse(definition);
+            if let DefinitionSource::File(path) = &source {
+                confirm_commission_key(
+                    &mut store,
+                    path,
+                    commission_key.as_deref(),
+                    fingerprint_groups.as_deref(),
+                )?;
+            }
+            let pin = secrets.read_new("new-pin")?;
+            definition::setup(
                 &mut store,
-                &DefinitionSource::parse(definition),
+                &source,
                 &precinct,
+                &FirstChair {
+                    name: user,
+                    pin: &pin,
+                },
                 now(),
             )
             .map_err(failed)?;
@@ -314,28 +438,39 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
         }
         StoreCommand::User(UserCommand::Add {
             db,
+            who,
             name,
             role,
-            pin,
         }) => {
             let mut store = open(db)?;
-            let id = store.add_user(name, *role, pin, now()).map_err(refused)?;
+            let (actor, pin) = sign_in_keeping_pin(&mut store, who, secrets)?;
+            let new_pin = secrets.read_new("new-pin")?;
+            let actor_pin = (*role == Role::Chair).then_some(pin.as_str());
+            let id = people::add_user(&mut store, &actor, name, *role, &new_pin, actor_pin, now())
+                .map_err(failed)?;
             print_json(&json!({ "id": id.0, "name": name, "role": role.as_str() }))?;
         }
-        StoreCommand::Enter(args) => return enter(args),
+        StoreCommand::Enter(args) => return enter(args, secrets),
         StoreCommand::Reconcile {
             db,
             contest,
             line,
             value,
             confirm_neither,
-            user: name,
+            who,
         } => {
             let mut store = open(db)?;
-            let user = user(&store, name)?;
-            let reconciled = store
-                .reconcile(contest, line, value, *confirm_neither, user.id, now())
-                .map_err(refused)?;
+            let actor = sign_in(&mut store, who, secrets)?;
+            let reconciled = protocol::reconcile(
+                &mut store,
+                &actor,
+                contest,
+                line,
+                value,
+                *confirm_neither,
+                now(),
+            )
+            .map_err(failed)?;
             let Reconciled::Settled { matched, state } = reconciled else {
                 print_json(
                     &json!({ "contest": contest, "line": line, "needs_confirmation": true }),
@@ -353,36 +488,32 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
             db,
             contest,
             code,
-            user: name,
+            who,
         } => {
             let mut store = open(db)?;
-            let user = user(&store, name)?;
-            store
-                .acknowledge(contest, code, user.id, now())
-                .map_err(refused)?;
+            let actor = sign_in(&mut store, who, secrets)?;
+            protocol::acknowledge(&mut store, &actor, contest, code, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "acknowledged": code }))?;
         }
         StoreCommand::Act {
             db,
             contest,
             code,
+            number,
             text,
-            user: name,
+            who,
         } => {
             let mut store = open(db)?;
-            let user = user(&store, name)?;
-            store
-                .attach_act(contest, code, text, user.id, now())
-                .map_err(refused)?;
+            let actor = sign_in(&mut store, who, secrets)?;
+            protocol::attach_act(&mut store, &actor, contest, code, number, text, now())
+                .map_err(failed)?;
             print_json(&json!({ "contest": contest, "act": code }))?;
         }
-        StoreCommand::Finalize {
-            db,
-            contest,
-            chair_pin,
-        } => {
+        StoreCommand::Finalize { db, contest, who } => {
             let mut store = open(db)?;
-            let finalized = store.finalize(contest, chair_pin, now()).map_err(refused)?;
+            let actor = sign_in(&mut store, who, secrets)?;
+            let finalized =
+                protocol::finalize(&mut store, &actor, contest, now()).map_err(failed)?;
             let (backup, backup_error) = match &finalized.backup {
                 Ok(path) => (Some(path.display().to_string()), None),
                 Err(error) => (None, Some(format!("{error} [{}]", error.code()))),
@@ -399,13 +530,12 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
             db,
             contest,
             reason,
-            user: name,
+            who,
         } => {
             let mut store = open(db)?;
-            let user = user(&store, name)?;
-            let version = store
-                .repeat(contest, reason, user.id, now())
-                .map_err(refused)?;
+            let actor = sign_in(&mut store, who, secrets)?;
+            let version =
+                protocol::repeat(&mut store, &actor, contest, reason, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "version": version }))?;
         }
         StoreCommand::State { db, contest } => {
@@ -440,7 +570,7 @@ pub(crate) fn run(command: &StoreCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn enter(args: &EnterArgs) -> Result<ExitCode> {
+fn enter(args: &EnterArgs, secrets: &mut Secrets) -> Result<ExitCode> {
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let json: serde_json::Value = serde_json::from_slice(&bytes)
@@ -453,10 +583,7 @@ fn enter(args: &EnterArgs) -> Result<ExitCode> {
         ),
     };
     let mut store = open(&args.db)?;
-    let user = match &args.pin {
-        Some(pin) => store.login(&args.user, pin).map_err(refused)?,
-        None => user(&store, &args.user)?,
-    };
+    let actor = sign_in(&mut store, &args.who, secrets)?;
     let mut last = None;
     for (line, value) in &map {
         let raw = match value {
@@ -464,18 +591,24 @@ fn enter(args: &EnterArgs) -> Result<ExitCode> {
             serde_json::Value::Null => String::new(),
             other => other.to_string(),
         };
-        let saved = store
-            .save_value(&args.contest, args.entry, user.id, line, &raw, now())
-            .map_err(refused)
-            .with_context(|| format!("line {line}"))?;
+        let saved = protocol::save_value(
+            &mut store,
+            &actor,
+            &args.contest,
+            args.entry,
+            line,
+            &raw,
+            now(),
+        )
+        .map_err(failed)
+        .with_context(|| format!("line {line}"))?;
         last = Some(saved);
     }
     let state = if args.keep_open {
         store.status(&args.contest).map_err(refused)?.state
     } else {
-        store
-            .finish_entry(&args.contest, args.entry, user.id, now())
-            .map_err(refused)?
+        protocol::finish_entry(&mut store, &actor, &args.contest, args.entry, now())
+            .map_err(failed)?
     };
     let failing: Vec<&str> = last
         .as_ref()

@@ -19,7 +19,7 @@
 )]
 
 #[path = "support/run.rs"]
-mod run;
+pub mod run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

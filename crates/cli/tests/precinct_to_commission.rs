@@ -4,11 +4,11 @@
 //! QR read back from the rendered page and verified (and refused with an unregistered key).
 
 #[path = "support/run.rs"]
-mod run;
+pub mod run;
 
 use std::process::Command;
 
-use run::{hattama, ok};
+use run::{hattama, hattama_env, ok, ok_env, ok_stdin};
 
 const VALUES: &str = r#"{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800, "L5b": 20,
 "L6": 20, "L7": 780, "L8.1": 300, "L8.2": 100, "L8.3": 100, "L8.4": 80, "L8.5": 50, "L8.6": 60, "L8.7": 40, "L9": 50}"#;
@@ -21,10 +21,12 @@ fn from_the_precinct_to_the_commission() {
     std::fs::write(&values, VALUES).unwrap();
     let values = values.to_str().unwrap();
 
-    ok(
+    ok_env(
         &db,
         &[
             "setup",
+            "--user",
+            "Aigul",
             "--definition",
             "demo",
             "--region",
@@ -32,15 +34,16 @@ fn from_the_precinct_to_the_commission() {
             "--precinct",
             "1",
         ],
+        &[("HATTAMA_NEW_PIN", "590417")],
     );
-    for (name, role, pin) in [
-        ("Ana", "clerk", "268135"),
-        ("Bek", "clerk", "731946"),
-        ("Aigul", "chair", "590417"),
-    ] {
-        ok(
+    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
+        // The chair's PIN, then the new user's, one line each.
+        ok_stdin(
             &db,
-            &["user", "add", "--name", name, "--role", role, "--pin", pin],
+            &[
+                "user", "add", "--user", "Aigul", "--name", name, "--role", role,
+            ],
+            &format!("590417\n{pin}\n"),
         );
     }
     for (name, position) in [
@@ -48,12 +51,22 @@ fn from_the_precinct_to_the_commission() {
         ("Bolat Nurlanov", "deputy_chair"),
         ("Dana Kasymova", "secretary"),
     ] {
-        ok(
+        ok_env(
             &db,
-            &["member", "add", "--name", name, "--position", position],
+            &[
+                "member",
+                "add",
+                "--user",
+                "Aigul",
+                "--name",
+                name,
+                "--position",
+                position,
+            ],
+            &[("HATTAMA_PIN", "590417")],
         );
     }
-    ok(
+    ok_env(
         &db,
         &[
             "enter",
@@ -66,8 +79,9 @@ fn from_the_precinct_to_the_commission() {
             "--file",
             values,
         ],
+        &[("HATTAMA_PIN", "268135")],
     );
-    ok(
+    ok_env(
         &db,
         &[
             "enter",
@@ -80,55 +94,81 @@ fn from_the_precinct_to_the_commission() {
             "--file",
             values,
         ],
+        &[("HATTAMA_PIN", "731946")],
     );
-    ok(
+    ok_env(
         &db,
-        &[
-            "finalize",
-            "--contest",
-            "majilis-list",
-            "--chair-pin",
-            "590417",
-        ],
+        &["finalize", "--contest", "majilis-list", "--user", "Aigul"],
+        &[("HATTAMA_PIN", "590417")],
     );
 
     // Printing before exporting is refused: the paper carries the batch hash.
     let out = dir.path().join("protocol.pdf");
-    let early = hattama(
+    let early = hattama_env(
         &db,
         &[
             "print",
+            "--user",
+            "Aigul",
             "--contest",
             "majilis-list",
             "--out",
             out.to_str().unwrap(),
         ],
+        &[("HATTAMA_PIN", "590417")],
     );
     assert_eq!(early.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&early.stderr).contains("[print.not_exported]"));
 
-    let key = ok(&db, &["device-key"]);
+    let key = ok_env(
+        &db,
+        &["device-key", "--user", "Aigul"],
+        &[("HATTAMA_PIN", "590417")],
+    );
     let public_key = key["public_key"].as_str().unwrap().to_owned();
     let stick = dir.path().join("stick");
     std::fs::create_dir_all(&stick).unwrap();
-    let exported = ok(&db, &["export", "--out", stick.to_str().unwrap()]);
+    let exported = ok_env(
+        &db,
+        &[
+            "export",
+            "--user",
+            "Aigul",
+            "--out",
+            stick.to_str().unwrap(),
+        ],
+        &[("HATTAMA_PIN", "590417")],
+    );
     assert_eq!(exported["sequence"], 1);
     assert_eq!(exported["safe_to_remove"], true);
-    let again = ok(&db, &["export", "--out", stick.to_str().unwrap()]);
+    let again = ok_env(
+        &db,
+        &[
+            "export",
+            "--user",
+            "Aigul",
+            "--out",
+            stick.to_str().unwrap(),
+        ],
+        &[("HATTAMA_PIN", "590417")],
+    );
     assert_eq!(
         (again["hash"].clone(), again["reused"].clone()),
         (exported["hash"].clone(), serde_json::Value::Bool(true))
     );
 
-    ok(
+    ok_env(
         &db,
         &[
             "print",
+            "--user",
+            "Aigul",
             "--contest",
             "majilis-list",
             "--out",
             out.to_str().unwrap(),
         ],
+        &[("HATTAMA_PIN", "590417")],
     );
     let text = Command::new("pdftotext")
         .arg(&out)
@@ -154,13 +194,15 @@ fn from_the_precinct_to_the_commission() {
         let file = dir.path().join(format!("{document}.pdf"));
         let mut args = vec![
             "print",
+            "--user",
+            "Aigul",
             "--document",
             document,
             "--out",
             file.to_str().unwrap(),
         ];
         args.extend(extra);
-        ok(&db, &args);
+        ok_env(&db, &args, &[("HATTAMA_PIN", "590417")]);
         assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
     }
 

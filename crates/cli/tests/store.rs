@@ -7,11 +7,14 @@
 )]
 
 #[path = "support/run.rs"]
-mod run;
+pub mod run;
 
 use std::path::Path;
 
-use run::{hattama, ok};
+use run::{hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin};
+
+/// The first chair's PIN, chosen at setup.
+const CHAIR_PIN: &str = "590417";
 
 /// P1 values with L6 = 41 of L5 = 800 (above 5 %: warning W05) and everything else whole.
 fn values(l9: u32) -> String {
@@ -35,10 +38,12 @@ fn a_whole_precinct_scripted() {
     std::fs::write(&second, values(95)).unwrap();
     let (first, second) = (first.to_str().unwrap(), second.to_str().unwrap());
 
-    let setup = ok(
+    let setup = ok_env(
         &db,
         &[
             "setup",
+            "--user",
+            "Aigul",
             "--definition",
             "demo",
             "--region",
@@ -46,28 +51,27 @@ fn a_whole_precinct_scripted() {
             "--precinct",
             "1",
         ],
+        &[("HATTAMA_NEW_PIN", CHAIR_PIN)],
     );
     assert_eq!(setup["precinct"], "abai/1");
     assert_eq!(setup["contests"].as_array().unwrap().len(), 5);
-    for (name, role, pin) in [
-        ("Ana", "clerk", "268135"),
-        ("Bek", "clerk", "731946"),
-        ("Aigul", "chair", "590417"),
-    ] {
-        ok(
+    // The chair signs in first: their PIN, then the new user's, on standard input.
+    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
+        ok_stdin(
             &db,
-            &["user", "add", "--name", name, "--role", role, "--pin", pin],
+            &[
+                "user", "add", "--user", "Aigul", "--name", name, "--role", role,
+            ],
+            &format!("{CHAIR_PIN}\n{pin}\n"),
         );
     }
 
-    let entered = ok(
+    let entered = ok_env(
         &db,
         &[
             "enter",
             "--user",
             "Ana",
-            "--pin",
-            "268135",
             "--contest",
             "majilis-list",
             "--entry",
@@ -75,12 +79,13 @@ fn a_whole_precinct_scripted() {
             "--file",
             first,
         ],
+        &[("HATTAMA_PIN", "268135")],
     );
     assert_eq!(entered["state"]["phase"], "first_done");
     assert_eq!(entered["failing"], serde_json::json!(["W05"]));
 
     // The same clerk cannot type the second entry.
-    let refused = hattama(
+    let refused = hattama_env(
         &db,
         &[
             "enter",
@@ -93,11 +98,12 @@ fn a_whole_precinct_scripted() {
             "--file",
             second,
         ],
+        &[("HATTAMA_PIN", "268135")],
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.same_user_second_entry"));
 
-    let entered = ok(
+    let entered = ok_stdin(
         &db,
         &[
             "enter",
@@ -110,6 +116,7 @@ fn a_whole_precinct_scripted() {
             "--file",
             second,
         ],
+        "731946\n",
     );
     assert_eq!(entered["state"]["phase"], "differ");
     let state = ok(&db, &["state", "--contest", "majilis-list"]);
@@ -120,7 +127,7 @@ fn a_whole_precinct_scripted() {
     assert!(differences[0].get("first").is_none() && differences[0].get("second").is_none());
 
     // A paper value on neither entry is stored only when confirmed.
-    let unconfirmed = hattama(
+    let unconfirmed = hattama_env(
         &db,
         &[
             "reconcile",
@@ -133,6 +140,7 @@ fn a_whole_precinct_scripted() {
             "--user",
             "Aigul",
         ],
+        &[("HATTAMA_PIN", CHAIR_PIN)],
     );
     assert_eq!(unconfirmed.status.code(), Some(2));
     let answer: serde_json::Value = serde_json::from_slice(&unconfirmed.stdout).unwrap();
@@ -140,7 +148,7 @@ fn a_whole_precinct_scripted() {
     let state = ok(&db, &["state", "--contest", "majilis-list"]);
     assert!(state["protocol"]["differences"][0]["settled"].is_null());
 
-    let reconciled = ok(
+    let reconciled = ok_env(
         &db,
         &[
             "reconcile",
@@ -153,23 +161,19 @@ fn a_whole_precinct_scripted() {
             "--user",
             "Aigul",
         ],
+        &[("HATTAMA_PIN", CHAIR_PIN)],
     );
     assert_eq!(reconciled["matched"], "first");
     assert_eq!(reconciled["state"]["phase"], "agreed");
 
-    let refused = hattama(
+    let refused = hattama_env(
         &db,
-        &[
-            "finalize",
-            "--contest",
-            "majilis-list",
-            "--chair-pin",
-            "590417",
-        ],
+        &["finalize", "--contest", "majilis-list", "--user", "Aigul"],
+        &[("HATTAMA_PIN", CHAIR_PIN)],
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.unacknowledged_warnings"));
-    ok(
+    ok_env(
         &db,
         &[
             "ack",
@@ -180,27 +184,26 @@ fn a_whole_precinct_scripted() {
             "--user",
             "Aigul",
         ],
+        &[("HATTAMA_PIN", CHAIR_PIN)],
     );
-    let refused = hattama(
+    let refused = hattama_env(
         &db,
-        &[
-            "finalize",
-            "--contest",
-            "majilis-list",
-            "--chair-pin",
-            "000111",
-        ],
+        &["finalize", "--contest", "majilis-list", "--user", "Aigul"],
+        &[("HATTAMA_PIN", "480263")],
     );
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.wrong_pin"));
-    let finalized = ok(
+    // A clerk signed in with their own PIN may not finalize.
+    let refused = hattama_stdin(
         &db,
-        &[
-            "finalize",
-            "--contest",
-            "majilis-list",
-            "--chair-pin",
-            "590417",
-        ],
+        &["finalize", "--contest", "majilis-list", "--user", "Bek"],
+        "731946\n",
+    );
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("store.not_permitted"));
+    let finalized = ok_stdin(
+        &db,
+        &["finalize", "--contest", "majilis-list", "--user", "Aigul"],
+        &format!("{CHAIR_PIN}\n"),
     );
     assert_eq!(finalized["version"], 1);
     assert!(Path::new(finalized["backup"].as_str().unwrap()).exists());

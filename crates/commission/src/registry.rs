@@ -12,7 +12,7 @@ use hattama_protocol::PrecinctId;
 use hattama_protocol::definition::{load_definition, sha256_hex};
 
 use crate::error::CommissionError;
-use crate::files::{read_bytes, read_text, signature_path, write_atomic};
+use crate::files::{read_bytes, read_text, signature_path, write_atomic, write_secret_new};
 
 /// The commission's public key file in a registry folder.
 pub const COMMISSION_PUB: &str = "commission.pub";
@@ -44,7 +44,8 @@ fn save(dir: &Path, registry: &mut Registry, passphrase: &str) -> Result<(), Com
     write_atomic(&dir.join("registry.json.minisig"), signature.as_bytes())
 }
 
-/// Writes a new key pair as `NAME.pub` and `NAME.key` in `dir`, refusing to overwrite a key.
+/// Writes a new key pair as `NAME.pub` and `NAME.key` in `dir`, refusing to overwrite a key;
+/// the secret key file is created 0600.
 fn new_key_files(
     dir: &Path,
     name: &str,
@@ -57,11 +58,20 @@ fn new_key_files(
         return Err(CommissionError::KeyExists { path: secret_path });
     }
     let pair = keys::generate(passphrase, comment)?;
+    write_secret_new(&secret_path, pair.secret_key.as_bytes()).map_err(|error| match error {
+        CommissionError::Write { source, .. }
+            if source.kind() == std::io::ErrorKind::AlreadyExists =>
+        {
+            CommissionError::KeyExists {
+                path: secret_path.clone(),
+            }
+        }
+        other => other,
+    })?;
     write_atomic(
         &dir.join(format!("{name}.pub")),
         format!("{}\n", pair.public_key).as_bytes(),
     )?;
-    write_atomic(&secret_path, pair.secret_key.as_bytes())?;
     Ok(pair)
 }
 

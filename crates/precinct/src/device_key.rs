@@ -2,7 +2,7 @@
 //! kept in the store; shown to people as key id, fingerprint and public key, never the secret.
 
 use hattama_batch::keys;
-use hattama_store::{Store, StoreError, StoredKey, Timestamp};
+use hattama_store::{Permission, Session, Store, StoreError, StoredKey, Timestamp};
 
 use crate::error::PrecinctError;
 
@@ -28,14 +28,16 @@ impl DeviceKey {
 }
 
 /// Makes the device key (once), its secret key encrypted with `passphrase`, which the chair
-/// typed twice (`repeated`).
+/// typed twice (`repeated`). Only the chair, checked before anything else.
 pub fn make(
     store: &mut Store,
+    actor: &Session,
     passphrase: &str,
     repeated: &str,
     now: Timestamp,
 ) -> Result<DeviceKey, PrecinctError> {
     let _span = tracing::info_span!("make_device_key").entered();
+    store.require(actor, Permission::MakeDeviceKey)?;
     if passphrase != repeated {
         return Err(PrecinctError::PassphraseMismatch);
     }
@@ -49,7 +51,7 @@ pub fn make(
         secret_key: pair.secret_key,
         created_at: now,
     };
-    store.save_device_key(&stored)?;
+    store.save_device_key(actor, &stored)?;
     tracing::info!(key_id = %stored.key_id, "device key made");
     DeviceKey::of(&stored)
 }

@@ -24,12 +24,28 @@ pub enum PrecinctError {
         /// What the system said.
         detail: String,
     },
-    /// A definition file whose signature is missing or does not verify with the commission key.
-    #[error("the definition file {path} is not signed by the commission key")]
+    /// A definition file whose signature is missing or does not verify with the pinned
+    /// commission key.
+    #[error("the definition file {path} is not signed by the pinned commission key")]
     DefinitionSignature {
         /// The definition file.
         path: String,
     },
+    /// A definition file was offered before any commission key was confirmed and pinned.
+    #[error("no commission key is pinned yet: confirm the commission key against its paper first")]
+    CommissionKeyNotPinned,
+    /// The commission key file could not be read or is not a public key.
+    #[error("cannot use the commission key {path}: {detail}")]
+    CommissionKeyFile {
+        /// The key file.
+        path: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The groups typed do not match the commission key's fingerprint: the key is not the one
+    /// on the commission's paper, or a group was mistyped. Which one is not said.
+    #[error("the typed groups do not match the commission key's fingerprint")]
+    FingerprintMismatch,
     /// The passphrase and its repetition differ.
     #[error("the passphrases differ")]
     PassphraseMismatch,
@@ -97,6 +113,9 @@ impl PrecinctError {
     pub const CODES: &'static [&'static str] = &[
         "app.definition_file",
         "app.definition_signature",
+        "app.commission_key_not_pinned",
+        "app.commission_key_file",
+        "app.fingerprint_mismatch",
         "device_key.mismatch",
         "store.weak_passphrase",
         "store.wrong_passphrase",
@@ -122,6 +141,9 @@ impl PrecinctError {
             PrecinctError::Store(error) => error.code().to_owned(),
             PrecinctError::DefinitionFile { .. } => "app.definition_file".to_owned(),
             PrecinctError::DefinitionSignature { .. } => "app.definition_signature".to_owned(),
+            PrecinctError::CommissionKeyNotPinned => "app.commission_key_not_pinned".to_owned(),
+            PrecinctError::CommissionKeyFile { .. } => "app.commission_key_file".to_owned(),
+            PrecinctError::FingerprintMismatch => "app.fingerprint_mismatch".to_owned(),
             PrecinctError::PassphraseMismatch => "device_key.mismatch".to_owned(),
             PrecinctError::Key(KeyError::WeakPassphrase) => "store.weak_passphrase".to_owned(),
             PrecinctError::Key(KeyError::WrongPassphrase) => "store.wrong_passphrase".to_owned(),
@@ -153,6 +175,7 @@ impl PrecinctError {
                     .collect();
             }
             PrecinctError::DefinitionFile { path, detail }
+            | PrecinctError::CommissionKeyFile { path, detail }
             | PrecinctError::WriteFile { path, detail } => {
                 vec![("path", path.clone()), ("detail", detail.clone())]
             }
@@ -175,6 +198,8 @@ impl PrecinctError {
                 ]
             }
             PrecinctError::PassphraseMismatch
+            | PrecinctError::CommissionKeyNotPinned
+            | PrecinctError::FingerprintMismatch
             | PrecinctError::Key(_)
             | PrecinctError::NoFolder
             | PrecinctError::NoDrive

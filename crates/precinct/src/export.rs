@@ -14,7 +14,7 @@ use hattama_batch::format::{
 };
 use hattama_batch::write::{BatchFiles, RealIo, write_batch};
 use hattama_protocol::builtin;
-use hattama_store::{ExportRow, FinalProtocol, Store, StoreError, Timestamp};
+use hattama_store::{ExportRow, FinalProtocol, Permission, Session, Store, StoreError, Timestamp};
 
 use crate::device_key;
 use crate::error::PrecinctError;
@@ -85,11 +85,13 @@ pub(crate) fn batch_hash_in(exports: &[ExportRow], contest: &str, version: u32) 
 /// when it does not, nothing is signed or recorded.
 pub fn sign(
     store: &mut Store,
+    actor: &Session,
     passphrase: &str,
     app_version: &str,
     now: Timestamp,
 ) -> Result<Export, PrecinctError> {
     let _span = tracing::info_span!("sign_export").entered();
+    store.require(actor, Permission::Export)?;
     // Nothing is signed that the file and its chain do not vouch for; a refusal writes nothing.
     store.vouch()?;
     let finals = store.final_protocols()?;
@@ -145,7 +147,7 @@ pub fn sign(
         protocols: carried,
         created_at: now,
     };
-    store.record_export(&batch)?;
+    store.record_export(actor, &batch)?;
     Ok(Export {
         batch,
         reused: false,
@@ -196,18 +198,21 @@ pub fn existing_folder(path: &str) -> Result<PathBuf, PrecinctError> {
 /// the store does not vouch for is refused before anything touches the drive.
 pub fn export(
     store: &mut Store,
+    actor: &Session,
     passphrase: &str,
     target: &Target,
     app_version: &str,
     now: Timestamp,
 ) -> Result<Exported, PrecinctError> {
+    store.require(actor, Permission::Export)?;
     let folder = folder_of(target)?;
-    let export = sign(store, passphrase, app_version, now)?;
-    write_to(store, export, &folder, now)
+    let export = sign(store, actor, passphrase, app_version, now)?;
+    write_to(store, actor, export, &folder, now)
 }
 
 fn write_to(
     store: &mut Store,
+    actor: &Session,
     export: Export,
     folder: &Path,
     now: Timestamp,
@@ -222,7 +227,7 @@ fn write_to(
         },
     )?;
     let place = folder.display().to_string();
-    store.record_export_written(export.batch.sequence, &place, now)?;
+    store.record_export_written(actor, export.batch.sequence, &place, now)?;
     tracing::info!(sequence = export.batch.sequence, reused = export.reused, %place, "batch written");
     Ok(Exported {
         export,

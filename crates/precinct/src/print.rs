@@ -8,7 +8,7 @@ use hattama_batch::keys;
 use hattama_print::assemble::{self, FinalVersion};
 use hattama_print::pdf::{self, Act, PrintableProtocol};
 use hattama_print::{fonts, qr};
-use hattama_store::{FinalProtocol, Store, StoreError};
+use hattama_store::{FinalProtocol, Permission, Session, Store, StoreError};
 
 use crate::device_key;
 use crate::error::PrecinctError;
@@ -84,7 +84,8 @@ fn file_stem(precinct: &assemble::Precinct<'_>) -> String {
 }
 
 /// The device key's enrolment sheet.
-pub fn enrolment_sheet(store: &Store) -> Result<Pdf, PrecinctError> {
+pub fn enrolment_sheet(store: &Store, actor: &Session) -> Result<Pdf, PrecinctError> {
+    store.require(actor, Permission::Print)?;
     let key = device_key::get(store)?.ok_or(StoreError::NoDeviceKey)?;
     let precinct = precinct(store)?;
     let sheet = assemble::enrolment(
@@ -104,7 +105,8 @@ pub fn enrolment_sheet(store: &Store) -> Result<Pdf, PrecinctError> {
 }
 
 /// The blank form of `contest`.
-pub fn blank_form(store: &Store, contest: &str) -> Result<Pdf, PrecinctError> {
+pub fn blank_form(store: &Store, actor: &Session, contest: &str) -> Result<Pdf, PrecinctError> {
+    store.require(actor, Permission::Print)?;
     let precinct = precinct(store)?;
     let blank = assemble::blank(&precinct, contest)?;
     let bytes = pdf::blank_protocol(&blank, &fonts::load_installed()?)?;
@@ -126,10 +128,12 @@ pub fn blank_form(store: &Store, contest: &str) -> Result<Pdf, PrecinctError> {
 /// ([`Store::vouch`]).
 pub fn protocol_documents(
     store: &Store,
+    actor: &Session,
     contest: &str,
     version: Option<u32>,
     passphrase: &str,
 ) -> Result<Vec<Pdf>, PrecinctError> {
+    store.require(actor, Permission::Print)?;
     store.vouch()?;
     let (version, printable) = printable_protocol(store, contest, version, passphrase)?;
     let precinct = precinct(store)?;

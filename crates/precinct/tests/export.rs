@@ -11,7 +11,7 @@ use hattama_precinct::{PrecinctError, device_key, export};
 use hattama_protocol::{Mode, builtin};
 use hattama_store::{EntryNo, StoreError, Timestamp};
 
-use common::{CHAIR_PIN, NOW, P1, abai_1, clean_p1, file_hashes, precinct, type_entry, with};
+use common::{NOW, P1, abai_1, clean_p1, file_hashes, precinct, type_entry, with};
 
 const PASSPHRASE: &str = "chair passphrase 2023";
 
@@ -36,30 +36,26 @@ fn expect() -> Expect<'static> {
 fn an_export_verifies_at_the_receiver_and_chains() {
     let mut p = precinct();
     assert!(matches!(
-        export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW),
+        export::sign(&mut p.store, &p.chair, PASSPHRASE, "0.1.0", NOW),
         Err(PrecinctError::Store(StoreError::NothingToExport))
     ));
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
-    p.store
-        .finalize(P1, CHAIR_PIN, NOW)
-        .unwrap()
-        .backup
-        .unwrap();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.store.finalize(&p.chair, P1, NOW).unwrap().backup.unwrap();
     assert!(matches!(
-        export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW),
+        export::sign(&mut p.store, &p.chair, PASSPHRASE, "0.1.0", NOW),
         Err(PrecinctError::Store(StoreError::NoDeviceKey))
     ));
 
-    let key = device_key::make(&mut p.store, PASSPHRASE, PASSPHRASE, NOW).unwrap();
+    let key = device_key::make(&mut p.store, &p.chair, PASSPHRASE, PASSPHRASE, NOW).unwrap();
     assert_eq!(device_key::get(&p.store).unwrap(), Some(key.clone()));
     assert!(matches!(
-        device_key::make(&mut p.store, PASSPHRASE, PASSPHRASE, NOW),
+        device_key::make(&mut p.store, &p.chair, PASSPHRASE, PASSPHRASE, NOW),
         Err(PrecinctError::Store(StoreError::DeviceKeyExists))
     ));
     let registry = registry(&key.public_key);
 
-    let first = export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW).unwrap();
+    let first = export::sign(&mut p.store, &p.chair, PASSPHRASE, "0.1.0", NOW).unwrap();
     assert_eq!((first.batch.sequence, first.reused), (1, false));
     assert_eq!(first.batch.protocols, [(P1.to_owned(), 1)]);
     let verified = verify_batch(
@@ -80,7 +76,14 @@ fn an_export_verifies_at_the_receiver_and_chains() {
     assert!(export::overview(&p.store).unwrap().up_to_date);
 
     // Nothing new is final: the same bytes again, for a retry or a second stick.
-    let again = export::sign(&mut p.store, PASSPHRASE, "0.1.0", Timestamp(NOW.0 + 60_000)).unwrap();
+    let again = export::sign(
+        &mut p.store,
+        &p.chair,
+        PASSPHRASE,
+        "0.1.0",
+        Timestamp(NOW.0 + 60_000),
+    )
+    .unwrap();
     assert!(again.reused);
     assert_eq!(
         (
@@ -93,34 +96,31 @@ fn an_export_verifies_at_the_receiver_and_chains() {
         )
     );
     p.store
-        .record_export_written(1, "/media/stick", NOW)
+        .record_export_written(&p.chair, 1, "/media/stick", NOW)
         .unwrap();
     assert!(matches!(
-        p.store.record_export_written(9, "/media/stick", NOW),
+        p.store
+            .record_export_written(&p.chair, 9, "/media/stick", NOW),
         Err(StoreError::UnknownExport(9))
     ));
 
     // A repeated protocol makes a second batch, chained to the first.
     p.store
         .repeat(
+            &p.chair,
             P1,
             "recount ordered by the territorial commission",
-            p.chair,
             NOW,
         )
         .unwrap();
     let corrected = with(&with(&clean_p1(), "L8.1", 101), "L9", 79);
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &corrected);
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &corrected);
-    p.store
-        .finalize(P1, CHAIR_PIN, NOW)
-        .unwrap()
-        .backup
-        .unwrap();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &corrected);
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &corrected);
+    p.store.finalize(&p.chair, P1, NOW).unwrap().backup.unwrap();
     let before = export::overview(&p.store).unwrap();
     assert!(!before.up_to_date);
     assert!(before.finals[0].printable() && !before.finals[1].printable());
-    let second = export::sign(&mut p.store, PASSPHRASE, "0.1.0", NOW).unwrap();
+    let second = export::sign(&mut p.store, &p.chair, PASSPHRASE, "0.1.0", NOW).unwrap();
     assert_eq!(second.batch.sequence, 2);
     assert_eq!(
         second.batch.protocols,
@@ -149,20 +149,49 @@ fn an_export_verifies_at_the_receiver_and_chains() {
 #[test]
 fn a_wrong_passphrase_changes_nothing() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
-    p.store
-        .finalize(P1, CHAIR_PIN, NOW)
-        .unwrap()
-        .backup
-        .unwrap();
-    device_key::make(&mut p.store, PASSPHRASE, PASSPHRASE, NOW).unwrap();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.store.finalize(&p.chair, P1, NOW).unwrap().backup.unwrap();
+    device_key::make(&mut p.store, &p.chair, PASSPHRASE, PASSPHRASE, NOW).unwrap();
     let path = p.path.clone();
     p.store.close().unwrap();
     let before = file_hashes(&path);
-    let mut store = hattama_store::Store::open(&path).unwrap();
-    let error = export::sign(&mut store, "not the passphrase", "0.1.0", NOW).unwrap_err();
+    let mut store = hattama_store::Store::open_with(&path, common::test_config()).unwrap();
+    let error = export::sign(&mut store, &p.chair, "not the passphrase", "0.1.0", NOW).unwrap_err();
     assert_eq!(error.code(), "store.wrong_passphrase");
     store.close().unwrap();
+    assert_eq!(file_hashes(&path), before);
+}
+
+#[test]
+fn only_the_chair_makes_the_key_exports_and_a_clerk_does_not_print() {
+    let mut p = precinct();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.store.finalize(&p.chair, P1, NOW).unwrap();
+    let path = p.path.clone();
+    p.store.close().unwrap();
+    let before = file_hashes(&path);
+    let mut store = hattama_store::Store::open_with(&path, common::test_config()).unwrap();
+    let refused = [
+        device_key::make(&mut store, &p.ana, PASSPHRASE, PASSPHRASE, NOW).map(drop),
+        export::sign(&mut store, &p.ana, PASSPHRASE, "0.1.0", NOW).map(drop),
+        export::export(
+            &mut store,
+            &p.bek,
+            PASSPHRASE,
+            &export::Target::Folder(p.dir.path().display().to_string()),
+            "0.1.0",
+            NOW,
+        )
+        .map(drop),
+        hattama_precinct::print::blank_form(&store, &p.ana, P1).map(drop),
+        hattama_precinct::print::protocol_documents(&store, &p.ana, P1, None, PASSPHRASE).map(drop),
+        hattama_precinct::print::enrolment_sheet(&store, &p.ana).map(drop),
+    ];
+    store.close().unwrap();
+    for outcome in refused {
+        assert_eq!(outcome.unwrap_err().code(), "store.not_permitted");
+    }
     assert_eq!(file_hashes(&path), before);
 }

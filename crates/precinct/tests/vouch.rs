@@ -16,23 +16,19 @@ use std::path::Path;
 
 use hattama_precinct::export::{self, Target};
 use hattama_precinct::{device_key, print};
-use hattama_store::{EntryNo, Store};
+use hattama_store::{EntryNo, Session, Store};
 
-use common::{CHAIR_PIN, NOW, P1, Precinct, clean_p1, file_hashes, precinct, type_entry};
+use common::{NOW, P1, Precinct, clean_p1, file_hashes, precinct, test_config, type_entry};
 
 const PASSPHRASE: &str = "chair passphrase 2023";
 
 /// P1 finalized with its device key made.
 fn finalized() -> Precinct {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
-    p.store
-        .finalize(P1, CHAIR_PIN, NOW)
-        .unwrap()
-        .backup
-        .unwrap();
-    device_key::make(&mut p.store, PASSPHRASE, PASSPHRASE, NOW).unwrap();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.store.finalize(&p.chair, P1, NOW).unwrap().backup.unwrap();
+    device_key::make(&mut p.store, &p.chair, PASSPHRASE, PASSPHRASE, NOW).unwrap();
     p
 }
 
@@ -59,23 +55,23 @@ fn files_in(folder: &Path) -> Vec<String> {
 
 /// Export to a fresh folder and print, each on a fresh open of the tampered file: both refused
 /// with `store.final_not_vouched`, the folder empty, the file unchanged.
-fn assert_export_and_print_refused(path: &Path) {
+fn assert_export_and_print_refused(path: &Path, chair: &Session) {
     let before = file_hashes(path);
     assert_eq!(before.len(), 1, "only the database file once closed");
     let drive = tempfile::tempdir().unwrap();
 
-    let mut store = Store::open(path).unwrap();
+    let mut store = Store::open_with(path, test_config()).unwrap();
     let target = Target::Folder(drive.path().display().to_string());
-    let error = export::export(&mut store, PASSPHRASE, &target, "0.1.0", NOW).unwrap_err();
+    let error = export::export(&mut store, chair, PASSPHRASE, &target, "0.1.0", NOW).unwrap_err();
     assert_eq!(error.code(), "store.final_not_vouched", "{error}");
     let params = error.params();
     assert_eq!(
         (params["contest"].as_str(), params["line"].as_str()),
         (P1, "L8.1")
     );
-    let error = export::sign(&mut store, PASSPHRASE, "0.1.0", NOW).unwrap_err();
+    let error = export::sign(&mut store, chair, PASSPHRASE, "0.1.0", NOW).unwrap_err();
     assert_eq!(error.code(), "store.final_not_vouched", "{error}");
-    let error = print::protocol_documents(&store, P1, Some(1), PASSPHRASE).unwrap_err();
+    let error = print::protocol_documents(&store, chair, P1, Some(1), PASSPHRASE).unwrap_err();
     assert_eq!(error.code(), "store.final_not_vouched", "{error}");
     store.close().unwrap();
 
@@ -97,7 +93,7 @@ fn a_final_value_edited_at_rest_is_neither_exported_nor_printed() {
     let path = p.path.clone();
     p.store.close().unwrap();
     edit_a_final_value(&path);
-    assert_export_and_print_refused(&path);
+    assert_export_and_print_refused(&path, &p.chair);
 }
 
 #[test]
@@ -107,12 +103,12 @@ fn an_edit_after_an_export_is_not_written_again_either() {
     let mut p = finalized();
     let first_drive = tempfile::tempdir().unwrap();
     let target = Target::Folder(first_drive.path().display().to_string());
-    export::export(&mut p.store, PASSPHRASE, &target, "0.1.0", NOW).unwrap();
+    export::export(&mut p.store, &p.chair, PASSPHRASE, &target, "0.1.0", NOW).unwrap();
     assert_eq!(files_in(first_drive.path()).len(), 2);
     let path = p.path.clone();
     p.store.close().unwrap();
     edit_a_final_value(&path);
-    assert_export_and_print_refused(&path);
+    assert_export_and_print_refused(&path, &p.chair);
 }
 
 #[test]
@@ -120,7 +116,8 @@ fn an_untouched_file_exports_after_vouching() {
     let mut p = finalized();
     let drive = tempfile::tempdir().unwrap();
     let target = Target::Folder(drive.path().display().to_string());
-    let exported = export::export(&mut p.store, PASSPHRASE, &target, "0.1.0", NOW).unwrap();
+    let exported =
+        export::export(&mut p.store, &p.chair, PASSPHRASE, &target, "0.1.0", NOW).unwrap();
     assert_eq!(exported.export.batch.sequence, 1);
     assert_eq!(files_in(drive.path()).len(), 2);
     p.store.vouch().unwrap();

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 use hattama_protocol::{PrecinctId, builtin};
-use hattama_store::{EntryNo, Role, Store, Timestamp};
+use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
 
 fn percentile(sorted: &[Duration], pct: usize) -> Duration {
     let idx = (sorted.len() * pct / 100).min(sorted.len().saturating_sub(1));
@@ -42,8 +42,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         region: "abai".into(),
         number: 1,
     };
-    store.setup_precinct(builtin::DEMO_JSON, &precinct, now)?;
-    let clerk = store.add_user("Bench", Role::Clerk, "402917", now)?;
+    let first = FirstChair {
+        name: "Chair",
+        pin: "590417",
+    };
+    let chair = store.setup_precinct(builtin::DEMO_JSON, &precinct, &first, now)?;
+    store.add_user(&chair, "Bench", Role::Clerk, "402917", None, now)?;
+    let clerk = store.sign_in("Bench", "402917", now)?;
     let lines = [
         "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8.1", "L8.2", "L9",
     ];
@@ -66,7 +71,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let line = lines[idx % lines.len()];
         let value = (idx * 7 % 5000).to_string();
         let started = Instant::now();
-        store.save_value("majilis-list", EntryNo::First, clerk, line, &value, now)?;
+        store.save_value(&clerk, "majilis-list", EntryNo::First, line, &value, now)?;
         let save_took = started.elapsed();
         if 20 <= idx {
             floor.push(floor_took);

@@ -22,7 +22,9 @@
 //! Detected: an edited row (its hash no longer matches its contents), a deleted row (a gap in
 //! `seq`, or a `prev_hash` that does not match), reordered rows (`seq` is hashed, so moved content
 //! fails), deleted last rows (the chain ends before the head), and entry or final values that
-//! differ from what the log says was saved. Not detectable from inside the file: someone who
+//! differ from what the log says was saved, and user rows that differ from what the log says
+//! was added and changed (a role edited, a PIN hash copied over, a user slipped in), compared
+//! by the SHA-256 of each PIN hash. Not detectable from inside the file: someone who
 //! rewrites the log from some row on, recomputing every hash and the head, or who deletes the
 //! last rows and rewinds the head to match. Only a copy of the head kept outside the file (the
 //! signed results batch, the printed protocol) catches that.
@@ -35,6 +37,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::StoreError;
 use crate::types::{Timestamp, UserId};
+use crate::users;
 
 /// The tag that starts every hashed encoding; a new encoding gets a new tag.
 const DOMAIN: &[u8] = b"hattama-audit-v1\0";
@@ -73,6 +76,20 @@ pub enum Action {
     ExportSigned,
     /// A batch was written to a drive and read back.
     ExportWritten,
+    /// The commission key was confirmed against the commission's paper and pinned.
+    CommissionKeyPin,
+    /// A user's role was changed.
+    UserChange,
+    /// A user was removed (they can no longer sign in or act).
+    UserRemove,
+    /// The users a database held before users joined the chain (schema migration 4).
+    UsersVouched,
+    /// A wrong PIN was typed for a user.
+    PinFailed,
+    /// A user was locked out after wrong PINs.
+    UserLocked,
+    /// A chair lifted a user's lockout.
+    UserUnlocked,
 }
 
 impl Action {
@@ -94,6 +111,13 @@ impl Action {
             Action::DeviceKeyCreated => "device_key.created",
             Action::ExportSigned => "export.signed",
             Action::ExportWritten => "export.written",
+            Action::CommissionKeyPin => "commission_key.pin",
+            Action::UserChange => "user.change",
+            Action::UserRemove => "user.remove",
+            Action::UsersVouched => "users.vouched",
+            Action::PinFailed => "pin.failed",
+            Action::UserLocked => "user.locked",
+            Action::UserUnlocked => "user.unlocked",
         }
     }
 }
@@ -332,13 +356,20 @@ pub fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
 /// Which entry field: (contest, version, entry, line).
 type FieldKey = (String, i64, i64, String);
 
+/// A user row as the log says it should be: name, role, PIN digest, removed.
+type LoggedUser = (String, String, String, bool);
+
 /// The values the log says were saved, to compare with the tables.
 #[derive(Default)]
 struct Replay {
+    /// User id → what the log says of the row.
+    users: BTreeMap<i64, LoggedUser>,
     /// Field → (value, seq of the save).
     entries: BTreeMap<FieldKey, (Option<i64>, i64)>,
     /// (contest, version) → (line → value, seq of the finalize).
     finals: BTreeMap<(String, i64), (BTreeMap<String, i64>, i64)>,
+    /// The pinned commission key as logged: (public key, seq of the pinning).
+    commission_key: Option<(String, i64)>,
 }
 
 impl Replay {
@@ -367,11 +398,73 @@ impl Replay {
                     .unwrap_or_default();
                 self.finals.insert((contest, version), (values, seq));
             }
+            a if a == Action::CommissionKeyPin.as_str() => {
+                let public_key = payload["public_key"].as_str().unwrap_or_default();
+                self.commission_key = Some((public_key.to_owned(), seq));
+            }
+            a if a == Action::UserAdd.as_str() => self.record_user(&payload),
+            a if a == Action::UsersVouched.as_str() => {
+                for user in payload["users"].as_array().into_iter().flatten() {
+                    self.record_user(user);
+                }
+            }
+            a if a == Action::UserChange.as_str() => {
+                let id = payload["id"].as_i64().unwrap_or_default();
+                let role = payload["role"].as_str().unwrap_or_default().to_owned();
+                if let Some(user) = self.users.get_mut(&id) {
+                    user.1 = role;
+                }
+            }
+            a if a == Action::UserRemove.as_str() => {
+                let id = payload["id"].as_i64().unwrap_or_default();
+                if let Some(user) = self.users.get_mut(&id) {
+                    user.3 = true;
+                }
+            }
             _ => {}
         }
     }
 
+    fn record_user(&mut self, payload: &serde_json::Value) {
+        let text = |key: &str| payload[key].as_str().unwrap_or_default().to_owned();
+        self.users.insert(
+            payload["id"].as_i64().unwrap_or_default(),
+            (text("name"), text("role"), text("pin"), false),
+        );
+    }
+
+    /// The first user row that differs from what the log says (an added, edited or
+    /// copied-over row, or a role changed outside the app).
+    fn compare_users(&mut self, conn: &Connection) -> Result<Option<Break>, StoreError> {
+        let (head_seq, _) = head(conn)?;
+        let mismatch = |what: String| {
+            Some(Break {
+                seq: head_seq,
+                kind: BreakKind::TableMismatch { what },
+            })
+        };
+        for (id, name, role, pin, removed) in users::rows_for_verify(conn)? {
+            match self.users.remove(&id) {
+                None => return Ok(mismatch(format!("users {id} (not in the log)"))),
+                Some(logged) if logged != (name, role, pin, removed) => {
+                    return Ok(mismatch(format!("users {id}")));
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(id) = self.users.keys().next() {
+            return Ok(mismatch(format!("users {id} (missing)")));
+        }
+        Ok(None)
+    }
+
     fn compare(mut self, conn: &Connection) -> Result<Option<Break>, StoreError> {
+        if let Some(found) = self.compare_commission_key(conn)? {
+            return Ok(Some(found));
+        }
+        if let Some(broken) = self.compare_users(conn)? {
+            return Ok(Some(broken));
+        }
         let mut stmt = conn.prepare(
             "SELECT p.contest, p.version, e.entry, e.line, e.value, e.audit_seq
              FROM entry_values e JOIN protocols p ON p.id = e.protocol
@@ -454,6 +547,32 @@ impl Replay {
             }));
         }
         Ok(None)
+    }
+}
+
+impl Replay {
+    /// The pinned commission key must be the one the log says was pinned, and at its seq.
+    fn compare_commission_key(&self, conn: &Connection) -> Result<Option<Break>, StoreError> {
+        let stored: Option<(String, i64)> = conn
+            .query_row(
+                "SELECT public_key, audit_seq FROM commission_key WHERE id = 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        if stored == self.commission_key {
+            return Ok(None);
+        }
+        let seq = match (&self.commission_key, &stored) {
+            (Some((_, seq)), _) | (None, Some((_, seq))) => *seq,
+            (None, None) => 0,
+        };
+        Ok(Some(Break {
+            seq,
+            kind: BreakKind::TableMismatch {
+                what: "commission_key".to_owned(),
+            },
+        }))
     }
 }
 

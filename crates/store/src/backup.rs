@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 use crate::error::StoreError;
-use crate::paths::{backups_dir, parent_dir, with_suffix};
+use crate::paths::{backups_dir, create_private_dir, create_private_file, parent_dir, with_suffix};
 use crate::types::Timestamp;
 
 const PREFIX: &str = "hattama-";
@@ -34,13 +34,15 @@ pub fn create(
     keep: usize,
 ) -> Result<PathBuf, StoreError> {
     let dir = backups_dir(db);
-    fs::create_dir_all(&dir).map_err(|error| StoreError::io(&dir, error))?;
+    create_private_dir(&dir).map_err(|error| StoreError::io(&dir, error))?;
     let name = format!("{PREFIX}{seq:012}-{}{SUFFIX}", now.0);
     let path = dir.join(&name);
     let partial = dir.join(format!("{name}.partial"));
     if partial.exists() {
         fs::remove_file(&partial).map_err(|error| StoreError::io(&partial, error))?;
     }
+    // An empty file made 0600 first: `VACUUM INTO` fills it without changing its mode.
+    create_private_file(&partial).map_err(|error| StoreError::io(&partial, error))?;
     let target = partial
         .to_str()
         .ok_or_else(|| StoreError::io(&partial, std::io::Error::other("path is not UTF-8")))?;
@@ -109,7 +111,9 @@ pub fn restore(backup: &Path, db: &Path, now: Timestamp) -> Result<Restored, Sto
             fs::remove_file(&stale).map_err(|error| StoreError::io(&stale, error))?;
         }
     }
-    fs::copy(backup, &staging).map_err(|error| StoreError::io(backup, error))?;
+    create_private_file(&staging).map_err(|error| StoreError::io(&staging, error))?;
+    let copied = fs::read(backup).and_then(|bytes| fs::write(&staging, bytes));
+    copied.map_err(|error| StoreError::io(backup, error))?;
     File::open(&staging)
         .and_then(|file| file.sync_all())
         .map_err(|error| StoreError::io(&staging, error))?;

@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 use hattama_protocol::{DefinitionError, InputError, PrecinctId};
 
+use crate::permissions::Permission;
 use crate::state::TransitionError;
+use crate::types::Timestamp;
 
 /// Why a store operation did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -106,12 +108,49 @@ pub enum StoreError {
     /// A user with this name exists already.
     #[error("a user named `{0}` exists already")]
     DuplicateUser(String),
-    /// A PIN must be 4 to 12 digits.
-    #[error("a PIN is 4 to 12 digits")]
+    /// A PIN must be 6 to 12 digits.
+    #[error("a PIN is 6 to 12 digits")]
     PinFormat,
-    /// The PIN does not match.
+    /// A PIN that is one digit repeated (`111111`) or a straight run up or down (`123456`,
+    /// `654321`): the first ones anybody tries.
+    #[error("a PIN may not be one digit repeated or a straight run")]
+    WeakPin,
+    /// The name and PIN do not match a user (an unknown name gets the same answer).
     #[error("wrong PIN")]
     WrongPin,
+    /// Too many wrong PINs in a row: the user is locked out until the given time (or until a
+    /// chair unlocks a clerk or a secretary). The PIN was not checked.
+    #[error("locked out after wrong PINs until {}", until.to_rfc3339())]
+    Locked {
+        /// The end of the lockout.
+        until: Timestamp,
+    },
+    /// The signed-in user's role does not allow this action (or the user was removed).
+    /// Nothing was read or written.
+    #[error("{} is not permitted for this user", permission.code())]
+    NotPermitted {
+        /// The action refused.
+        permission: Permission,
+    },
+    /// Reconciling, acknowledging or attaching an act to a protocol whose entry this user typed:
+    /// someone who typed neither entry checks it against the paper.
+    #[error("{} is for someone who typed neither entry", permission.code())]
+    TypedAnEntry {
+        /// The action refused.
+        permission: Permission,
+    },
+    /// Adding a chair needs the acting chair's own PIN again.
+    #[error("adding a chair needs your PIN again")]
+    PinNeeded,
+    /// The last chair cannot be removed or given another role.
+    #[error("the installation needs at least one chair")]
+    LastChair,
+    /// An act's description is too short to explain anything.
+    #[error("an act's description has at least {min} characters")]
+    ActTooShort {
+        /// The least number of characters.
+        min: usize,
+    },
     /// Finalizing needs a chair, and there is none among the users.
     #[error("no user has the chair role")]
     NoChair,
@@ -180,6 +219,14 @@ pub enum StoreError {
         /// The first line that disagrees.
         line: String,
     },
+    /// Another commission key is pinned already; the pinned key is never replaced.
+    #[error("commission key {pinned} is pinned on this installation, not {offered}")]
+    CommissionKeyPinned {
+        /// The pinned key's id.
+        pinned: String,
+        /// The key offered instead.
+        offered: String,
+    },
 }
 
 impl StoreError {
@@ -206,7 +253,14 @@ impl StoreError {
             StoreError::UnknownUser(_) => "store.unknown_user",
             StoreError::DuplicateUser(_) => "store.duplicate_user",
             StoreError::PinFormat => "store.pin_format",
+            StoreError::WeakPin => "store.weak_pin",
             StoreError::WrongPin => "store.wrong_pin",
+            StoreError::Locked { .. } => "store.locked",
+            StoreError::NotPermitted { .. } => "store.not_permitted",
+            StoreError::TypedAnEntry { .. } => "store.typed_an_entry",
+            StoreError::PinNeeded => "store.pin_needed",
+            StoreError::LastChair => "store.last_chair",
+            StoreError::ActTooShort { .. } => "store.act_too_short",
             StoreError::NoChair => "store.no_chair",
             StoreError::Io { .. } => "store.io",
             StoreError::NoDataDir => "store.no_data_dir",
@@ -220,6 +274,7 @@ impl StoreError {
             StoreError::IntegrityFailed { .. } => "store.integrity_failed",
             StoreError::AuditBroken { .. } => "store.audit_broken",
             StoreError::FinalNotVouched { .. } => "store.final_not_vouched",
+            StoreError::CommissionKeyPinned { .. } => "store.commission_key_pinned",
         }
     }
 
@@ -319,6 +374,19 @@ impl StoreError {
                 params.insert("contest", contest.clone());
                 params.insert("version", version.to_string());
                 params.insert("line", line.clone());
+            }
+            StoreError::CommissionKeyPinned { pinned, offered } => {
+                params.insert("pinned", pinned.clone());
+                params.insert("offered", offered.clone());
+            }
+            StoreError::Locked { until } => {
+                params.insert("until", until.to_rfc3339());
+            }
+            StoreError::NotPermitted { permission } | StoreError::TypedAnEntry { permission } => {
+                params.insert("action", permission.code().to_owned());
+            }
+            StoreError::ActTooShort { min } => {
+                params.insert("min", min.to_string());
             }
             _ => {}
         }

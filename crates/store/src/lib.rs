@@ -14,16 +14,18 @@
 //! finalizing comes from each rule's severity in the template.
 //!
 //! ```
-//! use hattama_store::{EntryNo, Role, Store, Timestamp};
+//! use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
 //! use hattama_protocol::{PrecinctId, builtin};
 //!
 //! # fn main() -> Result<(), hattama_store::StoreError> {
 //! let mut store = Store::open(std::path::Path::new("hattama.db"))?;
 //! let now = Timestamp(1_679_245_200_000);
 //! let precinct = PrecinctId { region: "abai".into(), number: 1 };
-//! store.setup_precinct(builtin::DEMO_JSON, &precinct, now)?;
-//! let ana = store.add_user("Ana", Role::Clerk, "402917", now)?;
-//! let saved = store.save_value("majilis-list", EntryNo::First, ana, "L1", "1203", now)?;
+//! let first = FirstChair { name: "Dana", pin: "590417" };
+//! let chair = store.setup_precinct(builtin::DEMO_JSON, &precinct, &first, now)?;
+//! store.add_user(&chair, "Ana", Role::Clerk, "402917", None, now)?;
+//! let ana = store.sign_in("Ana", "402917", now)?;
+//! let saved = store.save_value(&ana, "majilis-list", EntryNo::First, "L1", "1203", now)?;
 //! assert_eq!(saved.value.map(|count| count.get()), Some(1203));
 //! # Ok(())
 //! # }
@@ -37,11 +39,14 @@
 
 pub mod audit;
 pub mod backup;
+pub mod commission_key;
 pub mod device_key;
 mod error;
 pub mod exports;
 pub mod finals;
 pub mod paths;
+pub mod permissions;
+pub mod pin_attempts;
 pub mod protocols;
 pub mod receiver;
 pub mod review;
@@ -55,17 +60,19 @@ pub mod values;
 
 pub use audit::{Action, AuditEntry, AuditReport, AuditViewRow, Break, BreakKind};
 pub use backup::{Restored, restore};
+pub use commission_key::{CommissionKey, PinnedKey};
 pub use device_key::StoredKey;
 pub use error::StoreError;
 pub use exports::ExportRow;
 pub use paths::{DB_ENV, db_path};
+pub use permissions::Permission;
 pub use review::Act;
 pub use state::{Phase, State, TransitionError};
 pub use store::export::FinalProtocol;
 pub use store::{
-    Config, Difference, Finalized, LineValue, Matched, ProtocolStatus, Reconciled, Review,
-    SavedField, Store,
+    ACT_MIN_CHARS, Config, Difference, Finalized, FirstChair, LineValue, Matched, ProtocolStatus,
+    Reconciled, Review, SavedField, Store,
 };
-pub use types::{EntryNo, Role, Timestamp, UserId};
-pub use users::{Member, User};
+pub use types::{EntryNo, Role, Session, Timestamp, UserId};
+pub use users::{Member, PIN_COST, PinCost, User};
 pub use values::HistoryRow;

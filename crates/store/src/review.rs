@@ -123,6 +123,8 @@ pub fn acknowledgements(
 pub struct Act {
     /// The error's code.
     pub code: String,
+    /// The act's number on paper (`None` for acts recorded before numbers were kept).
+    pub paper_number: Option<String>,
     /// The act's text.
     pub text: String,
     /// Who recorded it.
@@ -134,8 +136,16 @@ pub struct Act {
 /// Attaches an act to an error code.
 pub fn attach_act(tx: &Transaction<'_>, protocol: i64, act: &Act) -> Result<(), StoreError> {
     tx.execute(
-        "INSERT INTO acts (protocol, code, text, user_id, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![protocol, act.code, act.text, act.user.0, act.at.0],
+        "INSERT INTO acts (protocol, code, paper_number, text, user_id, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            protocol,
+            act.code,
+            act.paper_number,
+            act.text,
+            act.user.0,
+            act.at.0
+        ],
     )?;
     Ok(())
 }
@@ -143,14 +153,15 @@ pub fn attach_act(tx: &Transaction<'_>, protocol: i64, act: &Act) -> Result<(), 
 /// The acts of a protocol, in the order recorded.
 pub fn acts(conn: &Connection, protocol: i64) -> Result<Vec<Act>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT code, text, user_id, at FROM acts WHERE protocol = ?1 ORDER BY id",
+        "SELECT code, paper_number, text, user_id, at FROM acts WHERE protocol = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([protocol], |row| {
         Ok(Act {
             code: row.get(0)?,
-            text: row.get(1)?,
-            user: UserId(row.get(2)?),
-            at: Timestamp(row.get(3)?),
+            paper_number: row.get(1)?,
+            text: row.get(2)?,
+            user: UserId(row.get(3)?),
+            at: Timestamp(row.get(4)?),
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

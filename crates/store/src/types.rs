@@ -1,4 +1,4 @@
-//! Small value types shared by the store's API: who acts ([`UserId`], [`Role`]), which entry
+//! Small value types shared by the store's API: who acts ([`Session`], [`UserId`], [`Role`]), which entry
 //! ([`EntryNo`]) and when ([`Timestamp`]).
 //!
 //! The store never reads the clock: every call that writes takes a [`Timestamp`] from its caller,
@@ -52,7 +52,39 @@ impl fmt::Display for UserId {
     }
 }
 
-/// What a user may do. Every role may type an entry; only the chair's PIN finalizes.
+/// Someone signed in with their PIN: the only way to act on the store. Made only by
+/// [`Store::sign_in`](crate::Store::sign_in) and first-run setup; it cannot be copied or built
+/// elsewhere. Every action re-reads the user's row, so a role changed or a user removed since
+/// signing in counts at once.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Session {
+    user: UserId,
+    name: String,
+    role: Role,
+}
+
+impl Session {
+    pub(crate) fn new(user: UserId, name: String, role: Role) -> Session {
+        Session { user, name, role }
+    }
+
+    /// Who signed in.
+    pub fn user(&self) -> UserId {
+        self.user
+    }
+
+    /// Their name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Their role when they signed in (the store checks the current one).
+    pub fn role(&self) -> Role {
+        self.role
+    }
+}
+
+/// What a user may do; the permission table (`permissions`) says which role does what.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {

@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hattama_protocol::{Count, PrecinctId, Status, builtin};
-use hattama_store::{EntryNo, Phase, Role, Store, Timestamp, UserId};
+use hattama_store::{Config, EntryNo, FirstChair, Phase, PinCost, Role, Session, Store, Timestamp};
 
 const CHILD_ENV: &str = "HATTAMA_CRASH_CHILD";
 const CHILD_SEED_ENV: &str = "HATTAMA_CRASH_CHILD_SEED";
@@ -62,34 +62,34 @@ fn say(line: &str) {
 fn child(path: &Path, seed: u64) {
     let mut rng = Rng(seed);
     let mut store = Store::open(path).expect("crash child");
-    let ana = store.user_by_name("Ana").expect("crash child").id;
-    let bek = store.user_by_name("Bek").expect("crash child").id;
-    let chair = store.user_by_name("Chair").expect("crash child").id;
+    let now = Timestamp(1_679_245_200_000 + i64::try_from(seed % 1_000_000).expect("crash child"));
+    let ana = store.sign_in("Ana", "268135", now).expect("crash child");
+    let bek = store.sign_in("Bek", "731946", now).expect("crash child");
+    let chair = store.sign_in("Chair", CHAIR_PIN, now).expect("crash child");
     let contests: Vec<String> = store
         .statuses()
         .expect("crash child")
         .into_iter()
         .map(|status| status.contest)
         .collect();
-    let now = Timestamp(1_679_245_200_000 + i64::try_from(seed % 1_000_000).expect("crash child"));
     say("READY");
     loop {
         let contest = &contests[rng.below(contests.len())];
         let status = store.status(contest).expect("crash child");
         let (entry, user) = match status.state.phase() {
-            Phase::Empty | Phase::FirstInProgress => (EntryNo::First, ana),
-            Phase::FirstDone | Phase::SecondInProgress => (EntryNo::Second, bek),
+            Phase::Empty | Phase::FirstInProgress => (EntryNo::First, &ana),
+            Phase::FirstDone | Phase::SecondInProgress => (EntryNo::Second, &bek),
             Phase::Differ => {
-                reconcile_one(&mut store, contest, ana, chair, now);
+                reconcile_one(&mut store, contest, &ana, &chair, now);
                 continue;
             }
             Phase::Agreed => {
-                finalize(&mut store, contest, chair, now);
+                finalize(&mut store, contest, &chair, now);
                 continue;
             }
             Phase::Final => {
                 store
-                    .repeat(contest, "recount", chair, now)
+                    .repeat(&chair, contest, "recount", now)
                     .expect("crash child");
                 say(&format!("OP repeat {contest} {}", head(&store)));
                 continue;
@@ -101,13 +101,13 @@ fn child(path: &Path, seed: u64) {
             // Refused input changes nothing.
             let line = &lines[rng.below(lines.len())];
             let error = store
-                .save_value(contest, entry, user, line, "12x", now)
+                .save_value(user, contest, entry, line, "12x", now)
                 .expect_err("refused");
             assert_eq!(error.code(), "store.bad_value");
             continue;
         }
         if roll < 12 {
-            if store.finish_entry(contest, entry, user, now).is_ok() {
+            if store.finish_entry(user, contest, entry, now).is_ok() {
                 say(&format!("OP finish {contest} {}", head(&store)));
             }
             continue;
@@ -126,7 +126,7 @@ fn child(path: &Path, seed: u64) {
             (rng.below(3) * 10).to_string()
         };
         let saved = store
-            .save_value(contest, entry, user, &line, &raw, now)
+            .save_value(user, contest, entry, &line, &raw, now)
             .expect("crash child");
         let value = saved
             .value
@@ -157,10 +157,10 @@ fn missing_lines(
     store: &Store,
     contest: &str,
     entry: EntryNo,
-    user: UserId,
+    user: &Session,
     lines: &[String],
 ) -> Vec<String> {
-    match store.entry_values(contest, entry, user) {
+    match store.entry_values(user, contest, entry) {
         Ok(values) => values
             .into_iter()
             .filter(|value| value.value.is_none())
@@ -170,14 +170,14 @@ fn missing_lines(
     }
 }
 
-fn reconcile_one(store: &mut Store, contest: &str, ana: UserId, chair: UserId, now: Timestamp) {
+fn reconcile_one(store: &mut Store, contest: &str, ana: &Session, chair: &Session, now: Timestamp) {
     let differences = store.differences(contest).expect("crash child");
     let Some(open) = differences.iter().find(|d| d.settled.is_none()) else {
         return;
     };
     // The paper says what Ana typed; she alone may read her entry while the two differ.
     let value = store
-        .entry_values(contest, EntryNo::First, ana)
+        .entry_values(ana, contest, EntryNo::First)
         .expect("crash child")
         .into_iter()
         .find(|value| value.line == open.line)
@@ -185,12 +185,12 @@ fn reconcile_one(store: &mut Store, contest: &str, ana: UserId, chair: UserId, n
         .map_or(0, Count::get)
         .to_string();
     store
-        .reconcile(contest, &open.line, &value, true, chair, now)
+        .reconcile(chair, contest, &open.line, &value, true, now)
         .expect("crash child");
     say(&format!("OP reconcile {contest} {}", head(store)));
 }
 
-fn finalize(store: &mut Store, contest: &str, chair: UserId, now: Timestamp) {
+fn finalize(store: &mut Store, contest: &str, chair: &Session, now: Timestamp) {
     let review = store.review(contest).expect("crash child");
     for finding in &review.findings {
         if finding.status != Status::Fail {
@@ -203,18 +203,23 @@ fn finalize(store: &mut Store, contest: &str, chair: UserId, now: Timestamp) {
         }
         if finding.code.starts_with('E') {
             store
-                .attach_act(contest, &finding.code, "recounted", chair, now)
+                .attach_act(
+                    chair,
+                    contest,
+                    &finding.code,
+                    "A-1",
+                    "recounted twice, the act is signed",
+                    now,
+                )
                 .expect("crash child");
         } else {
             store
-                .acknowledge(contest, &finding.code, chair, now)
+                .acknowledge(chair, contest, &finding.code, now)
                 .expect("crash child");
         }
         say(&format!("OP review {contest} {}", head(store)));
     }
-    store
-        .finalize(contest, CHAIR_PIN, now)
-        .expect("crash child");
+    store.finalize(chair, contest, now).expect("crash child");
     say(&format!("OP finalize {contest} {}", head(store)));
 }
 
@@ -319,23 +324,32 @@ fn check_after_kill(path: &Path, acks: &Acks) -> Result<(), String> {
 
 fn setup(path: &Path) {
     let now = Timestamp(1_679_245_200_000);
-    let mut store = Store::open(path).expect("crash child");
+    // PINs hashed cheaply: every child signs three users in, and there are hundreds of children.
+    let config = Config {
+        pin_cost: PinCost {
+            memory_kib: 256,
+            passes: 1,
+            lanes: 1,
+        },
+        ..Config::default()
+    };
+    let mut store = Store::open_with(path, config).expect("crash child");
     let precinct = PrecinctId {
         region: "abai".into(),
         number: 1,
     };
-    store
-        .setup_precinct(builtin::DEMO_JSON, &precinct, now)
+    let first = FirstChair {
+        name: "Chair",
+        pin: CHAIR_PIN,
+    };
+    let chair = store
+        .setup_precinct(builtin::DEMO_JSON, &precinct, &first, now)
         .expect("crash child");
-    store
-        .add_user("Ana", Role::Clerk, "268135", now)
-        .expect("crash child");
-    store
-        .add_user("Bek", Role::Clerk, "731946", now)
-        .expect("crash child");
-    store
-        .add_user("Chair", Role::Chair, CHAIR_PIN, now)
-        .expect("crash child");
+    for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
+        store
+            .add_user(&chair, name, Role::Clerk, pin, None, now)
+            .expect("crash child");
+    }
     store.close().expect("crash child");
 }
 

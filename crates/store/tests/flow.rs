@@ -8,7 +8,7 @@ use hattama_store::{
     EntryNo, Matched, Phase, Reconciled, State, Store, StoreError, TransitionError,
 };
 
-use common::{CHAIR_PIN, NOW, P1, clean_p1, precinct, type_entry, with};
+use common::{NOW, P1, clean_p1, precinct, type_entry, with};
 
 fn phase(store: &Store) -> Phase {
     store.status(P1).expect("test helper").state.phase()
@@ -17,13 +17,13 @@ fn phase(store: &Store) -> Phase {
 #[test]
 fn two_entries_differing_in_one_line_are_reconciled_and_finalized() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
     assert_eq!(phase(&p.store), Phase::FirstDone);
     type_entry(
         &mut p.store,
         P1,
         EntryNo::Second,
-        p.bek,
+        &p.bek,
         &with(&clean_p1(), "L9", 81),
     );
     assert_eq!(phase(&p.store), Phase::Differ);
@@ -35,7 +35,7 @@ fn two_entries_differing_in_one_line_are_reconciled_and_finalized() {
 
     let reconciled = p
         .store
-        .reconcile(P1, "L9", "80", false, p.chair, NOW)
+        .reconcile(&p.chair, P1, "L9", "80", false, NOW)
         .unwrap();
     let Reconciled::Settled { matched, state } = reconciled else {
         panic!("80 is entry 1's value: {reconciled:?}");
@@ -48,7 +48,7 @@ fn two_entries_differing_in_one_line_are_reconciled_and_finalized() {
     let review = p.store.review(P1).unwrap();
     assert!(review.findings.iter().all(|f| f.status == Status::Pass));
 
-    let finalized = p.store.finalize(P1, CHAIR_PIN, NOW).unwrap();
+    let finalized = p.store.finalize(&p.chair, P1, NOW).unwrap();
     assert_eq!(finalized.version, 1);
     let backup = finalized.backup.unwrap();
     assert!(backup.exists());
@@ -56,9 +56,9 @@ fn two_entries_differing_in_one_line_are_reconciled_and_finalized() {
     assert_eq!(
         p.store.status(P1).unwrap().state,
         State::Final {
-            first: p.ana,
-            second: p.bek,
-            chair: p.chair
+            first: p.ana.user(),
+            second: p.bek.user(),
+            chair: p.chair.user()
         }
     );
     let finals = p.store.final_values(P1, 1).unwrap().unwrap();
@@ -79,8 +79,8 @@ fn warnings_need_acknowledging_and_errors_need_an_act() {
     let mut p = precinct();
     // L6 = 50 of L5 = 800 is above 5 % (W05); L5 = L6 + L7 then needs L7 = 750 (E04 fails with 780).
     let values = with(&clean_p1(), "L6", 50);
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &values);
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &values);
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &values);
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &values);
     assert_eq!(phase(&p.store), Phase::Agreed);
     let review = p.store.review(P1).unwrap();
     let failing: Vec<&str> = review
@@ -91,45 +91,46 @@ fn warnings_need_acknowledging_and_errors_need_an_act() {
         .collect();
     assert_eq!(failing, ["E04", "W05"]);
 
-    let refused = p.store.finalize(P1, CHAIR_PIN, NOW).unwrap_err();
+    let refused = p.store.finalize(&p.chair, P1, NOW).unwrap_err();
     assert_eq!(refused.code(), "store.errors_without_act");
     p.store
         .attach_act(
+            &p.chair,
             P1,
             "E04",
+            "A-1",
             "Recounted twice; one ballot missing.",
-            p.chair,
             NOW,
         )
         .unwrap();
-    let refused = p.store.finalize(P1, CHAIR_PIN, NOW).unwrap_err();
+    let refused = p.store.finalize(&p.chair, P1, NOW).unwrap_err();
     assert!(matches!(
         refused,
         StoreError::Transition(TransitionError::UnacknowledgedWarnings { ref codes }) if codes == &["W05"]
     ));
     assert_eq!(
         p.store
-            .acknowledge(P1, "W01", p.ana, NOW)
+            .acknowledge(&p.chair, P1, "W01", NOW)
             .unwrap_err()
             .code(),
         "store.rule_not_failing"
     );
     assert_eq!(
         p.store
-            .acknowledge(P1, "E04", p.ana, NOW)
+            .acknowledge(&p.chair, P1, "E04", NOW)
             .unwrap_err()
             .code(),
         "store.wrong_severity"
     );
-    p.store.acknowledge(P1, "W05", p.ana, NOW).unwrap();
+    p.store.acknowledge(&p.chair, P1, "W05", NOW).unwrap();
     assert_eq!(
         p.store
-            .acknowledge(P1, "W05", p.ana, NOW)
+            .acknowledge(&p.chair, P1, "W05", NOW)
             .unwrap_err()
             .code(),
         "store.already_acknowledged"
     );
-    p.store.finalize(P1, CHAIR_PIN, NOW).unwrap();
+    p.store.finalize(&p.chair, P1, NOW).unwrap();
     let review = p.store.review(P1).unwrap();
     assert_eq!(review.acknowledged, ["W05"]);
     assert_eq!(review.acts.len(), 1);
@@ -138,14 +139,19 @@ fn warnings_need_acknowledging_and_errors_need_an_act() {
 #[test]
 fn a_repeated_protocol_is_a_new_version_and_the_final_one_stays() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
-    p.store.finalize(P1, CHAIR_PIN, NOW).unwrap();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.store.finalize(&p.chair, P1, NOW).unwrap();
     let v1 = p.store.final_values(P1, 1).unwrap();
 
     let version = p
         .store
-        .repeat(P1, "Territorial commission ordered a recount", p.chair, NOW)
+        .repeat(
+            &p.chair,
+            P1,
+            "Territorial commission ordered a recount",
+            NOW,
+        )
         .unwrap();
     assert_eq!(version, 2);
     let status = p.store.status(P1).unwrap();
@@ -157,9 +163,9 @@ fn a_repeated_protocol_is_a_new_version_and_the_final_one_stays() {
 
     // Version 2 is typed twice again from the new paper; this time the clerks swap.
     let corrected = with(&with(&clean_p1(), "L8.1", 90), "L9", 90);
-    type_entry(&mut p.store, P1, EntryNo::First, p.bek, &corrected);
-    type_entry(&mut p.store, P1, EntryNo::Second, p.ana, &corrected);
-    let finalized = p.store.finalize(P1, CHAIR_PIN, NOW).unwrap();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.bek, &corrected);
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.ana, &corrected);
+    let finalized = p.store.finalize(&p.chair, P1, NOW).unwrap();
     assert_eq!(finalized.version, 2);
     assert_eq!(p.store.final_values(P1, 1).unwrap(), v1);
     let v2 = p.store.final_values(P1, 2).unwrap().unwrap();
@@ -174,28 +180,31 @@ fn a_repeated_protocol_is_a_new_version_and_the_final_one_stays() {
 #[test]
 fn the_second_entry_is_blind_to_the_first() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
-    for user in [p.ana, p.bek, p.chair] {
-        let refused = p.store.entry_values(P1, EntryNo::First, user).unwrap_err();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    for user in [&p.ana, &p.bek, &p.chair] {
+        let refused = p.store.entry_values(user, P1, EntryNo::First).unwrap_err();
         assert_eq!(refused.code(), "store.entry_blind");
     }
     p.store
-        .save_value(P1, EntryNo::Second, p.bek, "L1", "1000", NOW)
+        .save_value(&p.bek, P1, EntryNo::Second, "L1", "1000", NOW)
         .unwrap();
-    let refused = p.store.entry_values(P1, EntryNo::First, p.bek).unwrap_err();
+    let refused = p
+        .store
+        .entry_values(&p.bek, P1, EntryNo::First)
+        .unwrap_err();
     assert_eq!(refused.code(), "store.entry_blind");
     let refused = p
         .store
-        .history(P1, EntryNo::First, p.bek, "L1")
+        .history(&p.bek, P1, EntryNo::First, "L1")
         .unwrap_err();
     assert_eq!(refused.code(), "store.entry_blind");
-    let own = p.store.entry_values(P1, EntryNo::Second, p.bek).unwrap();
+    let own = p.store.entry_values(&p.bek, P1, EntryNo::Second).unwrap();
     assert_eq!(own[0].line, "L1");
     assert_eq!(own[0].value.map(Count::get), Some(1000));
     assert_eq!(own[1].value, None);
     let refused = p
         .store
-        .entry_values(P1, EntryNo::Second, p.ana)
+        .entry_values(&p.ana, P1, EntryNo::Second)
         .unwrap_err();
     assert_eq!(refused.code(), "store.entry_blind");
 }
@@ -205,18 +214,18 @@ fn a_save_returns_the_value_and_the_live_findings_of_its_entry() {
     let mut p = precinct();
     let saved = p
         .store
-        .save_value(P1, EntryNo::First, p.ana, "L2", " 1000 ", NOW)
+        .save_value(&p.ana, P1, EntryNo::First, "L2", " 1000 ", NOW)
         .unwrap();
     assert_eq!(saved.value.map(Count::get), Some(1000));
     assert_eq!(saved.state.phase(), Phase::FirstInProgress);
     let e01 = saved.findings.iter().find(|f| f.code == "E01").unwrap();
     assert_eq!(e01.status, Status::Missing);
     p.store
-        .save_value(P1, EntryNo::First, p.ana, "L3", "800", NOW)
+        .save_value(&p.ana, P1, EntryNo::First, "L3", "800", NOW)
         .unwrap();
     let saved = p
         .store
-        .save_value(P1, EntryNo::First, p.ana, "L4", "199", NOW)
+        .save_value(&p.ana, P1, EntryNo::First, "L4", "199", NOW)
         .unwrap();
     let e01 = saved.findings.iter().find(|f| f.code == "E01").unwrap();
     assert_eq!(e01.status, Status::Fail);
@@ -225,10 +234,10 @@ fn a_save_returns_the_value_and_the_live_findings_of_its_entry() {
     // Clearing a field stores no value and keeps the history.
     let cleared = p
         .store
-        .save_value(P1, EntryNo::First, p.ana, "L4", "", NOW)
+        .save_value(&p.ana, P1, EntryNo::First, "L4", "", NOW)
         .unwrap();
     assert_eq!(cleared.value, None);
-    let history = p.store.history(P1, EntryNo::First, p.ana, "L4").unwrap();
+    let history = p.store.history(&p.ana, P1, EntryNo::First, "L4").unwrap();
     let values: Vec<Option<u32>> = history.iter().map(|h| h.value.map(Count::get)).collect();
     assert_eq!(values, [Some(199), None]);
     assert!(p.store.verify_audit().unwrap().is_ok());
@@ -238,11 +247,11 @@ fn a_save_returns_the_value_and_the_live_findings_of_its_entry() {
 fn an_entry_with_empty_lines_cannot_be_finished() {
     let mut p = precinct();
     p.store
-        .save_value(P1, EntryNo::First, p.ana, "L1", "5", NOW)
+        .save_value(&p.ana, P1, EntryNo::First, "L1", "5", NOW)
         .unwrap();
     let refused = p
         .store
-        .finish_entry(P1, EntryNo::First, p.ana, NOW)
+        .finish_entry(&p.ana, P1, EntryNo::First, NOW)
         .unwrap_err();
     assert_eq!(refused.code(), "store.incomplete_entry");
     assert_eq!(refused.params()["lines"].split(", ").count(), 17);
@@ -251,18 +260,21 @@ fn an_entry_with_empty_lines_cannot_be_finished() {
 #[test]
 fn reopening_the_store_keeps_everything() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
     let head = p.store.audit_head().unwrap();
     let path = p.path.clone();
     p.store.close().unwrap();
-    let store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path).unwrap();
     assert_eq!(store.audit_head().unwrap(), head);
     assert_eq!(store.status(P1).unwrap().state.phase(), Phase::FirstDone);
     assert_eq!(store.precinct(), Some(&common::abai_1()));
     assert_eq!(store.statuses().unwrap().len(), 5);
-    assert_eq!(store.login("Ana", common::ANA_PIN).unwrap().id, p.ana);
     assert_eq!(
-        store.login("Ana", "000111").unwrap_err().code(),
+        store.sign_in("Ana", common::ANA_PIN, NOW).unwrap().user(),
+        p.ana.user()
+    );
+    assert_eq!(
+        store.sign_in("Ana", "480263", NOW).unwrap_err().code(),
         "store.wrong_pin"
     );
 }
@@ -272,28 +284,28 @@ fn a_reopened_entry_shows_the_findings_its_last_save_returned() {
     let mut p = precinct();
     for (line, raw) in [("L2", "1000"), ("L3", "800")] {
         p.store
-            .save_value(P1, EntryNo::First, p.ana, line, raw, NOW)
+            .save_value(&p.ana, P1, EntryNo::First, line, raw, NOW)
             .unwrap();
     }
     let last = p
         .store
-        .save_value(P1, EntryNo::First, p.ana, "L4", "199", NOW)
+        .save_value(&p.ana, P1, EntryNo::First, "L4", "199", NOW)
         .unwrap();
     let path = p.path.clone();
     p.store.close().unwrap();
     let store = Store::open(&path).unwrap();
     let (values, findings) = store
-        .entry_values_and_findings(P1, EntryNo::First, p.ana)
+        .entry_values_and_findings(&p.ana, P1, EntryNo::First)
         .unwrap();
     assert_eq!(findings, last.findings);
     assert_eq!(
         values,
-        store.entry_values(P1, EntryNo::First, p.ana).unwrap()
+        store.entry_values(&p.ana, P1, EntryNo::First).unwrap()
     );
     assert!(findings.iter().any(|f| f.status == Status::Fail));
     // The same blindness as the values: another clerk sees no findings of this entry.
     let refused = store
-        .entry_values_and_findings(P1, EntryNo::First, p.bek)
+        .entry_values_and_findings(&p.bek, P1, EntryNo::First)
         .unwrap_err();
     assert_eq!(refused.code(), "store.entry_blind");
 }

@@ -11,7 +11,7 @@ pub mod common;
 use hattama_protocol::{Status, builtin};
 use hattama_store::{EntryNo, StoreError, TransitionError};
 
-use common::{CHAIR_PIN, NOW, P1, abai_1, clean_p1, precinct, type_entry};
+use common::{NOW, P1, abai_1, clean_p1, precinct, type_entry};
 
 /// The precinct's Majilis single-member district contest (template P2) and its row count.
 fn p2_contest() -> (String, usize) {
@@ -52,9 +52,9 @@ fn p2_values(rows: usize, voters: u32) -> Vec<(String, u32)> {
 #[test]
 fn w06_must_be_acknowledged_before_finalizing_a_later_protocol() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
-    p.store.finalize(P1, CHAIR_PIN, NOW).unwrap();
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.store.finalize(&p.chair, P1, NOW).unwrap();
 
     // P1 has 1000 voters on the list; the district protocol says 1001.
     let (p2, rows) = p2_contest();
@@ -63,8 +63,8 @@ fn w06_must_be_acknowledged_before_finalizing_a_later_protocol() {
         .iter()
         .map(|(line, value)| (line.as_str(), *value))
         .collect();
-    type_entry(&mut p.store, &p2, EntryNo::First, p.ana, &borrowed);
-    type_entry(&mut p.store, &p2, EntryNo::Second, p.bek, &borrowed);
+    type_entry(&mut p.store, &p2, EntryNo::First, &p.ana, &borrowed);
+    type_entry(&mut p.store, &p2, EntryNo::Second, &p.bek, &borrowed);
 
     let review = p.store.review(&p2).unwrap();
     let w06 = review
@@ -77,28 +77,28 @@ fn w06_must_be_acknowledged_before_finalizing_a_later_protocol() {
         (Status::Fail, Some(1001), Some(1000))
     );
 
-    let refused = p.store.finalize(&p2, CHAIR_PIN, NOW).unwrap_err();
+    let refused = p.store.finalize(&p.chair, &p2, NOW).unwrap_err();
     assert!(
         matches!(&refused, StoreError::Transition(TransitionError::UnacknowledgedWarnings { codes }) if codes == &["W06".to_owned()]),
         "{refused:?}"
     );
-    p.store.acknowledge(&p2, "W06", p.chair, NOW).unwrap();
-    p.store.finalize(&p2, CHAIR_PIN, NOW).unwrap();
+    p.store.acknowledge(&p.chair, &p2, "W06", NOW).unwrap();
+    p.store.finalize(&p.chair, &p2, NOW).unwrap();
 }
 
 #[test]
 fn w06_passes_when_p1_has_the_most() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
     let (p2, rows) = p2_contest();
     let values = p2_values(rows, 990);
     let borrowed: Vec<(&str, u32)> = values
         .iter()
         .map(|(line, value)| (line.as_str(), *value))
         .collect();
-    type_entry(&mut p.store, &p2, EntryNo::First, p.ana, &borrowed);
-    type_entry(&mut p.store, &p2, EntryNo::Second, p.bek, &borrowed);
+    type_entry(&mut p.store, &p2, EntryNo::First, &p.ana, &borrowed);
+    type_entry(&mut p.store, &p2, EntryNo::Second, &p.bek, &borrowed);
     let review = p.store.review(&p2).unwrap();
     assert_eq!(
         review
@@ -109,8 +109,8 @@ fn w06_passes_when_p1_has_the_most() {
         Some(Status::Pass)
     );
     assert!(matches!(
-        p.store.acknowledge(&p2, "W06", p.chair, NOW),
+        p.store.acknowledge(&p.chair, &p2, "W06", NOW),
         Err(StoreError::RuleNotFailing(_))
     ));
-    p.store.finalize(&p2, CHAIR_PIN, NOW).unwrap();
+    p.store.finalize(&p.chair, &p2, NOW).unwrap();
 }

@@ -6,9 +6,9 @@ pub mod common;
 
 use std::path::Path;
 
-use hattama_store::{EntryNo, Store, StoreError, UserId};
+use hattama_store::{EntryNo, FirstChair, Session, Store, StoreError};
 
-use common::{CHAIR_PIN, NOW, P1, Precinct, clean_p1, file_hashes, precinct, type_entry, with};
+use common::{NOW, P1, Precinct, clean_p1, file_hashes, precinct, type_entry, with};
 
 /// Closes the precinct's store, then asserts that `step` on a fresh open fails with `code` and
 /// changes no byte of the database files.
@@ -42,33 +42,33 @@ fn assert_refused(p: Precinct, code: &str, step: impl FnOnce(&mut Store, &Ids) -
 }
 
 struct Ids {
-    ana: UserId,
-    bek: UserId,
-    chair: UserId,
+    ana: Session,
+    bek: Session,
+    chair: Session,
 }
 
 fn first_done() -> Precinct {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, &clean_p1());
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
     p
 }
 
 fn agreed_with(values: &[(&'static str, u32)]) -> Precinct {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, p.ana, values);
-    type_entry(&mut p.store, P1, EntryNo::Second, p.bek, values);
+    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, values);
+    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, values);
     p
 }
 
 fn finalized() -> Precinct {
     let mut p = agreed_with(&clean_p1());
-    p.store.finalize(P1, CHAIR_PIN, NOW).expect("test helper");
+    p.store.finalize(&p.chair, P1, NOW).expect("test helper");
     p
 }
 
-fn save(store: &mut Store, entry: EntryNo, user: UserId, line: &str, raw: &str) -> StoreError {
+fn save(store: &mut Store, entry: EntryNo, user: &Session, line: &str, raw: &str) -> StoreError {
     store
-        .save_value(P1, entry, user, line, raw, NOW)
+        .save_value(user, P1, entry, line, raw, NOW)
         .expect_err("refused")
 }
 
@@ -77,25 +77,25 @@ fn second_entry_by_the_same_user() {
     assert_refused(
         first_done(),
         "store.same_user_second_entry",
-        |store, ids| save(store, EntryNo::Second, ids.ana, "L1", "1000"),
+        |store, ids| save(store, EntryNo::Second, &ids.ana, "L1", "1000"),
     );
 }
 
 #[test]
 fn editing_a_finalized_protocol() {
     assert_refused(finalized(), "store.already_final", |store, ids| {
-        save(store, EntryNo::First, ids.ana, "L1", "1001")
+        save(store, EntryNo::First, &ids.ana, "L1", "1001")
     });
     assert_refused(finalized(), "store.already_final", |store, ids| {
-        save(store, EntryNo::Second, ids.bek, "L9", "")
+        save(store, EntryNo::Second, &ids.bek, "L9", "")
     });
     assert_refused(finalized(), "store.already_final", |store, ids| {
         store
-            .reconcile(P1, "L1", "5", true, ids.chair, NOW)
+            .reconcile(&ids.chair, P1, "L1", "5", true, NOW)
             .unwrap_err()
     });
-    assert_refused(finalized(), "store.already_final", |store, _| {
-        store.finalize(P1, CHAIR_PIN, NOW).unwrap_err()
+    assert_refused(finalized(), "store.already_final", |store, ids| {
+        store.finalize(&ids.chair, P1, NOW).unwrap_err()
     });
 }
 
@@ -106,7 +106,7 @@ fn finalizing_with_an_unacknowledged_warning() {
     assert_refused(
         agreed_with(&values),
         "store.unacknowledged_warnings",
-        |store, _| store.finalize(P1, CHAIR_PIN, NOW).unwrap_err(),
+        |store, ids| store.finalize(&ids.chair, P1, NOW).unwrap_err(),
     );
 }
 
@@ -116,22 +116,24 @@ fn finalizing_with_an_error_without_an_act() {
     assert_refused(
         agreed_with(&values),
         "store.errors_without_act",
-        |store, _| store.finalize(P1, CHAIR_PIN, NOW).unwrap_err(),
+        |store, ids| store.finalize(&ids.chair, P1, NOW).unwrap_err(),
     );
 }
 
 #[test]
-fn a_wrong_pin() {
-    assert_refused(agreed_with(&clean_p1()), "store.wrong_pin", |store, _| {
-        store.finalize(P1, "402917", NOW).unwrap_err()
-    });
+fn finalizing_as_a_clerk() {
+    assert_refused(
+        agreed_with(&clean_p1()),
+        "store.not_permitted",
+        |store, ids| store.finalize(&ids.ana, P1, NOW).unwrap_err(),
+    );
 }
 
 #[test]
 fn a_value_out_of_range_or_not_a_number() {
     for raw in ["10000000", "-5", "12a", "1 000", "1.5"] {
         assert_refused(precinct(), "store.bad_value", |store, ids| {
-            save(store, EntryNo::First, ids.ana, "L1", raw)
+            save(store, EntryNo::First, &ids.ana, "L1", raw)
         });
     }
 }
@@ -140,12 +142,12 @@ fn a_value_out_of_range_or_not_a_number() {
 fn an_unknown_line_or_contest() {
     for line in ["L99", "L8.8", "L8.0", "L8", ""] {
         assert_refused(precinct(), "store.unknown_line", |store, ids| {
-            save(store, EntryNo::First, ids.ana, line, "1")
+            save(store, EntryNo::First, &ids.ana, line, "1")
         });
     }
     assert_refused(precinct(), "store.unknown_contest", |store, ids| {
         store
-            .save_value("astana-list", EntryNo::First, ids.ana, "L1", "1", NOW)
+            .save_value(&ids.ana, "astana-list", EntryNo::First, "L1", "1", NOW)
             .unwrap_err()
     });
 }
@@ -153,38 +155,35 @@ fn an_unknown_line_or_contest() {
 #[test]
 fn steps_out_of_order() {
     assert_refused(precinct(), "store.first_entry_not_done", |store, ids| {
-        save(store, EntryNo::Second, ids.bek, "L1", "1")
+        save(store, EntryNo::Second, &ids.bek, "L1", "1")
     });
     assert_refused(first_done(), "store.entry_closed", |store, ids| {
-        save(store, EntryNo::First, ids.ana, "L1", "1")
+        save(store, EntryNo::First, &ids.ana, "L1", "1")
     });
     assert_refused(first_done(), "store.not_agreed", |store, ids| {
-        store.acknowledge(P1, "W01", ids.ana, NOW).unwrap_err()
+        store.acknowledge(&ids.chair, P1, "W01", NOW).unwrap_err()
     });
     assert_refused(
         agreed_with(&clean_p1()),
         "store.nothing_to_reconcile",
         |store, ids| {
             store
-                .reconcile(P1, "L1", "1000", true, ids.chair, NOW)
+                .reconcile(&ids.chair, P1, "L1", "1000", true, NOW)
                 .unwrap_err()
         },
     );
     assert_refused(agreed_with(&clean_p1()), "store.not_final", |store, ids| {
-        store.repeat(P1, "why", ids.chair, NOW).unwrap_err()
+        store.repeat(&ids.chair, P1, "why", NOW).unwrap_err()
     });
     assert_refused(finalized(), "store.empty_reason", |store, ids| {
-        store.repeat(P1, " ", ids.chair, NOW).unwrap_err()
-    });
-    assert_refused(precinct(), "store.unknown_user", |store, _| {
-        save(store, EntryNo::First, UserId(99), "L1", "1")
+        store.repeat(&ids.chair, P1, " ", NOW).unwrap_err()
     });
     let mut p = first_done();
     p.store
-        .save_value(P1, EntryNo::Second, p.bek, "L1", "1000", NOW)
+        .save_value(&p.bek, P1, EntryNo::Second, "L1", "1000", NOW)
         .unwrap();
     assert_refused(p, "store.not_your_entry", |store, ids| {
-        save(store, EntryNo::Second, ids.chair, "L1", "1")
+        save(store, EntryNo::Second, &ids.chair, "L1", "1")
     });
 }
 
@@ -195,12 +194,12 @@ fn reconciling_a_line_the_entries_agree_on() {
         &mut p.store,
         P1,
         EntryNo::Second,
-        p.bek,
+        &p.bek,
         &with(&clean_p1(), "L9", 81),
     );
     assert_refused(p, "store.line_not_differing", |store, ids| {
         store
-            .reconcile(P1, "L1", "1000", true, ids.chair, NOW)
+            .reconcile(&ids.chair, P1, "L1", "1000", true, NOW)
             .unwrap_err()
     });
 }
@@ -209,7 +208,15 @@ fn reconciling_a_line_the_entries_agree_on() {
 fn setting_up_twice() {
     assert_refused(precinct(), "store.already_set_up", |store, _| {
         store
-            .setup_precinct(hattama_protocol::builtin::DEMO_JSON, &common::abai_1(), NOW)
+            .setup_precinct(
+                hattama_protocol::builtin::DEMO_JSON,
+                &common::abai_1(),
+                &FirstChair {
+                    name: "Other",
+                    pin: "480263",
+                },
+                NOW,
+            )
             .unwrap_err()
     });
 }
@@ -251,7 +258,7 @@ fn the_comparison_sees_a_step_that_did_write() {
     let before = file_hashes(&path);
     let mut store = Store::open(&path).unwrap();
     store
-        .save_value(P1, EntryNo::First, ana, "L1", "1000", NOW)
+        .save_value(&ana, P1, EntryNo::First, "L1", "1000", NOW)
         .unwrap();
     store.close().unwrap();
     assert_ne!(file_hashes(&path), before);

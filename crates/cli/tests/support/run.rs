@@ -1,29 +1,85 @@
 //! Runs the `hattama` binary for the integration tests, against one database (through
 //! `HATTAMA_DB`) and with the chair's passphrase in `HATTAMA_PASSPHRASE`, as a script would.
+//! Each action signs its person in with `--user NAME`; the PINs go in on standard input
+//! (`--pin-stdin`: the signed-in user's PIN, then a new PIN, then the passphrase) or in
+//! `HATTAMA_PIN` / `HATTAMA_NEW_PIN`, never on the command line.
 
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// The passphrase the device key is made and unlocked with.
 const PASSPHRASE: &str = "chair passphrase 2023";
 
-/// Runs `hattama ARGS` against the database at `db`.
-pub(crate) fn hattama(db: &Path, args: &[&str]) -> Output {
+/// Runs `hattama ARGS` against the database at `db`, with no PIN given and nothing on its
+/// standard input (so it never waits at a prompt).
+pub fn hattama(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hattama"))
         .args(args)
         .env("HATTAMA_DB", db)
         .env("HATTAMA_PASSPHRASE", PASSPHRASE)
+        .env_remove("HATTAMA_PIN")
+        .env_remove("HATTAMA_NEW_PIN")
+        .stdin(Stdio::null())
         .output()
         .expect("the hattama binary runs")
 }
 
-/// Runs a step that must succeed and returns its JSON.
-pub(crate) fn ok(db: &Path, args: &[&str]) -> serde_json::Value {
-    let output = hattama(db, args);
+/// Runs `hattama --pin-stdin ARGS` with `stdin` (one line per secret) on its standard input.
+pub fn hattama_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hattama"))
+        .arg("--pin-stdin")
+        .args(args)
+        .env("HATTAMA_DB", db)
+        .env("HATTAMA_PASSPHRASE", PASSPHRASE)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the hattama binary runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(stdin.as_bytes())
+        .expect("hattama reads its stdin");
+    child.wait_with_output().expect("the hattama binary runs")
+}
+
+/// Runs `hattama ARGS` with the extra environment variables `env` (`HATTAMA_PIN`, …).
+pub fn hattama_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hattama"))
+        .args(args)
+        .env("HATTAMA_DB", db)
+        .env("HATTAMA_PASSPHRASE", PASSPHRASE)
+        .env_remove("HATTAMA_PIN")
+        .env_remove("HATTAMA_NEW_PIN")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("the hattama binary runs")
+}
+
+/// [`hattama_stdin`] for a step that must succeed; returns its JSON.
+pub fn ok_stdin(db: &Path, args: &[&str], stdin: &str) -> serde_json::Value {
+    succeeded(args, &hattama_stdin(db, args, stdin))
+}
+
+/// [`hattama_env`] for a step that must succeed; returns its JSON.
+pub fn ok_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> serde_json::Value {
+    succeeded(args, &hattama_env(db, args, env))
+}
+
+fn succeeded(args: &[&str], output: &Output) -> serde_json::Value {
     assert!(
         output.status.success(),
         "hattama {args:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).expect("a step prints JSON")
+}
+
+/// Runs a step that must succeed and returns its JSON.
+pub fn ok(db: &Path, args: &[&str]) -> serde_json::Value {
+    succeeded(args, &hattama(db, args))
 }

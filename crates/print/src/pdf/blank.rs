@@ -3,7 +3,6 @@
 //! the signature block is never left alone on a page: the table's last lines go over with it.
 
 use crate::fonts::{Face, Fonts};
-use crate::pdf::canvas::Footer;
 use crate::pdf::parts::{self, CAPTION_GRAY, Flow, LEFT, RIGHT, RU_GRAY, WIDTH, leading, phrase};
 use crate::pdf::{BlankProtocol, FormLineKind, PdfError};
 
@@ -11,18 +10,14 @@ const COL_LABEL: f32 = LEFT + 34.0;
 const COL_DIGITS: f32 = COL_LABEL + 218.0;
 const COL_WORDS: f32 = COL_DIGITS + 80.0;
 const PAD: f32 = 4.0;
+/// Where the table's columns start: the line's name, the digits, the words.
+const COLUMNS: [f32; 3] = [COL_LABEL, COL_DIGITS, COL_WORDS];
 
 pub(crate) fn render(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
     let flow = parts::keep_end_with_last_lines(blank.lines.len(), &|break_before| {
         layout(blank, fonts, break_before)
     })?;
     let header = &blank.header;
-    let left = parts::footer_left(
-        parts::short::BLANK,
-        &header.region,
-        header.precinct_number,
-        &format!(" · {}", header.template_id),
-    );
     let title = format!(
         "{} · {} · {} № {}",
         phrase::BLANK.ru,
@@ -30,11 +25,13 @@ pub(crate) fn render(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, Pd
         phrase::PRECINCT.ru,
         header.precinct_number
     );
-    flow.finish(
+    flow.finish_named(
         &title,
-        &Footer {
-            left: &left,
-            right: &parts::page_number,
+        &parts::Named {
+            what: parts::short::BLANK,
+            region: &header.region,
+            precinct: header.precinct_number,
+            extra: &format!(" · {}", header.template_id),
         },
     )
 }
@@ -56,12 +53,12 @@ fn layout<'f>(
     flow.paragraph(Face::Regular, 8.0, phrase::BLANK_NOTE.ru, RU_GRAY);
     flow.skip(6.0);
 
-    table_head(&mut flow);
+    parts::table_head(&mut flow, COLUMNS, PAD);
     let mut last_line_page = flow.page();
     for (line_idx, line) in blank.lines.iter().enumerate() {
         if break_before == Some(line_idx) && 0 < line_idx {
             flow.new_page();
-            table_head(&mut flow);
+            parts::table_head(&mut flow, COLUMNS, PAD);
         }
         let heading = line.kind == FormLineKind::Heading;
         let face = if heading { Face::Bold } else { Face::Regular };
@@ -78,7 +75,7 @@ fn layout<'f>(
         // A heading stays on the page of the first row under it.
         let keep = if heading { height + 40.0 } else { height };
         if flow.ensure(keep) {
-            table_head(&mut flow);
+            parts::table_head(&mut flow, COLUMNS, PAD);
         }
         let top = flow.y;
         if heading {
@@ -173,33 +170,4 @@ fn layout<'f>(
     flow.skip(30.0);
     let together = flow.page() == last_line_page;
     Ok((flow, together))
-}
-
-fn table_head(flow: &mut Flow<'_>) {
-    let height = 2.0 * leading(7.0) + 2.0 * PAD;
-    let top = flow.y;
-    flow.canvas.fill(LEFT, top - height, WIDTH, height, 0.9);
-    flow.canvas.frame(LEFT, top - height, WIDTH, height, 0.6);
-    for x in [COL_LABEL, COL_DIGITS, COL_WORDS] {
-        flow.canvas.line((x, top), (x, top - height), 0.6);
-    }
-    flow.canvas
-        .text(Face::Bold, 7.0, LEFT + PAD, top - PAD - 7.0, "№");
-    for (x, title) in [
-        (COL_LABEL, phrase::COLUMN_LINE),
-        (COL_DIGITS, phrase::COLUMN_DIGITS),
-        (COL_WORDS, phrase::COLUMN_WORDS),
-    ] {
-        flow.canvas
-            .text(Face::Bold, 7.0, x + PAD, top - PAD - 7.0, title.kk);
-        flow.canvas.text_gray(
-            Face::Bold,
-            7.0,
-            x + PAD,
-            top - PAD - 7.0 - leading(7.0),
-            title.ru,
-            RU_GRAY,
-        );
-    }
-    flow.skip(height);
 }

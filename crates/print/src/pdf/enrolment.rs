@@ -3,7 +3,6 @@
 //! when it enters the key in its registry.
 
 use crate::fonts::{Face, Fonts};
-use crate::pdf::canvas::Footer;
 use crate::pdf::parts::{self, CAPTION_GRAY, Flow, LEFT, Phrase, RIGHT, RU_GRAY, WIDTH, phrase};
 use crate::pdf::{EnrolmentSheet, PdfError, group_hex};
 use crate::time;
@@ -129,23 +128,19 @@ pub(crate) fn render(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>, P
     }
     flow.skip(box_height);
 
-    let left = parts::footer_left(
-        parts::short::ENROLMENT,
-        &sheet.region,
-        sheet.precinct_number,
-        "",
-    );
     let title = format!(
         "{} · {} № {}",
         phrase::ENROLMENT.ru,
         phrase::PRECINCT.ru,
         sheet.precinct_number
     );
-    flow.finish(
+    flow.finish_named(
         &title,
-        &Footer {
-            left: &left,
-            right: &parts::page_number,
+        &parts::Named {
+            what: parts::short::ENROLMENT,
+            region: &sheet.region,
+            precinct: sheet.precinct_number,
+            extra: "",
         },
     )
 }

@@ -13,6 +13,7 @@ mod enrolment;
 mod parts;
 mod posting;
 mod protocol;
+mod wording;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use hattama_protocol::check::row_id;

@@ -5,7 +5,6 @@
 use hattama_protocol::check::group_digits;
 
 use crate::fonts::{Face, Fonts};
-use crate::pdf::canvas::Footer;
 use crate::pdf::parts::{self, Flow, LEFT, Qr, RIGHT, RU_GRAY, WIDTH, leading, phrase};
 use crate::pdf::{FormLineKind, PdfError, PrintableProtocol, group_hex};
 use crate::time;
@@ -15,23 +14,19 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
         layout(protocol, fonts, break_before)
     })?;
     let header = &protocol.header;
-    let left = parts::footer_left(
-        parts::short::POSTING,
-        &header.region,
-        header.precinct_number,
-        &format!(" · {}", header.template_id),
-    );
     let title = format!(
         "{} · {} № {}",
         phrase::POSTING.ru,
         phrase::PRECINCT.ru,
         header.precinct_number
     );
-    flow.finish(
+    flow.finish_named(
         &title,
-        &Footer {
-            left: &left,
-            right: &parts::page_number,
+        &parts::Named {
+            what: parts::short::POSTING,
+            region: &header.region,
+            precinct: header.precinct_number,
+            extra: &format!(" · {}", header.template_id),
         },
     )
 }

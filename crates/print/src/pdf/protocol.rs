@@ -9,7 +9,6 @@
 use hattama_protocol::check::group_digits;
 
 use crate::fonts::{Face, Fonts};
-use crate::pdf::canvas::Footer;
 use crate::pdf::parts::{
     self, CAPTION_GRAY, Flow, LEFT, Qr, RIGHT, RU_GRAY, WIDTH, leading, phrase,
 };
@@ -22,6 +21,8 @@ const COL_LABEL: f32 = LEFT + 34.0;
 const COL_DIGITS: f32 = COL_LABEL + 210.0;
 const COL_WORDS: f32 = COL_DIGITS + 76.0;
 const PAD: f32 = 4.0;
+/// Where the table's columns start: the line's name, the digits, the words.
+const COLUMNS: [f32; 3] = [COL_LABEL, COL_DIGITS, COL_WORDS];
 const LABEL_SIZE: f32 = 8.0;
 /// The numbers in words, both languages in black: grey or smaller type breaks up on a
 /// photocopy, and these words are what settles a figure that a copy has blurred.
@@ -41,12 +42,6 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
         phrase::VERSION.ru,
         protocol.version
     );
-    let left = parts::footer_left(
-        parts::short::PROTOCOL,
-        &header.region,
-        header.precinct_number,
-        &version,
-    );
     let title = format!(
         "{} · {} № {} · {}",
         header.title.ru,
@@ -54,11 +49,13 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
         header.precinct_number,
         header.region.ru
     );
-    flow.finish(
+    flow.finish_named(
         &title,
-        &Footer {
-            left: &left,
-            right: &parts::page_number,
+        &parts::Named {
+            what: parts::short::PROTOCOL,
+            region: &header.region,
+            precinct: header.precinct_number,
+            extra: &version,
         },
     )
 }
@@ -129,42 +126,13 @@ fn repeated_banner(flow: &mut Flow<'_>, protocol: &PrintableProtocol) {
     flow.skip(height + 10.0);
 }
 
-fn table_head(flow: &mut Flow<'_>) {
-    let height = 2.0 * leading(7.0) + 2.0 * PAD;
-    let top = flow.y;
-    flow.canvas.fill(LEFT, top - height, WIDTH, height, 0.9);
-    flow.canvas.frame(LEFT, top - height, WIDTH, height, 0.6);
-    for x in [COL_LABEL, COL_DIGITS, COL_WORDS] {
-        flow.canvas.line((x, top), (x, top - height), 0.6);
-    }
-    flow.canvas
-        .text(Face::Bold, 7.0, LEFT + PAD, top - PAD - 7.0, "№");
-    for (x, title) in [
-        (COL_LABEL, phrase::COLUMN_LINE),
-        (COL_DIGITS, phrase::COLUMN_DIGITS),
-        (COL_WORDS, phrase::COLUMN_WORDS),
-    ] {
-        flow.canvas
-            .text(Face::Bold, 7.0, x + PAD, top - PAD - 7.0, title.kk);
-        flow.canvas.text_gray(
-            Face::Bold,
-            7.0,
-            x + PAD,
-            top - PAD - 7.0 - leading(7.0),
-            title.ru,
-            RU_GRAY,
-        );
-    }
-    flow.skip(height);
-}
-
 fn lines_table(flow: &mut Flow<'_>, lines: &[PrintedLine], break_before: Option<usize>) {
     flow.ensure(80.0);
-    table_head(flow);
+    parts::table_head(flow, COLUMNS, PAD);
     for (line_idx, line) in lines.iter().enumerate() {
         if break_before == Some(line_idx) && 0 < line_idx {
             flow.new_page();
-            table_head(flow);
+            parts::table_head(flow, COLUMNS, PAD);
         }
         let indent = match line.line.kind {
             FormLineKind::Part => 10.0,
@@ -192,7 +160,7 @@ fn lines_table(flow: &mut Flow<'_>, lines: &[PrintedLine], break_before: Option<
             _ => height,
         };
         if flow.ensure(keep) {
-            table_head(flow);
+            parts::table_head(flow, COLUMNS, PAD);
         }
         let top = flow.y;
         if line.line.kind == FormLineKind::Heading {

@@ -6,33 +6,10 @@
 use hattama_protocol::template::{ExprErrorKind, LoadError, LoadErrorKind, Outcome};
 use hattama_protocol::{Count, TemplateSet, Values};
 
-const TEXT: &str = r#"{ kk = "қ", ru = "р", en = "e" }"#;
-
-/// A one-template set with lines L1, L2, the row block R and rule E01 `expr`.
-fn set_text(expr: &str) -> String {
-    format!(
-        r#"format = 1
-id = "ops"
-title = {TEXT}
-[[templates]]
-id = "T"
-version = 1
-rows_from = "parties"
-region_kinds = ["oblast"]
-title = {TEXT}
-lines = [{{ id = "L1", label = {TEXT} }}, {{ id = "L2", label = {TEXT} }}, {{ id = "R", rows = true, label = {TEXT} }}]
-[[templates.rules]]
-code = "E01"
-severity = "error"
-expr = "{expr}"
-statement = {TEXT}
-message = {TEXT}
-"#
-    )
-}
+use crate::support;
 
 fn load(expr: &str) -> Result<TemplateSet, Box<LoadError>> {
-    TemplateSet::from_toml("ops.toml", &set_text(expr)).map_err(Box::new)
+    TemplateSet::from_toml("ops.toml", &support::one_rule_set("ops", expr, None)).map_err(Box::new)
 }
 
 /// Whether rule `expr` holds for L1, L2 and the rows given (`None` for an empty field).

@@ -90,3 +90,34 @@ pub(crate) fn precinct_status(code: &str, target: &str, p1: &str, other: &str) -
         .unwrap()
         .status
 }
+
+/// A text given in every language, for template files made up in tests.
+pub(crate) const TEXT: &str = r#"{ kk = "қ", ru = "р", en = "e" }"#;
+
+/// A one-template set `id` with lines L1, L2, the row block R and rule E01 `expr`; its message
+/// is `message` in every language, or [`TEXT`].
+pub(crate) fn one_rule_set(id: &str, expr: &str, message: Option<&str>) -> String {
+    let message = message.map_or_else(
+        || TEXT.to_owned(),
+        |text| format!(r#"{{ kk = "{text}", ru = "{text}", en = "{text}" }}"#),
+    );
+    format!(
+        r#"format = 1
+id = "{id}"
+title = {TEXT}
+[[templates]]
+id = "T"
+version = 1
+rows_from = "parties"
+region_kinds = ["oblast"]
+title = {TEXT}
+lines = [{{ id = "L1", label = {TEXT} }}, {{ id = "L2", label = {TEXT} }}, {{ id = "R", rows = true, label = {TEXT} }}]
+[[templates.rules]]
+code = "E01"
+severity = "error"
+expr = "{expr}"
+statement = {TEXT}
+message = {message}
+"#
+    )
+}

@@ -5,30 +5,7 @@ use hattama_protocol::check::{FindingReport, Status, check};
 use hattama_protocol::template::{ExprErrorKind, LoadError, LoadErrorKind, Outcome, Type};
 use hattama_protocol::{Count, TemplateSet, Values, builtin};
 
-const TEXT: &str = r#"{ kk = "қ", ru = "р", en = "e" }"#;
-
-/// A one-template set with lines L1, L2, the row block R and one rule.
-fn set_with_rule(expr: &str, message: &str) -> String {
-    format!(
-        r#"format = 1
-id = "mini"
-title = {TEXT}
-[[templates]]
-id = "T"
-version = 1
-rows_from = "parties"
-region_kinds = ["oblast"]
-title = {TEXT}
-lines = [{{ id = "L1", label = {TEXT} }}, {{ id = "L2", label = {TEXT} }}, {{ id = "R", rows = true, label = {TEXT} }}]
-[[templates.rules]]
-code = "E01"
-severity = "error"
-expr = "{expr}"
-statement = {TEXT}
-message = {{ kk = "{message}", ru = "{message}", en = "{message}" }}
-"#
-    )
-}
+use crate::support::{self, TEXT};
 
 fn load_error(text: &str) -> LoadError {
     TemplateSet::from_toml("mini.toml", text).unwrap_err()
@@ -38,7 +15,7 @@ fn load_error(text: &str) -> LoadError {
 fn a_minimal_template_loads_and_checks() {
     let set = TemplateSet::from_toml(
         "mini.toml",
-        &set_with_rule("L1 == sum(R) + L2", "{entered} != {expected}"),
+        &support::one_rule_set("mini", "L1 == sum(R) + L2", Some("{entered} != {expected}")),
     )
     .unwrap();
     let template = set.template("T").unwrap();
@@ -57,7 +34,7 @@ fn a_minimal_template_loads_and_checks() {
 
 #[test]
 fn an_unknown_line_names_file_rule_and_column() {
-    let error = load_error(&set_with_rule("L1 == L3", "x"));
+    let error = load_error(&support::one_rule_set("mini", "L1 == L3", Some("x")));
     assert_eq!(
         error.kind,
         LoadErrorKind::Expr(ExprErrorKind::UnknownLine("L3".into()))
@@ -74,7 +51,7 @@ fn an_unknown_line_names_file_rule_and_column() {
 
 #[test]
 fn a_type_error_is_a_load_error() {
-    let error = load_error(&set_with_rule("L1 + L2", "x"));
+    let error = load_error(&support::one_rule_set("mini", "L1 + L2", Some("x")));
     assert_eq!(
         error.kind,
         LoadErrorKind::Expr(ExprErrorKind::Type {
@@ -87,7 +64,7 @@ fn a_type_error_is_a_load_error() {
 
 #[test]
 fn a_syntax_error_is_a_load_error() {
-    let error = load_error(&set_with_rule("L1 == (L2", "x"));
+    let error = load_error(&support::one_rule_set("mini", "L1 == (L2", Some("x")));
     assert!(
         matches!(
             error.kind,
@@ -103,24 +80,42 @@ fn a_syntax_error_is_a_load_error() {
 
 #[test]
 fn placeholders_must_be_fillable() {
-    let error = load_error(&set_with_rule("L1 == L2", "{nope}"));
+    let error = load_error(&support::one_rule_set("mini", "L1 == L2", Some("{nope}")));
     assert_eq!(error.kind, LoadErrorKind::UnknownPlaceholder("nope".into()));
-    let error = load_error(&set_with_rule("not (L1 == L2)", "{entered}"));
+    let error = load_error(&support::one_rule_set(
+        "mini",
+        "not (L1 == L2)",
+        Some("{entered}"),
+    ));
     assert_eq!(error.kind, LoadErrorKind::NoSides);
     // A percentage compares scaled values, which are on no paper: no sides either.
-    let error = load_error(&set_with_rule("100 * L1 <= 5 * L2", "{expected}"));
+    let error = load_error(&support::one_rule_set(
+        "mini",
+        "100 * L1 <= 5 * L2",
+        Some("{expected}"),
+    ));
     assert_eq!(error.kind, LoadErrorKind::NoSides);
-    let error = load_error(&set_with_rule("L1 == L2", "{protocol}"));
+    let error = load_error(&support::one_rule_set(
+        "mini",
+        "L1 == L2",
+        Some("{protocol}"),
+    ));
     assert_eq!(
         error.kind,
         LoadErrorKind::UnknownPlaceholder("protocol".into())
     );
-    assert!(TemplateSet::from_toml("mini.toml", &set_with_rule("L1 == L2", "{L1} {L2}")).is_ok());
+    assert!(
+        TemplateSet::from_toml(
+            "mini.toml",
+            &support::one_rule_set("mini", "L1 == L2", Some("{L1} {L2}"))
+        )
+        .is_ok()
+    );
 }
 
 #[test]
 fn structural_problems_are_load_errors() {
-    let good = set_with_rule("L1 == L2", "x");
+    let good = support::one_rule_set("mini", "L1 == L2", Some("x"));
     let cases = [
         (
             good.replace("format = 1", "format = 2"),
@@ -170,7 +165,7 @@ fn structural_problems_are_load_errors() {
 fn a_rule_code_is_defined_once_per_set() {
     let text = format!(
         "{}\n[[templates.rules]]\ncode = \"E01\"\nseverity = \"error\"\nexpr = \"L1 <= L2\"\nstatement = {TEXT}\nmessage = {TEXT}\n",
-        set_with_rule("L1 == L2", "x")
+        support::one_rule_set("mini", "L1 == L2", Some("x"))
     );
     assert_eq!(load_error(&text).kind, LoadErrorKind::DuplicateRule);
 }

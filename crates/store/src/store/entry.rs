@@ -9,10 +9,10 @@ use hattama_protocol::{Count, FindingReport, Template, Values, check};
 use super::{Store, transition, write_tx};
 use crate::audit::{self, Action};
 use crate::error::StoreError;
+use crate::permissions::Permission;
 use crate::protocols;
 use crate::state::{self, State};
-use crate::types::{EntryNo, Timestamp, UserId};
-use crate::users;
+use crate::types::{EntryNo, Session, Timestamp};
 use crate::values::{self, HistoryRow, Save};
 
 /// What a field save returns: the parsed value and the live findings of that entry.
@@ -41,15 +41,15 @@ pub struct LineValue {
 }
 
 impl Store {
-    /// Saves what `user` typed into `line` of `entry` of the contest's current protocol, durably:
+    /// Saves what `actor` typed into `line` of `entry` of the contest's current protocol, durably:
     /// the value, its history row and its audit row in one transaction, fsynced before this
     /// returns. Empty text clears the field. Returns the parsed value and the findings of the
     /// entry as it now stands.
     pub fn save_value(
         &mut self,
+        actor: &Session,
         contest: &str,
         entry: EntryNo,
-        user: UserId,
         line: &str,
         raw: &str,
         now: Timestamp,
@@ -58,10 +58,11 @@ impl Store {
             "save_value",
             contest,
             entry = entry.number(),
-            user = user.0,
+            user = actor.user().0,
             line
         )
         .entered();
+        let user = self.require(actor, Permission::Enter)?.id;
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
         let (template, n_rows) = setup.contest(contest)?;
         if template.slot(line, n_rows).is_none() {
@@ -72,7 +73,6 @@ impl Store {
         }
         let value = parse_field(line, raw)?;
         let (audit_seq, next, values) = write_tx(&mut self.conn, |tx| {
-            users::get(tx, user)?;
             let protocol = protocols::current(tx, contest)?;
             let next = state::edit(protocol.state, entry, user)?;
             if next != protocol.state {
@@ -129,22 +129,22 @@ impl Store {
     /// entry compares the two and moves to agreed or differing.
     pub fn finish_entry(
         &mut self,
+        actor: &Session,
         contest: &str,
         entry: EntryNo,
-        user: UserId,
         now: Timestamp,
     ) -> Result<State, StoreError> {
         let _span = tracing::info_span!(
             "finish_entry",
             contest,
             entry = entry.number(),
-            user = user.0
+            user = actor.user().0
         )
         .entered();
+        let user = self.require(actor, Permission::Enter)?.id;
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
         let (template, n_rows) = setup.contest(contest)?;
         write_tx(&mut self.conn, |tx| {
-            users::get(tx, user)?;
             let protocol = protocols::current(tx, contest)?;
             let values = values::load(tx, protocol.id, entry, template, n_rows)?;
             let missing = check::missing_lines(template, &values);
@@ -173,15 +173,15 @@ impl Store {
         })
     }
 
-    /// The values of `entry`, every line of the form in paper order, when `user` may see them:
+    /// The values of `entry`, every line of the form in paper order, when `actor` may see them:
     /// the second entry is blind, so nobody gets the first entry while it is typed.
     pub fn entry_values(
         &self,
+        actor: &Session,
         contest: &str,
         entry: EntryNo,
-        user: UserId,
     ) -> Result<Vec<LineValue>, StoreError> {
-        let (template, n_rows, values) = self.readable_entry(contest, entry, user)?;
+        let (template, n_rows, values) = self.readable_entry(actor, contest, entry)?;
         Ok(in_paper_order(template, n_rows, &values))
     }
 
@@ -189,11 +189,11 @@ impl Store {
     /// one read: what a form opened again (after a restart, say) shows in its check panel.
     pub fn entry_values_and_findings(
         &self,
+        actor: &Session,
         contest: &str,
         entry: EntryNo,
-        user: UserId,
     ) -> Result<(Vec<LineValue>, Vec<FindingReport>), StoreError> {
-        let (template, n_rows, values) = self.readable_entry(contest, entry, user)?;
+        let (template, n_rows, values) = self.readable_entry(actor, contest, entry)?;
         Ok((
             in_paper_order(template, n_rows, &values),
             check::reports(template, &values),
@@ -203,10 +203,11 @@ impl Store {
     /// `entry`'s template, row count and values, when `user` may read them (the blindness rule).
     fn readable_entry(
         &self,
+        actor: &Session,
         contest: &str,
         entry: EntryNo,
-        user: UserId,
     ) -> Result<(&'static Template, usize, Values), StoreError> {
+        let user = self.require(actor, Permission::Enter)?.id;
         let (template, n_rows) = self.setup()?.contest(contest)?;
         let protocol = protocols::current(&self.conn, contest)?;
         state::can_read(protocol.state, entry, user)?;
@@ -218,11 +219,12 @@ impl Store {
     /// [`Store::entry_values`].
     pub fn history(
         &self,
+        actor: &Session,
         contest: &str,
         entry: EntryNo,
-        user: UserId,
         line: &str,
     ) -> Result<Vec<HistoryRow>, StoreError> {
+        let user = self.require(actor, Permission::Enter)?.id;
         self.setup()?.contest(contest)?;
         let protocol = protocols::current(&self.conn, contest)?;
         state::can_read(protocol.state, entry, user)?;

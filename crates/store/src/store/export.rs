@@ -10,10 +10,11 @@ use crate::audit::{self, Action};
 use crate::device_key::{self, StoredKey};
 use crate::error::StoreError;
 use crate::exports::{self, ExportRow};
+use crate::permissions::Permission;
 use crate::protocols;
 use crate::review;
 use crate::state::State;
-use crate::types::{Timestamp, UserId};
+use crate::types::{Session, Timestamp, UserId};
 use crate::users;
 
 /// A finalized protocol version with everything the batch and the printed protocol need.
@@ -35,14 +36,16 @@ pub struct FinalProtocol {
     pub values: Vec<(String, u32)>,
     /// Acknowledged warnings: (code, who, when).
     pub acknowledged: Vec<(String, String, Timestamp)>,
-    /// Acts attached to errors: (code, text, who, when).
+    /// Acts attached to errors: (code, text, who, when); the text starts with the act's paper
+    /// number (`№ 3: …`) when it has one.
     pub acts: Vec<(String, String, String, Timestamp)>,
 }
 
 impl Store {
     /// Keeps the device key, made once: a second one is refused.
-    pub fn save_device_key(&mut self, key: &StoredKey) -> Result<(), StoreError> {
+    pub fn save_device_key(&mut self, actor: &Session, key: &StoredKey) -> Result<(), StoreError> {
         let _span = tracing::info_span!("save_device_key", key_id = %key.key_id).entered();
+        let by = self.require(actor, Permission::MakeDeviceKey)?.id;
         self.setup()?;
         self.write(|tx| {
             if device_key::get(tx)?.is_some() {
@@ -52,7 +55,7 @@ impl Store {
             audit::append(
                 tx,
                 key.created_at,
-                None,
+                Some(by),
                 Action::DeviceKeyCreated,
                 &json!({ "key_id": key.key_id, "public_key": key.public_key }),
             )?;
@@ -89,7 +92,11 @@ impl Store {
             }
             let mut acts = Vec::new();
             for act in review::acts(&self.conn, row.id)? {
-                acts.push((act.code, act.text, name(act.user)?, act.at));
+                let text = match &act.paper_number {
+                    Some(number) => format!("№ {number}: {}", act.text),
+                    None => act.text,
+                };
+                acts.push((act.code, text, name(act.user)?, act.at));
             }
             let finalized_at = row.finalized_at.ok_or_else(|| {
                 StoreError::Inconsistent(format!(
@@ -119,8 +126,9 @@ impl Store {
 
     /// Records a signed batch, exactly as signed, with its audit row. Its sequence must be the
     /// next one.
-    pub fn record_export(&mut self, export: &ExportRow) -> Result<(), StoreError> {
+    pub fn record_export(&mut self, actor: &Session, export: &ExportRow) -> Result<(), StoreError> {
         let _span = tracing::info_span!("record_export", sequence = export.sequence).entered();
+        let by = self.require(actor, Permission::Export)?.id;
         self.write(|tx| {
             let next = exports::all(tx)?
                 .last()
@@ -134,7 +142,7 @@ impl Store {
             let audit_seq = audit::append(
                 tx,
                 export.created_at,
-                None,
+                Some(by),
                 Action::ExportSigned,
                 &json!({
                     "sequence": export.sequence,
@@ -149,10 +157,12 @@ impl Store {
     /// Records that export `sequence` was written and verified at `place` (a drive or folder).
     pub fn record_export_written(
         &mut self,
+        actor: &Session,
         sequence: u64,
         place: &str,
         now: Timestamp,
     ) -> Result<(), StoreError> {
+        let by = self.require(actor, Permission::Export)?.id;
         self.write(|tx| {
             if !exports::all(tx)?
                 .iter()
@@ -164,7 +174,7 @@ impl Store {
             audit::append(
                 tx,
                 now,
-                None,
+                Some(by),
                 Action::ExportWritten,
                 &json!({ "sequence": sequence, "place": place }),
             )?;

@@ -10,17 +10,21 @@ use serde_json::json;
 
 use hattama_protocol::{FindingReport, Outcome, Severity, Template, Values, builtin, check};
 
+use super::reconcile::typed_neither;
 use super::{Setup, Store, transition, write_tx};
 use crate::audit::{self, Action};
 use crate::backup;
 use crate::error::StoreError;
 use crate::finals;
+use crate::permissions::Permission;
 use crate::protocols::{self, ProtocolRow};
 use crate::review::{self, Act};
 use crate::state::{self, FinalizeFacts, State, TransitionError};
-use crate::types::{EntryNo, Timestamp, UserId};
-use crate::users;
+use crate::types::{EntryNo, Session, Timestamp};
 use crate::values;
+
+/// The least number of characters an act's description has: enough to say what happened.
+pub const ACT_MIN_CHARS: usize = 20;
 
 /// The agreed (or final) values' findings and what the commission recorded about them.
 #[derive(Clone, Debug, Serialize)]
@@ -69,15 +73,18 @@ impl Store {
         })
     }
 
-    /// Records that `user` checked the failing warning `code` against the paper.
+    /// Records that `actor` checked the failing warning `code` against the paper: a secretary
+    /// or a chair who typed neither entry.
     pub fn acknowledge(
         &mut self,
+        actor: &Session,
         contest: &str,
         code: &str,
-        user: UserId,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let _span = tracing::info_span!("acknowledge", contest, code, user = user.0).entered();
+        let _span =
+            tracing::info_span!("acknowledge", contest, code, user = actor.user().0).entered();
+        let user = self.require(actor, Permission::Acknowledge)?.id;
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
         let (template, n_rows) = setup.contest(contest)?;
         let precinct_rule = builtin::templates().precinct_rules().iter().find(|rule| {
@@ -94,9 +101,9 @@ impl Store {
             None => rule_of_severity(template, code, Severity::Warning)?,
         }
         write_tx(&mut self.conn, |tx| {
-            users::get(tx, user)?;
             let protocol = protocols::current(tx, contest)?;
             state::review(protocol.state)?;
+            typed_neither(protocol.state, user, Permission::Acknowledge)?;
             let values = agreed_values(tx, &protocol, template, n_rows)?;
             let mut failed = failing(template, &values);
             failed.extend(
@@ -119,27 +126,39 @@ impl Store {
         })
     }
 
-    /// Attaches the commission's act explaining the failing error `code`.
+    /// Attaches the commission's act explaining the failing error `code`: its number on paper
+    /// and a description of at least [`ACT_MIN_CHARS`] characters. By a secretary or a chair
+    /// who typed neither entry.
     pub fn attach_act(
         &mut self,
+        actor: &Session,
         contest: &str,
         code: &str,
+        paper_number: &str,
         text: &str,
-        user: UserId,
         now: Timestamp,
     ) -> Result<(), StoreError> {
-        let _span = tracing::info_span!("attach_act", contest, code, user = user.0).entered();
+        let _span =
+            tracing::info_span!("attach_act", contest, code, user = actor.user().0).entered();
+        let user = self.require(actor, Permission::AttachAct)?.id;
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
         let (template, n_rows) = setup.contest(contest)?;
         rule_of_severity(template, code, Severity::Error)?;
+        let paper_number = paper_number.trim();
+        if paper_number.is_empty() {
+            return Err(StoreError::EmptyText("paper_number"));
+        }
         let text = text.trim();
         if text.is_empty() {
             return Err(StoreError::EmptyText("act"));
         }
+        if text.chars().count() < ACT_MIN_CHARS {
+            return Err(StoreError::ActTooShort { min: ACT_MIN_CHARS });
+        }
         write_tx(&mut self.conn, |tx| {
-            users::get(tx, user)?;
             let protocol = protocols::current(tx, contest)?;
             state::review(protocol.state)?;
+            typed_neither(protocol.state, user, Permission::AttachAct)?;
             let values = agreed_values(tx, &protocol, template, n_rows)?;
             if !failing(template, &values)
                 .iter()
@@ -149,6 +168,7 @@ impl Store {
             }
             let act = Act {
                 code: code.to_owned(),
+                paper_number: Some(paper_number.to_owned()),
                 text: text.to_owned(),
                 user,
                 at: now,
@@ -159,35 +179,31 @@ impl Store {
                 now,
                 Some(user),
                 Action::ErrorAct,
-                &json!({ "contest": contest, "version": protocol.version, "code": code, "text": text }),
+                &json!({
+                    "contest": contest,
+                    "version": protocol.version,
+                    "code": code,
+                    "paper_number": paper_number,
+                    "text": text,
+                }),
             )?;
             Ok(())
         })
     }
 
-    /// Finalizes the contest's current protocol with the chair's PIN: needs agreed values, an
-    /// act for every failing error and an acknowledgement for every failing warning. Writes the
-    /// final values (frozen from then on), then an automatic backup.
+    /// Finalizes the contest's current protocol, by the chair signed in as the chair: needs
+    /// agreed values, an act for every failing error and an acknowledgement for every failing
+    /// warning. Writes the final values (frozen from then on), then an automatic backup.
     pub fn finalize(
         &mut self,
+        actor: &Session,
         contest: &str,
-        chair_pin: &str,
         now: Timestamp,
     ) -> Result<Finalized, StoreError> {
-        let _span = tracing::info_span!("finalize", contest).entered();
+        let _span = tracing::info_span!("finalize", contest, user = actor.user().0).entered();
+        let chair = self.require(actor, Permission::Finalize)?.id;
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
         let (template, n_rows) = setup.contest(contest)?;
-        let chairs = users::chairs(&self.conn)?;
-        if chairs.is_empty() {
-            return Err(StoreError::NoChair);
-        }
-        let Some(chair) = chairs
-            .iter()
-            .find(|(_, pin_hash)| users::pin_matches(pin_hash, chair_pin))
-            .map(|(chair, _)| *chair)
-        else {
-            return Err(StoreError::WrongPin);
-        };
         let (version, audit_seq) = write_tx(&mut self.conn, |tx| {
             let protocol = protocols::current(tx, contest)?;
             state::review(protocol.state)?;
@@ -281,15 +297,15 @@ impl Store {
     /// The final version stays as it is. Returns the new version number.
     pub fn repeat(
         &mut self,
+        actor: &Session,
         contest: &str,
         reason: &str,
-        user: UserId,
         now: Timestamp,
     ) -> Result<i64, StoreError> {
-        let _span = tracing::info_span!("repeat", contest, user = user.0).entered();
+        let _span = tracing::info_span!("repeat", contest, user = actor.user().0).entered();
+        let user = self.require(actor, Permission::Repeat)?.id;
         self.setup()?.contest(contest)?;
         write_tx(&mut self.conn, |tx| {
-            users::get(tx, user)?;
             let protocol = protocols::current(tx, contest)?;
             state::repeat(protocol.state, reason)?;
             let version = protocol.version + 1;

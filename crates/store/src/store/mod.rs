@@ -21,7 +21,8 @@ mod reconcile;
 mod vouch;
 
 pub use entry::{LineValue, SavedField};
-pub use finalize::{Finalized, Review};
+pub use finalize::{ACT_MIN_CHARS, Finalized, Review};
+pub use people::FirstChair;
 pub use reconcile::{Difference, Matched, Reconciled};
 
 use std::collections::BTreeMap;
@@ -36,20 +37,29 @@ use crate::audit::{self, Action, AuditEntry, AuditReport};
 use crate::backup;
 use crate::error::StoreError;
 use crate::finals;
+use crate::permissions::Permission;
 use crate::protocols::{self, ProtocolRow};
 use crate::state::State;
-use crate::types::{Timestamp, UserId};
+use crate::types::{Session, Timestamp, UserId};
+use crate::users::{PIN_COST, PinCost};
 
 /// How a store behaves beyond its file.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// How many automatic backups to keep (at least 1).
     pub backups_kept: usize,
+    /// The Argon2id cost of new PIN hashes: [`PIN_COST`](crate::users::PIN_COST) for every
+    /// installation; tests that make many users choose less (a hash carries its own cost, so
+    /// it verifies whatever the configuration).
+    pub pin_cost: PinCost,
 }
 
 impl Default for Config {
     fn default() -> Config {
-        Config { backups_kept: 10 }
+        Config {
+            backups_kept: 10,
+            pin_cost: PIN_COST,
+        }
     }
 }
 
@@ -192,13 +202,21 @@ impl Store {
         ))
     }
 
-    /// Walks the audit chain and compares the value tables with it.
+    /// Walks the audit chain and compares the value and user tables with it. It reveals no
+    /// value, so it needs no session: restoring a backup and `hattama audit verify` run it on a
+    /// file; the app's command checks [`Permission::VerifyAudit`] first (in the precinct crate).
     pub fn verify_audit(&self) -> Result<AuditReport, StoreError> {
         audit::verify(&self.conn)
     }
 
-    /// The audit rows from `from_seq` on.
-    pub fn audit_entries(&self, from_seq: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    /// The audit rows from `from_seq` on, raw, values and all ([`Permission::ViewAudit`]). What a
+    /// person is shown is [`Store::audit_view`], which hides the numbers of unfinished entries.
+    pub fn audit_entries(
+        &self,
+        actor: &Session,
+        from_seq: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.require(actor, Permission::ViewAudit)?;
         audit::entries(&self.conn, from_seq)
     }
 

@@ -16,7 +16,9 @@ use super::{Config, Setup, Store};
 use crate::audit;
 use crate::backup;
 use crate::error::StoreError;
-use crate::paths::{parent_dir, with_suffix};
+use crate::paths::{
+    create_private_dir, create_private_file, make_private, parent_dir, with_suffix,
+};
 use crate::schema::{self, APPLICATION_ID};
 use crate::setup;
 use crate::types::Timestamp;
@@ -37,6 +39,13 @@ impl Store {
             Err(error) => return Err(StoreError::io(path, error)),
         }
         check_header(path)?;
+        for file in [
+            path.to_owned(),
+            with_suffix(path, "-wal"),
+            with_suffix(path, "-shm"),
+        ] {
+            make_private(&file).map_err(|error| StoreError::io(&file, error))?;
+        }
         let classify = |error: rusqlite::Error| classify(path, error);
         let conn = Connection::open_with_flags(
             path,
@@ -182,7 +191,7 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
 /// fsynced. A crash leaves either no file at `path` or a complete one.
 fn create(path: &Path) -> Result<(), StoreError> {
     let dir = parent_dir(path);
-    fs::create_dir_all(&dir).map_err(|error| StoreError::io(&dir, error))?;
+    create_private_dir(&dir).map_err(|error| StoreError::io(&dir, error))?;
     let staging = with_suffix(path, ".creating");
     for stale in [
         staging.clone(),
@@ -194,6 +203,8 @@ fn create(path: &Path) -> Result<(), StoreError> {
             fs::remove_file(&stale).map_err(|error| StoreError::io(&stale, error))?;
         }
     }
+    // Made 0600 before SQLite opens it; SQLite gives the -wal and -shm the same mode.
+    create_private_file(&staging).map_err(|error| StoreError::io(&staging, error))?;
     let mut conn = Connection::open(&staging)?;
     let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;

@@ -11,11 +11,11 @@ use hattama_protocol::{Count, Template, Values, check};
 use super::{Store, transition, write_tx};
 use crate::audit::{self, Action};
 use crate::error::StoreError;
+use crate::permissions::Permission;
 use crate::protocols;
 use crate::review;
 use crate::state::{self, State, TransitionError};
-use crate::types::{EntryNo, Timestamp, UserId};
-use crate::users;
+use crate::types::{EntryNo, Session, Timestamp, UserId};
 use crate::values;
 
 /// Which entry a paper value matched on a differing line.
@@ -116,17 +116,20 @@ impl Store {
     /// says which; a value on neither entry is stored only with `confirm_neither`, otherwise
     /// nothing changes and the answer is [`Reconciled::NeedsConfirmation`]. The audit row
     /// records the value typed and which entry it matched. When the last differing line is
-    /// settled, the protocol is agreed.
+    /// settled, the protocol is agreed. The reconciler is a secretary or a chair who typed
+    /// neither entry.
     pub fn reconcile(
         &mut self,
+        actor: &Session,
         contest: &str,
         line: &str,
         raw: &str,
         confirm_neither: bool,
-        user: UserId,
         now: Timestamp,
     ) -> Result<Reconciled, StoreError> {
-        let _span = tracing::info_span!("reconcile", contest, line, user = user.0).entered();
+        let _span =
+            tracing::info_span!("reconcile", contest, line, user = actor.user().0).entered();
+        let user = self.require(actor, Permission::Reconcile)?.id;
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
         let (template, n_rows) = setup.contest(contest)?;
         if template.slot(line, n_rows).is_none() {
@@ -140,8 +143,8 @@ impl Store {
             error,
         })?;
         write_tx(&mut self.conn, |tx| {
-            users::get(tx, user)?;
             let protocol = protocols::current(tx, contest)?;
+            typed_neither(protocol.state, user, Permission::Reconcile)?;
             let first = values::load(tx, protocol.id, EntryNo::First, template, n_rows)?;
             let second = values::load(tx, protocol.id, EntryNo::Second, template, n_rows)?;
             let differing = check::compare(template, &first, &second);
@@ -205,4 +208,17 @@ fn on_line(
 ) -> Option<(Option<Count>, Option<Count>)> {
     let slot = template.slot(line, n_rows)?;
     Some((first.get(slot), second.get(slot)))
+}
+
+/// Refuses `user` for `permission` on a protocol whose entry they typed: whoever checks the
+/// protocol against the paper typed neither entry.
+pub(super) fn typed_neither(
+    state: State,
+    user: UserId,
+    permission: Permission,
+) -> Result<(), StoreError> {
+    if state.first() == Some(user) || state.second() == Some(user) {
+        return Err(StoreError::TypedAnEntry { permission });
+    }
+    Ok(())
 }

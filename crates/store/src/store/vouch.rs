@@ -18,23 +18,23 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::audit::{self, Action, AuditViewRow};
 use crate::error::StoreError;
 use crate::finals;
+use crate::permissions::Permission;
 use crate::protocols;
 use crate::state::State;
-use crate::types::UserId;
-use crate::users;
+use crate::types::Session;
 
 use super::Store;
 
 impl Store {
-    /// The audit rows from `from_seq` on, as the signed-in `viewer` may see them: every number
-    /// of a protocol version whose entries are not both done and agreed is left out and the row
-    /// marked hidden. An unknown viewer is refused.
+    /// The audit rows from `from_seq` on, as the signed-in `actor` may see them
+    /// ([`Permission::ViewAudit`]): every number of a protocol version whose entries are not both
+    /// done and agreed is left out and the row marked hidden.
     pub fn audit_view(
         &self,
-        viewer: UserId,
+        actor: &Session,
         from_seq: i64,
     ) -> Result<Vec<AuditViewRow>, StoreError> {
-        users::get(&self.conn, viewer)?;
+        self.require(actor, Permission::ViewAudit)?;
         let open: BTreeSet<(String, i64)> = protocols::all(&self.conn)?
             .into_iter()
             .filter(|row| !matches!(row.state, State::Agreed { .. } | State::Final { .. }))

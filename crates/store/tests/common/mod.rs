@@ -2,9 +2,10 @@
 //! whose every check passes, and hashing the database files.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use hattama_protocol::{PrecinctId, builtin};
-use hattama_store::{EntryNo, Role, Store, Timestamp, UserId};
+use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Session, Store, Timestamp};
 
 /// The contest used by most tests: the Majilis party list, 7 rows.
 pub const P1: &str = "majilis-list";
@@ -12,15 +13,33 @@ pub const ANA_PIN: &str = "268135";
 pub const BEK_PIN: &str = "731946";
 pub const CHAIR_PIN: &str = "590417";
 
+pub const SARA_PIN: &str = "804613";
+
+/// A small Argon2id cost for the test users' PINs, so the suite does not spend a quarter of a
+/// second per sign-in (the real cost is pinned by `new_pins_get_the_installation_cost`).
+pub const TEST_PIN_COST: PinCost = PinCost {
+    memory_kib: 256,
+    passes: 1,
+    lanes: 1,
+};
+
+/// The store's configuration in tests: [`TEST_PIN_COST`].
+pub fn test_config() -> Config {
+    Config {
+        pin_cost: TEST_PIN_COST,
+        ..Config::default()
+    }
+}
+
 pub const NOW: Timestamp = Timestamp(1_679_245_200_000);
 
 pub struct Precinct {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,
     pub store: Store,
-    pub ana: UserId,
-    pub bek: UserId,
-    pub chair: UserId,
+    pub ana: Session,
+    pub bek: Session,
+    pub chair: Session,
 }
 
 pub fn abai_1() -> PrecinctId {
@@ -30,23 +49,52 @@ pub fn abai_1() -> PrecinctId {
     }
 }
 
-/// A fresh database with the demo definition, precinct abai/1, two clerks and a chair.
-pub fn precinct() -> Precinct {
+/// A set-up database (demo definition, precinct abai/1, chair `Chair`, clerks `Ana` and `Bek`,
+/// secretary `Sara`), made once per test binary: each Argon2 hash costs a quarter of a second
+/// or more, so tests copy this file rather than hash four PINs each.
+fn template() -> &'static Path {
+    static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("test helper").keep();
+        let path = dir.join("template.db");
+        let mut store = Store::open_with(&path, test_config()).expect("test helper");
+        let first = FirstChair {
+            name: "Chair",
+            pin: CHAIR_PIN,
+        };
+        let chair = store
+            .setup_precinct(builtin::DEMO_JSON, &abai_1(), &first, NOW)
+            .expect("test helper");
+        for (name, role, pin) in [
+            ("Ana", Role::Clerk, ANA_PIN),
+            ("Bek", Role::Clerk, BEK_PIN),
+            ("Sara", Role::Secretary, SARA_PIN),
+        ] {
+            store
+                .add_user(&chair, name, role, pin, None, NOW)
+                .expect("test helper");
+        }
+        store.close().expect("test helper");
+        path
+    })
+}
+
+/// A fresh copy of the template database in its own temp dir, unopened.
+pub fn fresh_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("test helper");
     let path = dir.path().join("hattama.db");
-    let mut store = Store::open(&path).expect("test helper");
-    store
-        .setup_precinct(builtin::DEMO_JSON, &abai_1(), NOW)
-        .expect("test helper");
-    let ana = store
-        .add_user("Ana", Role::Clerk, ANA_PIN, NOW)
-        .expect("test helper");
-    let bek = store
-        .add_user("Bek", Role::Clerk, BEK_PIN, NOW)
-        .expect("test helper");
-    let chair = store
-        .add_user("Chair", Role::Chair, CHAIR_PIN, NOW)
-        .expect("test helper");
+    std::fs::copy(template(), &path).expect("test helper");
+    (dir, path)
+}
+
+/// A fresh database with the demo definition, precinct abai/1, two clerks, a secretary and a
+/// chair; the clerks and the chair signed in.
+pub fn precinct() -> Precinct {
+    let (dir, path) = fresh_copy();
+    let mut store = Store::open_with(&path, test_config()).expect("test helper");
+    let ana = sign_in(&mut store, "Ana", ANA_PIN);
+    let bek = sign_in(&mut store, "Bek", BEK_PIN);
+    let chair = sign_in(&mut store, "Chair", CHAIR_PIN);
     Precinct {
         dir,
         path,
@@ -55,6 +103,11 @@ pub fn precinct() -> Precinct {
         bek,
         chair,
     }
+}
+
+/// Signs `name` in with `pin`.
+pub fn sign_in(store: &mut Store, name: &str, pin: &str) -> Session {
+    store.sign_in(name, pin, NOW).expect("test helper")
 }
 
 /// P1 values on which every rule passes (the built-in demo's clean P1).
@@ -75,16 +128,16 @@ pub fn type_entry(
     store: &mut Store,
     contest: &str,
     entry: EntryNo,
-    user: UserId,
+    user: &Session,
     values: &[(&str, u32)],
 ) {
     for (line, value) in values {
         store
-            .save_value(contest, entry, user, line, &value.to_string(), NOW)
+            .save_value(user, contest, entry, line, &value.to_string(), NOW)
             .expect("test helper");
     }
     store
-        .finish_entry(contest, entry, user, NOW)
+        .finish_entry(user, contest, entry, NOW)
         .expect("test helper");
 }
 

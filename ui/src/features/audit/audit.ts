@@ -20,6 +20,7 @@ const ACTIONS: Readonly<Record<string, MessageKey>> = {
   'device_key.created': 'audit.action.device_key_created',
   'export.signed': 'audit.action.export_signed',
   'export.written': 'audit.action.export_written',
+  'commission_key.pin': 'audit.action.commission_key_pin',
 };
 
 /** The words for `action`, or `null` for an action this UI does not know (its code is shown). */

@@ -16,7 +16,7 @@ const precinct: PrecinctOverview = {
 const ana: UserInfo = { id: 1, name: 'Ana', role: 'clerk' };
 
 function overview(parts: Partial<Overview>): Overview {
-  return { precinct: null, users: [], members: [], user: null, ...parts };
+  return { precinct: null, users: [], members: [], user: null, allowed: [], ...parts };
 }
 
 describe('the screen to start on', () => {

@@ -18,6 +18,11 @@ export class Shell {
     this.#i18n = i18n;
   }
 
+  /** Whether the signed-in user may take `action`: the app says, from its permission table. */
+  may(action: ipc.ActionCode): boolean {
+    return this.overview?.allowed.includes(action) ?? false;
+  }
+
   /** Asks the app for its info, language and precinct; shows the screen to start on. */
   async load(): Promise<void> {
     // Marks for `cargo xtask bench-app`, which reports where start-up time goes.

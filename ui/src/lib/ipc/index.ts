@@ -10,6 +10,7 @@ import type { MessageKey } from '../i18n/catalogues';
 import type {
   AppInfo,
   AuditLog,
+  CommissionKeyChallenge,
   DefinitionChoices,
   Difference,
   ErrorCode,
@@ -21,7 +22,7 @@ import type {
   ReconcileOutcome,
   ReviewInfo,
   SavedField,
-  UserInfo,
+  SessionInfo,
   UserRole,
 } from './generated/ipc';
 
@@ -80,19 +81,41 @@ export function setLanguage(language: Language): Promise<Language> {
   return call('set_language', { language });
 }
 
+/** The commission key beside the definition file at `path`, to confirm against the paper. */
+export function commissionKeyChallenge(path: string): Promise<CommissionKeyChallenge> {
+  return call('commission_key_challenge', { path });
+}
+
+/** Pins the commission key beside `path` with the two blanked groups typed from the paper. */
+export function pinCommissionKey(path: string, groups: string[]): Promise<CommissionKeyChallenge> {
+  return call('pin_commission_key', { path, groups });
+}
+
 /** What a definition offers at first run: the demo when `path` is null, else the file's. */
 export function definitionChoices(path: string | null): Promise<DefinitionChoices> {
   return call('definition_choices', { path });
 }
 
-/** Sets this laptop up for precinct `number` of `region`. */
-export function setupPrecinct(path: string | null, region: string, number: number): Promise<Overview> {
-  return call('setup_precinct', { path, region, number });
+/** Sets this laptop up for precinct `number` of `region`; the person setting up becomes its
+ * first chair, signed in. */
+export function setupPrecinct(
+  path: string | null,
+  region: string,
+  number: number,
+  chairName: string,
+  chairPin: string,
+): Promise<Overview> {
+  return call('setup_precinct', { path, region, number, chairName, chairPin });
 }
 
-/** Adds a user who signs in with `pin`. */
-export function addUser(name: string, role: UserRole, pin: string): Promise<Overview> {
-  return call('add_user', { name, role, pin });
+/** Adds a user who signs in with `pin`; a new chair needs the signed-in chair's own PIN. */
+export function addUser(name: string, role: UserRole, pin: string, chairPin: string | null): Promise<Overview> {
+  return call('add_user', { name, role, pin, chairPin });
+}
+
+/** Lifts a clerk's or a secretary's lockout after wrong PINs. */
+export function unlockUser(user: number): Promise<Overview> {
+  return call('unlock_user', { user });
 }
 
 /** Adds a commission member. */
@@ -100,8 +123,8 @@ export function addMember(name: string, position: string): Promise<Overview> {
   return call('add_member', { name, position });
 }
 
-/** Signs `name` in with `pin`. */
-export function login(name: string, pin: string): Promise<UserInfo> {
+/** Signs `name` in with `pin`; resolves to who signed in and what they may do. */
+export function login(name: string, pin: string): Promise<SessionInfo> {
   return call('login', { name, pin });
 }
 
@@ -153,14 +176,14 @@ export function acknowledge(contest: string, code: string): Promise<void> {
   return call('acknowledge', { contest, code });
 }
 
-/** Attaches the commission's act to a failing error. */
-export function attachAct(contest: string, code: string, text: string): Promise<void> {
-  return call('attach_act', { contest, code, text });
+/** Attaches the commission's act (its paper number and description) to a failing error. */
+export function attachAct(contest: string, code: string, number: string, text: string): Promise<void> {
+  return call('attach_act', { contest, code, number, text });
 }
 
-/** Finalizes with the chair's PIN; resolves to the version finalized. */
-export function finalize(contest: string, chairPin: string): Promise<number> {
-  return call('finalize', { contest, chairPin });
+/** Finalizes, as the chair signed in; resolves to the version finalized. */
+export function finalize(contest: string): Promise<number> {
+  return call('finalize', { contest });
 }
 
 /** Starts a repeated protocol for `reason`; resolves to its version. */

@@ -16,7 +16,7 @@ languages: Array<Language>,
  */
 databasePath: string, };
 
-export type ErrorCode = "error.app.unknown_language" | "error.app.state_unavailable" | "error.app.not_signed_in" | "error.app.unknown_entry" | "error.app.definition_file" | "error.app.definition_signature" | "error.store.already_final" | "error.store.same_user_second_entry" | "error.store.not_your_entry" | "error.store.first_entry_not_done" | "error.store.entry_closed" | "error.store.incomplete_entry" | "error.store.entry_blind" | "error.store.nothing_to_reconcile" | "error.store.not_agreed" | "error.store.unacknowledged_warnings" | "error.store.errors_without_act" | "error.store.not_final" | "error.store.empty_reason" | "error.store.corrupt" | "error.store.not_hattama" | "error.store.too_new" | "error.store.not_set_up" | "error.store.already_set_up" | "error.store.bad_definition" | "error.store.unknown_precinct" | "error.store.unknown_contest" | "error.store.unknown_line" | "error.store.bad_value" | "error.store.line_not_differing" | "error.store.unknown_rule" | "error.store.wrong_severity" | "error.store.rule_not_failing" | "error.store.already_acknowledged" | "error.store.empty_text" | "error.store.unknown_user" | "error.store.duplicate_user" | "error.store.pin_format" | "error.store.wrong_pin" | "error.store.no_chair" | "error.store.io" | "error.store.no_data_dir" | "error.store.bad_backup" | "error.store.inconsistent" | "error.store.sqlite" | "error.store.device_key_exists" | "error.store.no_device_key" | "error.store.nothing_to_export" | "error.store.weak_passphrase" | "error.store.wrong_passphrase" | "error.store.key_failed" | "error.store.unknown_export" | "error.store.integrity_failed" | "error.store.audit_broken" | "error.store.final_not_vouched" | "error.device_key.mismatch" | "error.export.no_folder" | "error.export.not_a_folder" | "error.export.no_drive" | "error.export.several_drives" | "error.batch.drive_full" | "error.batch.drive_failed" | "error.batch.drive_read_back" | "error.print.fonts" | "error.print.pdf" | "error.print.assemble" | "error.print.no_final" | "error.print.not_exported" | "error.print.write_file";
+export type ErrorCode = "error.app.unknown_language" | "error.app.state_unavailable" | "error.app.not_signed_in" | "error.app.unknown_entry" | "error.app.definition_file" | "error.app.definition_signature" | "error.app.commission_key_not_pinned" | "error.app.commission_key_file" | "error.app.fingerprint_mismatch" | "error.store.already_final" | "error.store.same_user_second_entry" | "error.store.not_your_entry" | "error.store.first_entry_not_done" | "error.store.entry_closed" | "error.store.incomplete_entry" | "error.store.entry_blind" | "error.store.nothing_to_reconcile" | "error.store.not_agreed" | "error.store.unacknowledged_warnings" | "error.store.errors_without_act" | "error.store.not_final" | "error.store.empty_reason" | "error.store.corrupt" | "error.store.not_hattama" | "error.store.too_new" | "error.store.not_set_up" | "error.store.already_set_up" | "error.store.bad_definition" | "error.store.unknown_precinct" | "error.store.unknown_contest" | "error.store.unknown_line" | "error.store.bad_value" | "error.store.line_not_differing" | "error.store.unknown_rule" | "error.store.wrong_severity" | "error.store.rule_not_failing" | "error.store.already_acknowledged" | "error.store.empty_text" | "error.store.unknown_user" | "error.store.duplicate_user" | "error.store.pin_format" | "error.store.weak_pin" | "error.store.wrong_pin" | "error.store.locked" | "error.store.not_permitted" | "error.store.typed_an_entry" | "error.store.pin_needed" | "error.store.last_chair" | "error.store.act_too_short" | "error.store.no_chair" | "error.store.io" | "error.store.no_data_dir" | "error.store.bad_backup" | "error.store.inconsistent" | "error.store.sqlite" | "error.store.device_key_exists" | "error.store.no_device_key" | "error.store.nothing_to_export" | "error.store.weak_passphrase" | "error.store.wrong_passphrase" | "error.store.key_failed" | "error.store.unknown_export" | "error.store.integrity_failed" | "error.store.audit_broken" | "error.store.final_not_vouched" | "error.store.commission_key_pinned" | "error.device_key.mismatch" | "error.export.no_folder" | "error.export.not_a_folder" | "error.export.no_drive" | "error.export.several_drives" | "error.batch.drive_full" | "error.batch.drive_failed" | "error.batch.drive_read_back" | "error.print.fonts" | "error.print.pdf" | "error.print.assemble" | "error.print.no_final" | "error.print.not_exported" | "error.print.write_file";
 
 export type IpcError = {
 /**
@@ -27,6 +27,18 @@ code: ErrorCode,
  * Values for the message's placeholders, by name.
  */
 params: { [key in string]: string }, };
+
+export type ActionCode = "perm.add_user" | "perm.add_chair" | "perm.change_user" | "perm.remove_user" | "perm.unlock_user" | "perm.add_member" | "perm.enter" | "perm.reconcile" | "perm.acknowledge" | "perm.attach_act" | "perm.finalize" | "perm.repeat" | "perm.make_device_key" | "perm.export" | "perm.print" | "perm.view_audit" | "perm.verify_audit";
+
+export type SessionInfo = {
+/**
+ * The signed-in user.
+ */
+user: UserInfo,
+/**
+ * What they may do, by the permission table.
+ */
+allowed: Array<ActionCode>, };
 
 export type LocalText = {
 /**
@@ -91,6 +103,24 @@ name: LocalText,
  * Its precincts.
  */
 precincts: Array<PrecinctChoice>, };
+
+export type CommissionKeyChallenge = {
+/**
+ * The key id (16 hex digits).
+ */
+keyId: string,
+/**
+ * The fingerprint's eight groups of four hex digits, `null` where blanked.
+ */
+groups: Array<string | null>,
+/**
+ * The blanked groups' positions (0-based, ascending).
+ */
+blanked: Array<number>,
+/**
+ * True when this key is pinned already: nothing is to be typed.
+ */
+pinned: boolean, };
 
 export type DefinitionChoices = {
 /**
@@ -211,7 +241,12 @@ members: Array<MemberInfo>,
 /**
  * The user signed in now.
  */
-user: UserInfo | null, };
+user: UserInfo | null,
+/**
+ * What the signed-in user may do, by the permission table (empty when nobody is signed
+ * in): the UI shows only these controls.
+ */
+allowed: Array<ActionCode>, };
 
 export type RowInfo = {
 /**
@@ -373,6 +408,10 @@ export type ActInfo = {
  * The error's code.
  */
 code: string,
+/**
+ * The act's number on paper (`null` for acts recorded before numbers were kept).
+ */
+number: string | null,
 /**
  * The act's text.
  */

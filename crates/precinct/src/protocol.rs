@@ -1,0 +1,107 @@
+//! One protocol's way to final, as people take it: typing an entry field by field and finishing
+//! it, reconciling a differing line, acknowledging a warning, attaching an act, finalizing, and
+//! starting a repeated protocol. Each function forwards to the store, which checks the
+//! permission table for the acting [`Session`] before anything else, and writes the actor into
+//! the audit row.
+
+use hattama_protocol::FindingReport;
+use hattama_store::{
+    EntryNo, Finalized, LineValue, Reconciled, SavedField, Session, State, Store, Timestamp,
+};
+
+use crate::error::PrecinctError;
+
+/// Saves what the actor typed into `line` of `entry`, raw; the store parses and checks it.
+pub fn save_value(
+    store: &mut Store,
+    actor: &Session,
+    contest: &str,
+    entry: EntryNo,
+    line: &str,
+    raw: &str,
+    now: Timestamp,
+) -> Result<SavedField, PrecinctError> {
+    Ok(store.save_value(actor, contest, entry, line, raw, now)?)
+}
+
+/// Marks `entry` done; finishing the second compares the two.
+pub fn finish_entry(
+    store: &mut Store,
+    actor: &Session,
+    contest: &str,
+    entry: EntryNo,
+    now: Timestamp,
+) -> Result<State, PrecinctError> {
+    Ok(store.finish_entry(actor, contest, entry, now)?)
+}
+
+/// The actor's own open entry and its findings (the second entry is blind to the first).
+pub fn entry_values_and_findings(
+    store: &Store,
+    actor: &Session,
+    contest: &str,
+    entry: EntryNo,
+) -> Result<(Vec<LineValue>, Vec<FindingReport>), PrecinctError> {
+    Ok(store.entry_values_and_findings(actor, contest, entry)?)
+}
+
+/// Settles a differing line with the value read on the paper (a secretary or a chair who typed
+/// neither entry). The answer says which entry it matched; a value on neither entry is stored
+/// only with `confirm_neither`, otherwise nothing is stored and the answer is
+/// [`Reconciled::NeedsConfirmation`].
+pub fn reconcile(
+    store: &mut Store,
+    actor: &Session,
+    contest: &str,
+    line: &str,
+    raw: &str,
+    confirm_neither: bool,
+    now: Timestamp,
+) -> Result<Reconciled, PrecinctError> {
+    Ok(store.reconcile(actor, contest, line, raw, confirm_neither, now)?)
+}
+
+/// Records that the actor checked the failing warning `code` against the paper.
+pub fn acknowledge(
+    store: &mut Store,
+    actor: &Session,
+    contest: &str,
+    code: &str,
+    now: Timestamp,
+) -> Result<(), PrecinctError> {
+    Ok(store.acknowledge(actor, contest, code, now)?)
+}
+
+/// Attaches the commission's act (its paper number and description) to the failing error.
+pub fn attach_act(
+    store: &mut Store,
+    actor: &Session,
+    contest: &str,
+    code: &str,
+    paper_number: &str,
+    text: &str,
+    now: Timestamp,
+) -> Result<(), PrecinctError> {
+    Ok(store.attach_act(actor, contest, code, paper_number, text, now)?)
+}
+
+/// Finalizes the protocol, by the chair signed in as the chair.
+pub fn finalize(
+    store: &mut Store,
+    actor: &Session,
+    contest: &str,
+    now: Timestamp,
+) -> Result<Finalized, PrecinctError> {
+    Ok(store.finalize(actor, contest, now)?)
+}
+
+/// Starts a repeated protocol for `reason` (the chair); returns its version.
+pub fn repeat(
+    store: &mut Store,
+    actor: &Session,
+    contest: &str,
+    reason: &str,
+    now: Timestamp,
+) -> Result<i64, PrecinctError> {
+    Ok(store.repeat(actor, contest, reason, now)?)
+}
