@@ -359,12 +359,42 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "differ")
         .await;
 
-    // The chair, who typed neither entry, reconciles the differing line against the paper.
+    // The audit log is blind while the entries differ: every row stays, its numbers do not.
+    session.click("open-audit").await;
+    session
+        .wait_for_attribute("audit-intact", "data-intact", "true")
+        .await;
+    let rows = session.texts("audit-row-").await;
+    let saved = message("kk", "audit.action.value_save");
+    let hidden = message("kk", "audit.hidden");
+    let saves: Vec<&String> = rows.iter().filter(|row| row.contains(&saved)).collect();
+    assert!(
+        p1_values(20).len() * 2 <= saves.len(),
+        "a save row is missing: {rows:?}"
+    );
+    for row in saves {
+        assert!(
+            row.contains(&hidden) && !row.contains("\"value\"") && !row.contains("\"raw\""),
+            "a save row shows an entry's number before the entries agree: {row:?}"
+        );
+    }
+    session.click("back").await;
+
+    // The chair, who typed neither entry, reconciles the differing line against the paper, blind:
+    // neither entry's value is shown.
     switch_user(&session, "Aigul", "590417").await;
     session.click(&format!("open-{P1}")).await;
     arrive(&session, "reconcile", "paper-L9").await;
-    session.wait_for_text("first-L9", "20").await;
-    session.wait_for_text("second-L9", "21").await;
+    let row = session
+        .find("difference-L9")
+        .await
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        !row.contains("20") && !row.contains("21"),
+        "the reconcile screen shows an entry's value: {row:?}"
+    );
     // A refused paper value says why, beside the field, which keeps focus.
     session.type_into("paper-L9", "2o").await;
     session.press(Key::Enter).await;
@@ -376,6 +406,18 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .await;
     session.wait_for_focus("paper-L9").await;
     shots(&session, "reconcile").await;
+    // A value on neither entry is stored only once confirmed; retyping drops the question.
+    session
+        .find("paper-L9")
+        .await
+        .clear()
+        .await
+        .expect("clears");
+    session.type_into("paper-L9", "19").await;
+    session.press(Key::Enter).await;
+    session.find("neither-L9").await;
+    session.wait_for_focus("confirm-neither-L9").await;
+    shots(&session, "reconcile-neither").await;
     session
         .find("paper-L9")
         .await
@@ -383,7 +425,11 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .await
         .expect("clears");
     session.type_into("paper-L9", "20").await;
+    session.wait_for_absent("neither-L9").await;
     session.press(Key::Enter).await;
+    session
+        .wait_for_attribute("matched-L9", "data-matched", "first")
+        .await;
     session.find("reconcile-done").await;
     session.wait_for_focus("to-review").await;
     session.click("to-review").await;
@@ -672,7 +718,7 @@ async fn a_clerk_sees_no_chair_control_and_the_same_commands_over_ipc_are_refuse
     let refused_calls = [
         (
             "reconcile",
-            serde_json::json!({ "contest": "majilis-smd-1", "line": "L1", "raw": "1" }),
+            serde_json::json!({ "contest": "majilis-smd-1", "line": "L1", "raw": "1", "confirmNeither": false }),
         ),
         (
             "acknowledge",

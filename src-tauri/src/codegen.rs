@@ -9,10 +9,10 @@ use ts_rs::{Config, TS};
 
 use crate::dto::{
     ActInfo, AppInfo, AuditLog, AuditRow, CommissionKeyChallenge, DefinitionChoices, Difference,
-    FieldValue, Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText, MemberInfo,
-    Overview, PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase, ProtocolState,
-    ProtocolSummary, RegionChoice, ReviewInfo, RowInfo, SavedField, SessionInfo, UserInfo,
-    UserRole,
+    EntryMatch, FieldValue, Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText,
+    MemberInfo, Overview, PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase,
+    ProtocolState, ProtocolSummary, ReconcileOutcome, RegionChoice, ReviewInfo, RowInfo,
+    SavedField, SessionInfo, UserInfo, UserRole,
 };
 use crate::error::{ERROR_CODES, IpcError};
 use crate::outbound_dto::{
@@ -61,7 +61,9 @@ pub(crate) fn typescript() -> String {
         FindingStatus::decl(&config),
         Finding::decl(&config),
         SavedField::decl(&config),
+        EntryMatch::decl(&config),
         Difference::decl(&config),
+        ReconcileOutcome::decl(&config),
         ActInfo::decl(&config),
         ReviewInfo::decl(&config),
         AuditRow::decl(&config),

@@ -7,7 +7,7 @@
 use hattama_protocol::check::Status;
 use hattama_protocol::definition::Mode;
 use hattama_protocol::{Count, FindingReport, LoadedDefinition, Severity, Text};
-use hattama_store::{AuditEntry, EntryNo, Member, Phase, Role, State, User};
+use hattama_store::{AuditViewRow, EntryNo, Matched, Member, Phase, Reconciled, Role, State, User};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -516,26 +516,76 @@ impl From<&hattama_store::SavedField> for SavedField {
     }
 }
 
-/// A line on which the two entries differ.
+/// Which entry a paper value matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum EntryMatch {
+    /// Entry 1's value.
+    First,
+    /// Entry 2's value.
+    Second,
+    /// Neither entry's (confirmed by the reconciler).
+    Neither,
+}
+
+impl From<Matched> for EntryMatch {
+    fn from(matched: Matched) -> EntryMatch {
+        match matched {
+            Matched::First => EntryMatch::First,
+            Matched::Second => EntryMatch::Second,
+            Matched::Neither => EntryMatch::Neither,
+        }
+    }
+}
+
+/// A line on which the two entries differ. Blind: neither entry's value crosses, only the line
+/// and, once settled, the paper value and which entry it matched.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub(crate) struct Difference {
     /// The line id.
     pub(crate) line: String,
-    /// The first entry's value.
-    pub(crate) first: Option<u32>,
-    /// The second entry's value.
-    pub(crate) second: Option<u32>,
     /// The value on the paper, once settled.
     pub(crate) settled: Option<u32>,
+    /// Which entry the paper value matched, once settled.
+    pub(crate) matched: Option<EntryMatch>,
 }
 
 impl From<&hattama_store::Difference> for Difference {
     fn from(difference: &hattama_store::Difference) -> Difference {
         Difference {
             line: difference.line.clone(),
-            first: difference.first.map(Count::get),
-            second: difference.second.map(Count::get),
             settled: difference.settled.map(Count::get),
+            matched: difference.matched.map(EntryMatch::from),
+        }
+    }
+}
+
+/// What settling a line did: stored (with the entry it matched and the protocol's state), or
+/// nothing yet because the value is on neither entry and needs the reconciler's confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ReconcileOutcome {
+    /// True when nothing was stored: the value is on neither entry; send it again confirmed.
+    pub(crate) needs_confirmation: bool,
+    /// Which entry the stored value matched.
+    pub(crate) matched: Option<EntryMatch>,
+    /// The protocol's state after storing.
+    pub(crate) state: Option<ProtocolState>,
+}
+
+impl From<Reconciled> for ReconcileOutcome {
+    fn from(reconciled: Reconciled) -> ReconcileOutcome {
+        match reconciled {
+            Reconciled::Settled { matched, state } => ReconcileOutcome {
+                needs_confirmation: false,
+                matched: Some(matched.into()),
+                state: Some(state.into()),
+            },
+            Reconciled::NeedsConfirmation => ReconcileOutcome {
+                needs_confirmation: true,
+                matched: None,
+                state: None,
+            },
         }
     }
 }
@@ -580,7 +630,7 @@ impl From<&hattama_store::Review> for ReviewInfo {
     }
 }
 
-/// One row of the audit log.
+/// One row of the audit log as the signed-in user may see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub(crate) struct AuditRow {
     /// Its place in the chain.
@@ -593,18 +643,23 @@ pub(crate) struct AuditRow {
     pub(crate) user: Option<i64>,
     /// What happened (`value.save`, `protocol.finalize`, …).
     pub(crate) action: String,
-    /// The details, as JSON text.
+    /// The details, as JSON text, without numbers when `hidden`.
     pub(crate) payload: String,
+    /// True when the numbers were left out: the protocol's two entries are not both done and
+    /// agreed yet.
+    pub(crate) hidden: bool,
 }
 
-impl From<&AuditEntry> for AuditRow {
-    fn from(entry: &AuditEntry) -> AuditRow {
+impl From<&AuditViewRow> for AuditRow {
+    fn from(row: &AuditViewRow) -> AuditRow {
+        let entry = &row.entry;
         AuditRow {
             seq: entry.seq,
             at: entry.at.to_rfc3339(),
             user: entry.user.map(|user| user.0),
             action: entry.action.clone(),
             payload: entry.payload.clone(),
+            hidden: row.hidden,
         }
     }
 }

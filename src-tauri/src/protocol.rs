@@ -21,7 +21,7 @@ use tauri::State;
 
 use crate::dto::{
     AuditLog, AuditRow, Difference, FieldValue, Finding, FormLine, ProtocolForm, ProtocolState,
-    ReviewInfo, RowInfo, SavedField,
+    ReconcileOutcome, ReviewInfo, RowInfo, SavedField,
 };
 use crate::error::{AppError, IpcError};
 use crate::precinct::{now, summary};
@@ -137,7 +137,7 @@ pub(crate) fn finish_entry(
     Ok(protocol::finish_entry(store, session, &contest, entry, now())?.into())
 }
 
-/// The lines on which the two finished entries differ, side by side.
+/// The lines on which the two finished entries differ; blind, without either entry's value.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state))]
 pub(crate) fn differences(
@@ -149,7 +149,8 @@ pub(crate) fn differences(
     Ok(differences.iter().map(Difference::from).collect())
 }
 
-/// Settles a differing line with the value on the paper.
+/// Settles a differing line with the value read on the paper; says which entry it matched, or
+/// that a value on neither entry needs `confirm_neither`.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state))]
 pub(crate) fn reconcile(
@@ -157,10 +158,20 @@ pub(crate) fn reconcile(
     contest: String,
     line: String,
     raw: String,
-) -> Result<ProtocolState, IpcError> {
+    confirm_neither: bool,
+) -> Result<ReconcileOutcome, IpcError> {
     let mut state = state::lock(&state)?;
     let (store, session) = state.store_and_session()?;
-    Ok(protocol::reconcile(store, session, &contest, &line, &raw, now())?.into())
+    Ok(protocol::reconcile(
+        store,
+        session,
+        &contest,
+        &line,
+        &raw,
+        confirm_neither,
+        now(),
+    )?
+    .into())
 }
 
 /// The agreed values' checks, acknowledgements and acts.
@@ -242,7 +253,8 @@ pub(crate) fn repeat_protocol(
     Ok(protocol::repeat(store, session, &contest, &reason, now())?)
 }
 
-/// The audit log, newest first, and whether its hash chain holds.
+/// The audit log, newest first, as the signed-in user may see it (numbers of unfinished
+/// entries left out), and whether its hash chain holds.
 #[tauri::command(async)]
 #[tracing::instrument(skip_all)]
 pub(crate) fn audit_log(state: State<'_, Mutex<AppState>>) -> Result<AuditLog, IpcError> {

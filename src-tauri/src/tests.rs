@@ -280,6 +280,18 @@ fn every_store_error() -> Vec<StoreError> {
         },
         StoreError::NothingToExport,
         StoreError::UnknownExport(1),
+        StoreError::IntegrityFailed {
+            detail: String::new(),
+        },
+        StoreError::AuditBroken {
+            seq: 1,
+            problem: "edited",
+        },
+        StoreError::FinalNotVouched {
+            contest: String::new(),
+            version: 1,
+            line: String::new(),
+        },
     ]);
     for error in &errors {
         store_error_variant(error);
@@ -347,6 +359,9 @@ fn store_error_variant(error: &StoreError) {
         | StoreError::NoDeviceKey
         | StoreError::NothingToExport
         | StoreError::UnknownExport(_)
+        | StoreError::IntegrityFailed { .. }
+        | StoreError::AuditBroken { .. }
+        | StoreError::FinalNotVouched { .. }
         | StoreError::CommissionKeyPinned { .. } => {}
     }
 }
@@ -686,7 +701,7 @@ fn two_entries_reconcile_review_and_finalize() {
     let refused = err(
         &app,
         "reconcile",
-        json!({ "contest": P1, "line": "L9", "raw": "20" }),
+        json!({ "contest": P1, "line": "L9", "raw": "20", "confirmNeither": true }),
     );
     assert_eq!(refused["code"], "error.store.not_permitted");
     ok(&app, "logout", json!({}));
@@ -694,14 +709,30 @@ fn two_entries_reconcile_review_and_finalize() {
     let differences = ok(&app, "differences", json!({ "contest": P1 }));
     assert_eq!(
         differences,
-        json!([{ "line": "L9", "first": 20, "second": 21, "settled": null }])
+        json!([{ "line": "L9", "settled": null, "matched": null }])
     );
-    let state = ok(
+    let unconfirmed = ok(
         &app,
         "reconcile",
-        json!({ "contest": P1, "line": "L9", "raw": "20" }),
+        json!({ "contest": P1, "line": "L9", "raw": "19", "confirmNeither": false }),
     );
-    assert_eq!(state["phase"], "agreed");
+    assert_eq!(
+        unconfirmed,
+        json!({ "needsConfirmation": true, "matched": null, "state": null })
+    );
+    let outcome = ok(
+        &app,
+        "reconcile",
+        json!({ "contest": P1, "line": "L9", "raw": "20", "confirmNeither": false }),
+    );
+    assert_eq!(outcome["needsConfirmation"], false);
+    assert_eq!(outcome["matched"], "first");
+    assert_eq!(outcome["state"]["phase"], "agreed");
+    let differences = ok(&app, "differences", json!({ "contest": P1 }));
+    assert_eq!(
+        differences,
+        json!([{ "line": "L9", "settled": 20, "matched": "first" }])
+    );
 
     let refused = err(&app, "finalize", json!({ "contest": P1 }));
     assert_eq!(refused["code"], "error.store.unacknowledged_warnings");
@@ -726,6 +757,123 @@ fn two_entries_reconcile_review_and_finalize() {
     assert_eq!(log["rows"][0]["action"], "protocol.repeat");
 }
 
+/// Every read command a person's screen calls, as the signed-in user; each answer (or refusal)
+/// as JSON text.
+fn every_read(app: &TestApp) -> Vec<(String, String)> {
+    let contest = json!({ "contest": P1 });
+    [
+        ("open_protocol", contest.clone()),
+        ("differences", contest.clone()),
+        ("review", contest),
+        ("audit_log", json!({})),
+        ("overview", json!({})),
+        ("outbound_overview", json!({})),
+        ("verify_audit", json!({})),
+    ]
+    .into_iter()
+    .map(|(command, args)| {
+        let answer = match invoke(app, command, args) {
+            Ok(value) | Err(value) => value.to_string(),
+        };
+        (command.to_owned(), answer)
+    })
+    .collect()
+}
+
+/// Signs `name` in and asserts that no read answer carries any of `secrets`.
+fn assert_sees_none(app: &TestApp, name: &str, pin: &str, secrets: &[&str], stage: &str) {
+    ok(app, "logout", json!({}));
+    ok(app, "login", json!({ "name": name, "pin": pin }));
+    for (command, answer) in every_read(app) {
+        for secret in secrets {
+            assert!(
+                !answer.contains(secret),
+                "{stage}: `{command}` shows {name} the value {secret}: {answer}"
+            );
+        }
+    }
+}
+
+#[test]
+fn no_answer_carries_an_entry_value_before_the_entries_agree() {
+    // Distinctive numbers, so a leak shows in any field: Ana's L9 and Bek's L9.
+    const ANA_L9: &str = "9876543";
+    const BEK_L9: &str = "8765432";
+    let app = precinct();
+    let (ana, bek, chair) = (("Ana", "268135"), ("Bek", "731946"), ("Aigul", "590417"));
+    ok(&app, "login", json!({ "name": ana.0, "pin": ana.1 }));
+    save(&app, 1, "L9", ANA_L9).unwrap();
+    for who in [bek, chair] {
+        assert_sees_none(&app, who.0, who.1, &[ANA_L9], "entry 1 typed");
+    }
+    ok(&app, "logout", json!({}));
+    ok(&app, "login", json!({ "name": ana.0, "pin": ana.1 }));
+    for (line, value) in p1_values(20) {
+        if line != "L9" {
+            save(&app, 1, line, &value).unwrap();
+        }
+    }
+    ok(&app, "finish_entry", json!({ "contest": P1, "entry": 1 }));
+    for who in [bek, chair] {
+        assert_sees_none(&app, who.0, who.1, &[ANA_L9], "entry 1 done");
+    }
+    ok(&app, "logout", json!({}));
+    ok(&app, "login", json!({ "name": bek.0, "pin": bek.1 }));
+    for (line, value) in p1_values(20) {
+        let value = if line == "L9" {
+            BEK_L9.to_owned()
+        } else {
+            value
+        };
+        save(&app, 2, line, &value).unwrap();
+    }
+    assert_sees_none(&app, bek.0, bek.1, &[ANA_L9], "entry 2 typed");
+    assert_sees_none(&app, ana.0, ana.1, &[BEK_L9], "entry 2 typed");
+    assert_sees_none(&app, chair.0, chair.1, &[ANA_L9, BEK_L9], "entry 2 typed");
+    ok(&app, "logout", json!({}));
+    ok(&app, "login", json!({ "name": bek.0, "pin": bek.1 }));
+    let state = ok(&app, "finish_entry", json!({ "contest": P1, "entry": 2 }));
+    assert_eq!(state["phase"], "differ");
+    // Both done but differing: the reconciler reads the paper, not the entries.
+    assert_sees_none(&app, chair.0, chair.1, &[ANA_L9, BEK_L9], "differ");
+    assert_sees_none(&app, ana.0, ana.1, &[BEK_L9], "differ");
+    assert_sees_none(&app, bek.0, bek.1, &[ANA_L9], "differ");
+    // The audit rows stay, marked hidden.
+    let log = ok(&app, "audit_log", json!({}));
+    let saves: Vec<&Value> = log["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|row| row["action"] == "value.save")
+        .collect();
+    assert_eq!(saves.len(), 2 * p1_values(20).len());
+    assert!(saves.iter().all(|row| row["hidden"] == true));
+    assert_eq!(log["intact"], true);
+
+    // Settled against the paper by the chair, who typed neither entry: now everyone may see both.
+    ok(&app, "logout", json!({}));
+    ok(&app, "login", json!({ "name": chair.0, "pin": chair.1 }));
+    let outcome = ok(
+        &app,
+        "reconcile",
+        json!({ "contest": P1, "line": "L9", "raw": "20", "confirmNeither": true }),
+    );
+    assert_eq!(outcome["matched"], "neither");
+    let log = ok(&app, "audit_log", json!({})).to_string();
+    assert!(log.contains(ANA_L9) && log.contains(BEK_L9));
+}
+
+#[test]
+fn the_audit_log_needs_a_signed_in_user() {
+    let app = precinct();
+    assert_eq!(
+        err(&app, "audit_log", json!({}))["code"],
+        "error.app.not_signed_in"
+    );
+    ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
+    assert!(ok(&app, "audit_log", json!({}))["rows"].is_array());
+}
+
 /// Every command that acts for someone, with arguments that would pass if they were allowed.
 const ACTING: &[(&str, &str)] = &[
     (
@@ -745,7 +893,7 @@ const ACTING: &[(&str, &str)] = &[
     ("finish_entry", r#"{"contest":"majilis-list","entry":1}"#),
     (
         "reconcile",
-        r#"{"contest":"majilis-list","line":"L9","raw":"20"}"#,
+        r#"{"contest":"majilis-list","line":"L9","raw":"20","confirmNeither":false}"#,
     ),
     ("acknowledge", r#"{"contest":"majilis-list","code":"W05"}"#),
     (

@@ -29,7 +29,7 @@ use hattama_precinct::definition::{self, DefinitionSource};
 use hattama_precinct::{PrecinctError, installation, people, protocol};
 use hattama_protocol::{PrecinctId, Status};
 use hattama_store::{
-    EntryNo, FirstChair, Role, Session, State, Store, StoreError, Timestamp, restore,
+    EntryNo, FirstChair, Reconciled, Role, Session, State, Store, StoreError, Timestamp, restore,
 };
 use serde_json::json;
 
@@ -72,7 +72,10 @@ pub(crate) enum StoreCommand {
     User(UserCommand),
     /// Type one entry of a protocol from a JSON file of line → value, then mark it done.
     Enter(EnterArgs),
-    /// Settle a line on which the two entries differ with the value on the paper.
+    /// Settle a line on which the two entries differ with the value read on the paper. The
+    /// answer says whether it matched entry 1 or entry 2; a value on neither entry is stored only
+    /// with `--confirm-neither` (without it nothing is stored, the JSON says
+    /// `"needs_confirmation": true` and the exit code is 2).
     Reconcile {
         #[command(flatten)]
         db: DbArg,
@@ -85,6 +88,9 @@ pub(crate) enum StoreCommand {
         /// The value on the paper.
         #[arg(long)]
         value: String,
+        /// Store the value even though it matches neither entry (both clerks misread the paper).
+        #[arg(long)]
+        confirm_neither: bool,
         #[command(flatten)]
         who: SignInArgs,
     },
@@ -450,15 +456,33 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             contest,
             line,
             value,
+            confirm_neither,
             who,
         } => {
             let mut store = open(db)?;
             let actor = sign_in(&mut store, who, secrets)?;
-            let state = protocol::reconcile(&mut store, &actor, contest, line, value, now())
-                .map_err(failed)?;
-            print_json(
-                &json!({ "contest": contest, "line": line, "state": state_json(&store, state) }),
-            )?;
+            let reconciled = protocol::reconcile(
+                &mut store,
+                &actor,
+                contest,
+                line,
+                value,
+                *confirm_neither,
+                now(),
+            )
+            .map_err(failed)?;
+            let Reconciled::Settled { matched, state } = reconciled else {
+                print_json(
+                    &json!({ "contest": contest, "line": line, "needs_confirmation": true }),
+                )?;
+                return Ok(ExitCode::from(2));
+            };
+            print_json(&json!({
+                "contest": contest,
+                "line": line,
+                "matched": matched.as_str(),
+                "state": state_json(&store, state),
+            }))?;
         }
         StoreCommand::Ack {
             db,

@@ -123,6 +123,30 @@ fn a_whole_precinct_scripted() {
     let differences = &state["protocol"]["differences"];
     assert_eq!(differences.as_array().unwrap().len(), 1);
     assert_eq!(differences[0]["line"], "L9");
+    // Blind: the differences name the line, never either entry's value.
+    assert!(differences[0].get("first").is_none() && differences[0].get("second").is_none());
+
+    // A paper value on neither entry is stored only when confirmed.
+    let unconfirmed = hattama_env(
+        &db,
+        &[
+            "reconcile",
+            "--contest",
+            "majilis-list",
+            "--line",
+            "L9",
+            "--value",
+            "60",
+            "--user",
+            "Aigul",
+        ],
+        &[("HATTAMA_PIN", CHAIR_PIN)],
+    );
+    assert_eq!(unconfirmed.status.code(), Some(2));
+    let answer: serde_json::Value = serde_json::from_slice(&unconfirmed.stdout).unwrap();
+    assert_eq!(answer["needs_confirmation"], true);
+    let state = ok(&db, &["state", "--contest", "majilis-list"]);
+    assert!(state["protocol"]["differences"][0]["settled"].is_null());
 
     let reconciled = ok_env(
         &db,
@@ -139,6 +163,7 @@ fn a_whole_precinct_scripted() {
         ],
         &[("HATTAMA_PIN", CHAIR_PIN)],
     );
+    assert_eq!(reconciled["matched"], "first");
     assert_eq!(reconciled["state"]["phase"], "agreed");
 
     let refused = hattama_env(

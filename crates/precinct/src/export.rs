@@ -82,7 +82,9 @@ pub(crate) fn batch_hash_in(exports: &[ExportRow], contest: &str, version: u32) 
 
 /// Signs a batch of every finalized protocol with the device key (unlocked with `passphrase`)
 /// and records it; or, when the newest export already holds exactly these protocols, returns
-/// that export again, byte for byte.
+/// that export again, byte for byte. First the store must vouch for the file
+/// ([`Store::vouch`]: integrity check, final values against the audit chain, the chain itself);
+/// when it does not, nothing is signed or recorded.
 pub fn sign(
     store: &mut Store,
     actor: &Session,
@@ -92,6 +94,8 @@ pub fn sign(
 ) -> Result<Export, PrecinctError> {
     let _span = tracing::info_span!("sign_export").entered();
     store.require(actor, Permission::Export)?;
+    // Nothing is signed that the file and its chain do not vouch for; a refusal writes nothing.
+    store.vouch()?;
     let finals = store.final_protocols()?;
     if finals.is_empty() {
         return Err(StoreError::NothingToExport.into());
@@ -198,7 +202,8 @@ pub fn existing_folder(path: &str) -> Result<PathBuf, PrecinctError> {
 }
 
 /// Signs (or takes the earlier batch when nothing is new), writes it to `target` crash-safely,
-/// reads it back, and records where it went. Only an `Ok` means the drive may be removed.
+/// reads it back, and records where it went. Only an `Ok` means the drive may be removed. A file
+/// the store does not vouch for is refused before anything touches the drive.
 pub fn export(
     store: &mut Store,
     actor: &Session,

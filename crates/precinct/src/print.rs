@@ -125,7 +125,8 @@ pub fn blank_form(store: &Store, actor: &Session, contest: &str) -> Result<Pdf, 
 
 /// The finalized protocol `version` of `contest` (the newest final one when `None`), its posting
 /// copy and the contest's blank form. The QR is signed with the device key, unlocked with the
-/// chair's `passphrase`.
+/// chair's `passphrase`. Nothing is printed that the store does not vouch for
+/// ([`Store::vouch`]).
 pub fn protocol_documents(
     store: &Store,
     actor: &Session,
@@ -134,6 +135,7 @@ pub fn protocol_documents(
     passphrase: &str,
 ) -> Result<Vec<Pdf>, PrecinctError> {
     store.require(actor, Permission::Print)?;
+    store.vouch()?;
     let (version, printable) = printable_protocol(store, contest, version, passphrase)?;
     let precinct = precinct(store)?;
     let fonts = fonts::load_installed()?;

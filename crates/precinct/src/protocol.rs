@@ -5,7 +5,9 @@
 //! the audit row.
 
 use hattama_protocol::FindingReport;
-use hattama_store::{EntryNo, Finalized, LineValue, SavedField, Session, State, Store, Timestamp};
+use hattama_store::{
+    EntryNo, Finalized, LineValue, Reconciled, SavedField, Session, State, Store, Timestamp,
+};
 
 use crate::error::PrecinctError;
 
@@ -43,17 +45,20 @@ pub fn entry_values_and_findings(
     Ok(store.entry_values_and_findings(actor, contest, entry)?)
 }
 
-/// Settles a differing line with the value on the paper (a secretary or a chair who typed
-/// neither entry).
+/// Settles a differing line with the value read on the paper (a secretary or a chair who typed
+/// neither entry). The answer says which entry it matched; a value on neither entry is stored
+/// only with `confirm_neither`, otherwise nothing is stored and the answer is
+/// [`Reconciled::NeedsConfirmation`].
 pub fn reconcile(
     store: &mut Store,
     actor: &Session,
     contest: &str,
     line: &str,
     raw: &str,
+    confirm_neither: bool,
     now: Timestamp,
-) -> Result<State, PrecinctError> {
-    Ok(store.reconcile(actor, contest, line, raw, now)?)
+) -> Result<Reconciled, PrecinctError> {
+    Ok(store.reconcile(actor, contest, line, raw, confirm_neither, now)?)
 }
 
 /// Records that the actor checked the failing warning `code` against the paper.

@@ -192,6 +192,33 @@ pub enum StoreError {
     /// No export with this sequence number.
     #[error("no export with sequence {0}")]
     UnknownExport(u64),
+    /// `PRAGMA integrity_check` found damage: nothing is signed, exported or printed from a file
+    /// SQLite itself does not vouch for.
+    #[error("the database fails its integrity check: {detail}")]
+    IntegrityFailed {
+        /// The first problem SQLite reported.
+        detail: String,
+    },
+    /// The audit chain is broken (or a table disagrees with it): nothing is signed, exported or
+    /// printed until the commission has looked at it.
+    #[error("the audit log is broken at record {seq}: {problem}")]
+    AuditBroken {
+        /// The record where it breaks.
+        seq: i64,
+        /// How (`edited`, `unlinked`, `missing`, `truncated`, `table_mismatch`).
+        problem: &'static str,
+    },
+    /// A final value is not the one the audit log recorded when the protocol was finalized (an
+    /// edit at rest): it is never signed, exported or printed.
+    #[error("final value {contest} v{version} line {line} is not the one the audit log recorded")]
+    FinalNotVouched {
+        /// The contest.
+        contest: String,
+        /// The protocol version.
+        version: i64,
+        /// The first line that disagrees.
+        line: String,
+    },
     /// Another commission key is pinned already; the pinned key is never replaced.
     #[error("commission key {pinned} is pinned on this installation, not {offered}")]
     CommissionKeyPinned {
@@ -244,6 +271,9 @@ impl StoreError {
             StoreError::NoDeviceKey => "store.no_device_key",
             StoreError::NothingToExport => "store.nothing_to_export",
             StoreError::UnknownExport(_) => "store.unknown_export",
+            StoreError::IntegrityFailed { .. } => "store.integrity_failed",
+            StoreError::AuditBroken { .. } => "store.audit_broken",
+            StoreError::FinalNotVouched { .. } => "store.final_not_vouched",
             StoreError::CommissionKeyPinned { .. } => "store.commission_key_pinned",
         }
     }
@@ -328,6 +358,22 @@ impl StoreError {
             }
             StoreError::UnknownExport(sequence) => {
                 params.insert("sequence", sequence.to_string());
+            }
+            StoreError::IntegrityFailed { detail } => {
+                params.insert("detail", detail.clone());
+            }
+            StoreError::AuditBroken { seq, problem } => {
+                params.insert("seq", seq.to_string());
+                params.insert("problem", (*problem).to_owned());
+            }
+            StoreError::FinalNotVouched {
+                contest,
+                version,
+                line,
+            } => {
+                params.insert("contest", contest.clone());
+                params.insert("version", version.to_string());
+                params.insert("line", line.clone());
             }
             StoreError::CommissionKeyPinned { pinned, offered } => {
                 params.insert("pinned", pinned.clone());

@@ -58,7 +58,7 @@ mod types;
 pub mod users;
 pub mod values;
 
-pub use audit::{Action, AuditChain, AuditEntry, AuditReport, Break, BreakKind};
+pub use audit::{Action, AuditChain, AuditEntry, AuditReport, AuditViewRow, Break, BreakKind};
 pub use backup::{Restored, restore};
 pub use commission_key::{CommissionKey, PinnedKey};
 pub use device_key::StoredKey;
@@ -70,8 +70,8 @@ pub use review::Act;
 pub use state::{Phase, State, TransitionError};
 pub use store::export::FinalProtocol;
 pub use store::{
-    ACT_MIN_CHARS, Config, Difference, Finalized, FirstChair, LineValue, ProtocolStatus, Review,
-    SavedField, Store,
+    ACT_MIN_CHARS, Config, Difference, Finalized, FirstChair, LineValue, Matched, ProtocolStatus,
+    Reconciled, Review, SavedField, Store,
 };
 pub use types::{EntryNo, Role, Session, Timestamp, UserId};
 pub use users::{Member, PIN_COST, PinCost, User};

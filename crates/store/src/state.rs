@@ -486,13 +486,23 @@ pub fn repeat(state: State, reason: &str) -> Result<State, TransitionError> {
 }
 
 /// Whether `user` may see the values of `entry` now. While the second entry is open, nobody sees
-/// the first entry, and only the second clerk sees the second; once both are done, everyone sees
-/// both.
+/// the first entry, and only the second clerk sees the second; while the two differ, each clerk
+/// sees only their own entry, so the reconciler reads the paper rather than the entries; once
+/// they agree, everyone sees both.
 pub fn can_read(state: State, entry: EntryNo, user: UserId) -> Result<(), TransitionError> {
     let blind = Err(TransitionError::Blind { entry });
     match (state, entry) {
-        (State::Empty, _)
-        | (State::Differ { .. } | State::Agreed { .. } | State::Final { .. }, _) => Ok(()),
+        (State::Empty, _) | (State::Agreed { .. } | State::Final { .. }, _) => Ok(()),
+        (State::Differ { first, second }, _) => {
+            let typist = match entry {
+                EntryNo::First => first,
+                EntryNo::Second => second,
+            };
+            if typist == user {
+                return Ok(());
+            }
+            blind
+        }
         (State::FirstInProgress { first }, EntryNo::First) => {
             if first == user {
                 return Ok(());

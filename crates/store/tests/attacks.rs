@@ -128,7 +128,7 @@ fn finding_1_a_clerk_cannot_settle_acknowledge_act_or_finalize() {
         ..p
     };
     assert_refused_unchanged(p, Who::Ana, "store.not_permitted", |store, carl| {
-        store.reconcile(carl, P1, "L9", "80", NOW).map(drop)
+        store.reconcile(carl, P1, "L9", "80", false, NOW).map(drop)
     });
 
     // W05 fails and E04 fails on these values (L6 = 50 of L5 = 800; L7 stays 780).

@@ -22,7 +22,7 @@ fn populated() -> (tempfile::TempDir, std::path::PathBuf, i64) {
         &with(&clean_p1(), "L1", 1001),
     );
     p.store
-        .reconcile(&p.chair, P1, "L1", "1000", NOW)
+        .reconcile(&p.chair, P1, "L1", "1000", false, NOW)
         .expect("test helper");
     p.store.finalize(&p.chair, P1, NOW).expect("test helper");
     p.store

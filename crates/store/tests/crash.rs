@@ -80,7 +80,7 @@ fn child(path: &Path, seed: u64) {
             Phase::Empty | Phase::FirstInProgress => (EntryNo::First, &ana),
             Phase::FirstDone | Phase::SecondInProgress => (EntryNo::Second, &bek),
             Phase::Differ => {
-                reconcile_one(&mut store, contest, &chair, now);
+                reconcile_one(&mut store, contest, &ana, &chair, now);
                 continue;
             }
             Phase::Agreed => {
@@ -170,14 +170,22 @@ fn missing_lines(
     }
 }
 
-fn reconcile_one(store: &mut Store, contest: &str, chair: &Session, now: Timestamp) {
+fn reconcile_one(store: &mut Store, contest: &str, ana: &Session, chair: &Session, now: Timestamp) {
     let differences = store.differences(contest).expect("crash child");
     let Some(open) = differences.iter().find(|d| d.settled.is_none()) else {
         return;
     };
-    let value = open.first.map_or(0, Count::get).to_string();
+    // The paper says what Ana typed; she alone may read her entry while the two differ.
+    let value = store
+        .entry_values(ana, contest, EntryNo::First)
+        .expect("crash child")
+        .into_iter()
+        .find(|value| value.line == open.line)
+        .and_then(|value| value.value)
+        .map_or(0, Count::get)
+        .to_string();
     store
-        .reconcile(chair, contest, &open.line, &value, now)
+        .reconcile(chair, contest, &open.line, &value, true, now)
         .expect("crash child");
     say(&format!("OP reconcile {contest} {}", head(store)));
 }

@@ -4,7 +4,9 @@
 pub mod common;
 
 use hattama_protocol::{Count, Status};
-use hattama_store::{EntryNo, Phase, State, Store, StoreError, TransitionError};
+use hattama_store::{
+    EntryNo, Matched, Phase, Reconciled, State, Store, StoreError, TransitionError,
+};
 
 use common::{NOW, P1, clean_p1, precinct, type_entry, with};
 
@@ -28,11 +30,21 @@ fn two_entries_differing_in_one_line_are_reconciled_and_finalized() {
     let differences = p.store.differences(P1).unwrap();
     assert_eq!(differences.len(), 1);
     assert_eq!(differences[0].line, "L9");
-    assert_eq!(differences[0].first.map(Count::get), Some(80));
-    assert_eq!(differences[0].second.map(Count::get), Some(81));
+    assert_eq!(differences[0].settled, None);
+    assert_eq!(differences[0].matched, None);
 
-    let state = p.store.reconcile(&p.chair, P1, "L9", "80", NOW).unwrap();
+    let reconciled = p
+        .store
+        .reconcile(&p.chair, P1, "L9", "80", false, NOW)
+        .unwrap();
+    let Reconciled::Settled { matched, state } = reconciled else {
+        panic!("80 is entry 1's value: {reconciled:?}");
+    };
+    assert_eq!(matched, Matched::First);
     assert_eq!(state.phase(), Phase::Agreed);
+    let differences = p.store.differences(P1).unwrap();
+    assert_eq!(differences[0].settled.map(Count::get), Some(80));
+    assert_eq!(differences[0].matched, Some(Matched::First));
     let review = p.store.review(P1).unwrap();
     assert!(review.findings.iter().all(|f| f.status == Status::Pass));
 

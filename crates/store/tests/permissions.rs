@@ -33,7 +33,7 @@ fn act(
         Permission::Enter => store
             .save_value(actor, P1, EntryNo::First, "L1", "5", NOW)
             .map(drop),
-        Permission::Reconcile => store.reconcile(actor, P1, "L1", "5", NOW).map(drop),
+        Permission::Reconcile => store.reconcile(actor, P1, "L1", "5", true, NOW).map(drop),
         Permission::Acknowledge => store.acknowledge(actor, P1, "W05", NOW),
         Permission::AttachAct => store.attach_act(
             actor,
@@ -67,7 +67,10 @@ fn act(
                 created_at: NOW,
             },
         ),
-        Permission::ViewAudit => store.audit_entries(actor, 0).map(drop),
+        Permission::ViewAudit => store
+            .audit_view(actor, 0)
+            .map(drop)
+            .and(store.audit_entries(actor, 0).map(drop)),
         Permission::Print | Permission::VerifyAudit => store.require(actor, permission).map(drop),
     }
 }

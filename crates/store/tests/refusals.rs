@@ -90,7 +90,9 @@ fn editing_a_finalized_protocol() {
         save(store, EntryNo::Second, &ids.bek, "L9", "")
     });
     assert_refused(finalized(), "store.already_final", |store, ids| {
-        store.reconcile(&ids.chair, P1, "L1", "5", NOW).unwrap_err()
+        store
+            .reconcile(&ids.chair, P1, "L1", "5", true, NOW)
+            .unwrap_err()
     });
     assert_refused(finalized(), "store.already_final", |store, ids| {
         store.finalize(&ids.chair, P1, NOW).unwrap_err()
@@ -166,7 +168,7 @@ fn steps_out_of_order() {
         "store.nothing_to_reconcile",
         |store, ids| {
             store
-                .reconcile(&ids.chair, P1, "L1", "1000", NOW)
+                .reconcile(&ids.chair, P1, "L1", "1000", true, NOW)
                 .unwrap_err()
         },
     );
@@ -197,7 +199,7 @@ fn reconciling_a_line_the_entries_agree_on() {
     );
     assert_refused(p, "store.line_not_differing", |store, ids| {
         store
-            .reconcile(&ids.chair, P1, "L1", "1000", NOW)
+            .reconcile(&ids.chair, P1, "L1", "1000", true, NOW)
             .unwrap_err()
     });
 }

@@ -285,6 +285,27 @@ fn the_second_entry_is_blind() {
 }
 
 #[test]
+fn differing_entries_are_blind_to_everyone_but_their_clerk() {
+    let differ = State::Differ {
+        first: ANA,
+        second: BEK,
+    };
+    assert_eq!(can_read(differ, EntryNo::First, ANA), Ok(()));
+    assert_eq!(can_read(differ, EntryNo::Second, BEK), Ok(()));
+    for (entry, user) in [
+        (EntryNo::First, BEK),
+        (EntryNo::First, CHAIR),
+        (EntryNo::Second, ANA),
+        (EntryNo::Second, CHAIR),
+    ] {
+        assert_eq!(
+            can_read(differ, entry, user),
+            Err(TransitionError::Blind { entry })
+        );
+    }
+}
+
+#[test]
 fn stored_parts_round_trip() {
     let states = [
         State::Empty,

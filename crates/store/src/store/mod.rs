@@ -4,8 +4,9 @@
 //!
 //! The operations live in files of one concern each: `open` (opening and creating the file),
 //! `people` (setup, users, members), `entry` (typing and finishing an entry), `reconcile`,
-//! `finalize` (review, acknowledgements, acts, finalize, repeat) and `export` (the device key
-//! and signed batches as records).
+//! `finalize` (review, acknowledgements, acts, finalize, repeat), `export` (the device key
+//! and signed batches as records) and `vouch` (the blind audit view, and the check before
+//! anything is signed or printed).
 //!
 //! The store parses typed text and finds lines through `hattama_protocol`, asks the pure
 //! [`state`](crate::state) module whether a step is allowed, and persists the result through the
@@ -17,11 +18,12 @@ mod finalize;
 mod open;
 mod people;
 mod reconcile;
+mod vouch;
 
 pub use entry::{LineValue, SavedField};
 pub use finalize::{ACT_MIN_CHARS, Finalized, Review};
 pub use people::FirstChair;
-pub use reconcile::Difference;
+pub use reconcile::{Difference, Matched, Reconciled};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -207,7 +209,8 @@ impl Store {
         audit::verify(&self.conn)
     }
 
-    /// The audit rows from `from_seq` on. Any signed-in user.
+    /// The audit rows from `from_seq` on, raw, values and all ([`Permission::ViewAudit`]). What a
+    /// person is shown is [`Store::audit_view`], which hides the numbers of unfinished entries.
     pub fn audit_entries(
         &self,
         actor: &Session,

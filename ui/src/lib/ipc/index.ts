@@ -19,6 +19,7 @@ import type {
   Overview,
   ProtocolForm,
   ProtocolState,
+  ReconcileOutcome,
   ReviewInfo,
   SavedField,
   SessionInfo,
@@ -152,14 +153,17 @@ export function finishEntry(contest: string, entry: number): Promise<ProtocolSta
   return call('finish_entry', { contest, entry });
 }
 
-/** The lines on which the two entries differ. */
+/** The lines on which the two entries differ (blind: never either entry's value). */
 export function differences(contest: string): Promise<Difference[]> {
   return call('differences', { contest });
 }
 
-/** Settles a differing line with the paper's value. */
-export function reconcile(contest: string, line: string, raw: string): Promise<ProtocolState> {
-  return call('reconcile', { contest, line, raw });
+/**
+ * Settles a differing line with the value read on the paper; the answer says which entry it
+ * matched. A value on neither entry is stored only with `confirmNeither`.
+ */
+export function reconcile(contest: string, line: string, raw: string, confirmNeither: boolean): Promise<ReconcileOutcome> {
+  return call('reconcile', { contest, line, raw, confirmNeither });
 }
 
 /** The agreed values' checks, acknowledgements and acts. */

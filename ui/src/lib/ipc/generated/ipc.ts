@@ -16,7 +16,7 @@ languages: Array<Language>,
  */
 databasePath: string, };
 
-export type ErrorCode = "error.app.unknown_language" | "error.app.state_unavailable" | "error.app.not_signed_in" | "error.app.unknown_entry" | "error.app.definition_file" | "error.app.definition_signature" | "error.app.commission_key_not_pinned" | "error.app.commission_key_file" | "error.app.fingerprint_mismatch" | "error.store.already_final" | "error.store.same_user_second_entry" | "error.store.not_your_entry" | "error.store.first_entry_not_done" | "error.store.entry_closed" | "error.store.incomplete_entry" | "error.store.entry_blind" | "error.store.nothing_to_reconcile" | "error.store.not_agreed" | "error.store.unacknowledged_warnings" | "error.store.errors_without_act" | "error.store.not_final" | "error.store.empty_reason" | "error.store.corrupt" | "error.store.not_hattama" | "error.store.too_new" | "error.store.not_set_up" | "error.store.already_set_up" | "error.store.bad_definition" | "error.store.unknown_precinct" | "error.store.unknown_contest" | "error.store.unknown_line" | "error.store.bad_value" | "error.store.line_not_differing" | "error.store.unknown_rule" | "error.store.wrong_severity" | "error.store.rule_not_failing" | "error.store.already_acknowledged" | "error.store.empty_text" | "error.store.unknown_user" | "error.store.duplicate_user" | "error.store.pin_format" | "error.store.weak_pin" | "error.store.wrong_pin" | "error.store.locked" | "error.store.not_permitted" | "error.store.typed_an_entry" | "error.store.pin_needed" | "error.store.last_chair" | "error.store.act_too_short" | "error.store.no_chair" | "error.store.io" | "error.store.no_data_dir" | "error.store.bad_backup" | "error.store.inconsistent" | "error.store.sqlite" | "error.store.device_key_exists" | "error.store.no_device_key" | "error.store.nothing_to_export" | "error.store.weak_passphrase" | "error.store.wrong_passphrase" | "error.store.key_failed" | "error.store.unknown_export" | "error.store.commission_key_pinned" | "error.device_key.mismatch" | "error.export.no_folder" | "error.export.not_a_folder" | "error.export.no_drive" | "error.export.several_drives" | "error.batch.drive_full" | "error.batch.drive_failed" | "error.batch.drive_read_back" | "error.batch.link_in_path" | "error.print.fonts" | "error.print.pdf" | "error.print.assemble" | "error.print.no_final" | "error.print.not_exported" | "error.print.write_file";
+export type ErrorCode = "error.app.unknown_language" | "error.app.state_unavailable" | "error.app.not_signed_in" | "error.app.unknown_entry" | "error.app.definition_file" | "error.app.definition_signature" | "error.app.commission_key_not_pinned" | "error.app.commission_key_file" | "error.app.fingerprint_mismatch" | "error.store.already_final" | "error.store.same_user_second_entry" | "error.store.not_your_entry" | "error.store.first_entry_not_done" | "error.store.entry_closed" | "error.store.incomplete_entry" | "error.store.entry_blind" | "error.store.nothing_to_reconcile" | "error.store.not_agreed" | "error.store.unacknowledged_warnings" | "error.store.errors_without_act" | "error.store.not_final" | "error.store.empty_reason" | "error.store.corrupt" | "error.store.not_hattama" | "error.store.too_new" | "error.store.not_set_up" | "error.store.already_set_up" | "error.store.bad_definition" | "error.store.unknown_precinct" | "error.store.unknown_contest" | "error.store.unknown_line" | "error.store.bad_value" | "error.store.line_not_differing" | "error.store.unknown_rule" | "error.store.wrong_severity" | "error.store.rule_not_failing" | "error.store.already_acknowledged" | "error.store.empty_text" | "error.store.unknown_user" | "error.store.duplicate_user" | "error.store.pin_format" | "error.store.weak_pin" | "error.store.wrong_pin" | "error.store.locked" | "error.store.not_permitted" | "error.store.typed_an_entry" | "error.store.pin_needed" | "error.store.last_chair" | "error.store.act_too_short" | "error.store.no_chair" | "error.store.io" | "error.store.no_data_dir" | "error.store.bad_backup" | "error.store.inconsistent" | "error.store.sqlite" | "error.store.device_key_exists" | "error.store.no_device_key" | "error.store.nothing_to_export" | "error.store.weak_passphrase" | "error.store.wrong_passphrase" | "error.store.key_failed" | "error.store.unknown_export" | "error.store.integrity_failed" | "error.store.audit_broken" | "error.store.final_not_vouched" | "error.store.commission_key_pinned" | "error.device_key.mismatch" | "error.export.no_folder" | "error.export.not_a_folder" | "error.export.no_drive" | "error.export.several_drives" | "error.batch.drive_full" | "error.batch.drive_failed" | "error.batch.drive_read_back" | "error.batch.link_in_path" | "error.print.fonts" | "error.print.pdf" | "error.print.assemble" | "error.print.no_final" | "error.print.not_exported" | "error.print.write_file";
 
 export type IpcError = {
 /**
@@ -373,23 +373,35 @@ state: ProtocolState,
  */
 findings: Array<Finding>, };
 
+export type EntryMatch = "first" | "second" | "neither";
+
 export type Difference = {
 /**
  * The line id.
  */
 line: string,
 /**
- * The first entry's value.
- */
-first: number | null,
-/**
- * The second entry's value.
- */
-second: number | null,
-/**
  * The value on the paper, once settled.
  */
-settled: number | null, };
+settled: number | null,
+/**
+ * Which entry the paper value matched, once settled.
+ */
+matched: EntryMatch | null, };
+
+export type ReconcileOutcome = {
+/**
+ * True when nothing was stored: the value is on neither entry; send it again confirmed.
+ */
+needsConfirmation: boolean,
+/**
+ * Which entry the stored value matched.
+ */
+matched: EntryMatch | null,
+/**
+ * The protocol's state after storing.
+ */
+state: ProtocolState | null, };
 
 export type ActInfo = {
 /**
@@ -437,9 +449,14 @@ user: number | null,
  */
 action: string,
 /**
- * The details, as JSON text.
+ * The details, as JSON text, without numbers when `hidden`.
  */
-payload: string, };
+payload: string,
+/**
+ * True when the numbers were left out: the protocol's two entries are not both done and
+ * agreed yet.
+ */
+hidden: boolean, };
 
 export type AuditLog = {
 /**
