@@ -8,7 +8,7 @@ pub mod run;
 
 use std::process::Command;
 
-use run::{hattama, hattama_env, ok, ok_env, ok_stdin};
+use run::{add_user, hattama, hattama_env, ok, ok_env, setup_demo};
 
 const VALUES: &str = r#"{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800, "L5b": 20,
 "L6": 20, "L7": 780, "L8.1": 300, "L8.2": 100, "L8.3": 100, "L8.4": 80, "L8.5": 50, "L8.6": 60, "L8.7": 40, "L9": 50}"#;
@@ -21,30 +21,10 @@ fn from_the_precinct_to_the_commission() {
     std::fs::write(&values, VALUES).unwrap();
     let values = values.to_str().unwrap();
 
-    ok_env(
-        &db,
-        &[
-            "setup",
-            "--user",
-            "Aigul",
-            "--definition",
-            "demo",
-            "--region",
-            "abai",
-            "--precinct",
-            "1",
-        ],
-        &[("HATTAMA_NEW_PIN", "590417")],
-    );
+    setup_demo(&db, "590417");
     for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
         // The chair's PIN, then the new user's, one line each.
-        ok_stdin(
-            &db,
-            &[
-                "user", "add", "--user", "Aigul", "--name", name, "--role", role,
-            ],
-            &format!("590417\n{pin}\n"),
-        );
+        add_user(&db, "590417", name, role, pin);
     }
     for (name, position) in [
         ("Aigul Sarsenova", "chair"),

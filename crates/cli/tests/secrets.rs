@@ -21,36 +21,16 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hattama_protocol::builtin::DEMO_CLEAN_P1;
-use run::{hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin};
+use run::{add_user, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo};
 
 const CHAIR_PIN: &str = "590417";
 
 /// A demo precinct whose P1 is typed twice alike and so waits for the chair.
 fn agreed_precinct(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("hattama.db");
-    ok_env(
-        &db,
-        &[
-            "setup",
-            "--user",
-            "Aigul",
-            "--definition",
-            "demo",
-            "--region",
-            "abai",
-            "--precinct",
-            "1",
-        ],
-        &[("HATTAMA_NEW_PIN", CHAIR_PIN)],
-    );
+    setup_demo(&db, CHAIR_PIN);
     // The chair's PIN first, then the new user's.
-    ok_stdin(
-        &db,
-        &[
-            "user", "add", "--user", "Aigul", "--name", "Ana", "--role", "clerk",
-        ],
-        &format!("{CHAIR_PIN}\n268135\n"),
-    );
+    add_user(&db, CHAIR_PIN, "Ana", "clerk", "268135");
     ok_env(
         &db,
         &[

@@ -11,7 +11,7 @@ pub mod run;
 
 use std::path::Path;
 
-use run::{hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin};
+use run::{add_user, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo};
 
 /// The first chair's PIN, chosen at setup.
 const CHAIR_PIN: &str = "590417";
@@ -38,32 +38,12 @@ fn a_whole_precinct_scripted() {
     std::fs::write(&second, values(95)).unwrap();
     let (first, second) = (first.to_str().unwrap(), second.to_str().unwrap());
 
-    let setup = ok_env(
-        &db,
-        &[
-            "setup",
-            "--user",
-            "Aigul",
-            "--definition",
-            "demo",
-            "--region",
-            "abai",
-            "--precinct",
-            "1",
-        ],
-        &[("HATTAMA_NEW_PIN", CHAIR_PIN)],
-    );
+    let setup = setup_demo(&db, CHAIR_PIN);
     assert_eq!(setup["precinct"], "abai/1");
     assert_eq!(setup["contests"].as_array().unwrap().len(), 5);
     // The chair signs in first: their PIN, then the new user's, on standard input.
     for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
-        ok_stdin(
-            &db,
-            &[
-                "user", "add", "--user", "Aigul", "--name", name, "--role", role,
-            ],
-            &format!("{CHAIR_PIN}\n{pin}\n"),
-        );
+        add_user(&db, CHAIR_PIN, name, role, pin);
     }
 
     let entered = ok_env(

@@ -83,3 +83,34 @@ fn succeeded(args: &[&str], output: &Output) -> serde_json::Value {
 pub fn ok(db: &Path, args: &[&str]) -> serde_json::Value {
     succeeded(args, &hattama(db, args))
 }
+
+/// Sets `db` up as the demo's precinct abai/1, with Aigul (PIN `chair_pin`) its first chair.
+pub fn setup_demo(db: &Path, chair_pin: &str) -> serde_json::Value {
+    ok_env(
+        db,
+        &[
+            "setup",
+            "--user",
+            "Aigul",
+            "--definition",
+            "demo",
+            "--region",
+            "abai",
+            "--precinct",
+            "1",
+        ],
+        &[("HATTAMA_NEW_PIN", chair_pin)],
+    )
+}
+
+/// Adds the user `name` with `role` and `pin`, the chair Aigul signed in: her PIN, then the new
+/// user's, one line each on standard input.
+pub fn add_user(db: &Path, chair_pin: &str, name: &str, role: &str, pin: &str) {
+    ok_stdin(
+        db,
+        &[
+            "user", "add", "--user", "Aigul", "--name", name, "--role", role,
+        ],
+        &format!("{chair_pin}\n{pin}\n"),
+    );
+}
