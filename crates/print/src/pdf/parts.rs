@@ -68,6 +68,26 @@ impl<'f> Flow<'f> {
         leading(size) * count_f32(n_lines)
     }
 
+    /// Draws `phrase` wrapped to `width` from (`x`, `top`) down in `size` points, the Kazakh in
+    /// black and the Russian under it in gray; returns the height used.
+    pub(crate) fn both_blocks(
+        &mut self,
+        size: f32,
+        x: f32,
+        top: f32,
+        width: f32,
+        phrase: Phrase,
+    ) -> f32 {
+        let kk = self.block((Face::Regular, size, 0.0), x, top, width, phrase.kk);
+        kk + self.block(
+            (Face::Regular, size, RU_GRAY),
+            x,
+            top - kk,
+            width,
+            phrase.ru,
+        )
+    }
+
     /// Draws `text` wrapped to `width` from (`x`, `top`) down; returns the height used.
     pub(crate) fn block(
         &mut self,

@@ -327,20 +327,7 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
     flow.ensure(height);
     let top = flow.y;
     let mut y = top;
-    y -= flow.block(
-        (Face::Regular, 7.5, 0.0),
-        LEFT,
-        y,
-        text_width,
-        phrase::SIGNED_AT.kk,
-    );
-    y -= flow.block(
-        (Face::Regular, 7.5, RU_GRAY),
-        LEFT,
-        y,
-        text_width,
-        phrase::SIGNED_AT.ru,
-    );
+    y -= flow.both_blocks(7.5, LEFT, y, text_width, phrase::SIGNED_AT);
     flow.canvas
         .text(Face::Bold, 11.0, LEFT, y - 14.0, &signed_at);
     let stamp = phrase::STAMP.both();
@@ -348,60 +335,21 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
     flow.canvas
         .text_gray(Face::Bold, 12.0, stamp_x, y - 14.0, &stamp, CAPTION_GRAY);
     y -= 26.0;
-    y -= flow.block(
-        (Face::Regular, 7.5, 0.0),
-        LEFT,
-        y,
-        text_width,
-        phrase::BATCH_HASH.kk,
-    );
-    y -= flow.block(
-        (Face::Regular, 7.5, RU_GRAY),
-        LEFT,
-        y,
-        text_width,
-        phrase::BATCH_HASH.ru,
-    );
+    y -= flow.both_blocks(7.5, LEFT, y, text_width, phrase::BATCH_HASH);
     y -= 2.0;
     for line in &hash_lines {
         flow.canvas.text(Face::Mono, 10.5, LEFT, y - 11.0, line);
         y -= leading(10.5) + 1.0;
     }
     y -= 4.0;
-    y -= flow.block(
-        (Face::Regular, 7.5, 0.0),
-        LEFT,
-        y,
-        text_width,
-        phrase::AUDIT_HEAD.kk,
-    );
-    y -= flow.block(
-        (Face::Regular, 7.5, RU_GRAY),
-        LEFT,
-        y,
-        text_width,
-        phrase::AUDIT_HEAD.ru,
-    );
+    y -= flow.both_blocks(7.5, LEFT, y, text_width, phrase::AUDIT_HEAD);
     y -= 2.0;
     for line in &head_lines {
         flow.canvas.text(Face::Mono, 9.0, LEFT, y - 9.5, line);
         y -= leading(9.0) + 1.0;
     }
     y -= 6.0;
-    y -= flow.block(
-        (Face::Regular, 6.5, 0.0),
-        LEFT,
-        y,
-        text_width,
-        phrase::QR_NOTE.kk,
-    );
-    flow.block(
-        (Face::Regular, 6.5, RU_GRAY),
-        LEFT,
-        y,
-        text_width,
-        phrase::QR_NOTE.ru,
-    );
+    flow.both_blocks(6.5, LEFT, y, text_width, phrase::QR_NOTE);
     parts::qr_code(flow, &qr, RIGHT - qr_side, top - quiet);
     flow.skip(height);
     Ok(())
