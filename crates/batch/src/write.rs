@@ -8,11 +8,15 @@
 //! payload appears only by an atomic rename of a fully written and synced file, after its
 //! signature is in place; if the read-back fails, the final files are removed again.
 //!
+//! On Windows the same steps hold with the platform's rules (`hattama_durable`): every handle is
+//! closed before its file is renamed or removed, a flush opens the file for writing, and the
+//! rename flushes the renamed file, as `MOVEFILE_WRITE_THROUGH` would.
+//!
 //! All file-system calls go through [`Io`], so tests can make any step fail the way a real device
 //! does (short write, ENOSPC, EIO, a failing rename) and check the outcome; [`RealIo`] is the one
 //! used in the app and the CLI, and the tests also run it on real file systems.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -49,20 +53,19 @@ impl Io for RealIo {
     }
 
     fn fsync_file(&self, path: &Path) -> io::Result<()> {
-        File::open(path)?.sync_all()
+        hattama_durable::sync_file(path)
     }
 
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
-        fs::rename(from, to)
+        hattama_durable::replace(from, to)
     }
 
     fn fsync_dir(&self, dir: &Path) -> io::Result<()> {
-        File::open(dir)?.sync_all()
+        hattama_durable::sync_dir(dir)
     }
 
     fn sync_fs(&self, dir: &Path) -> io::Result<()> {
-        let folder = File::open(dir)?;
-        rustix::fs::syncfs(&folder).map_err(io::Error::from)
+        hattama_durable::sync_file_system(dir)
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {

@@ -243,6 +243,6 @@ pub fn save_as(path: &Path, bytes: &[u8]) -> Result<(), PrecinctError> {
     partial.push(".part");
     let partial = PathBuf::from(partial);
     std::fs::write(&partial, bytes).map_err(failed)?;
-    std::fs::rename(&partial, path).map_err(failed)?;
+    hattama_durable::replace(&partial, path).map_err(failed)?;
     Ok(())
 }
