@@ -8,6 +8,8 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/run.rs"]
 mod run;
 

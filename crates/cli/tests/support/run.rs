@@ -1,15 +1,17 @@
 //! Runs the `hattama` binary for the integration tests, against one database (through
 //! `HATTAMA_DB`) and with the chair's passphrase in `HATTAMA_PASSPHRASE`, as a script would.
+//! The binary is `binary::command()` (`support/binary.rs`): the Windows one under Wine when
+//! `cargo xtask test` says so.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The passphrase the device key is made and unlocked with.
 const PASSPHRASE: &str = "chair passphrase 2023";
 
 /// Runs `hattama ARGS` against the database at `db`.
 pub(crate) fn hattama(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hattama"))
+    crate::binary::command()
         .args(args)
         .env("HATTAMA_DB", db)
         .env("HATTAMA_PASSPHRASE", PASSPHRASE)
