@@ -49,7 +49,7 @@ fn ui_dir() -> PathBuf {
 }
 
 /// The Cargo target dir: the workspace `target/`, unless `CARGO_TARGET_DIR` says otherwise.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh::root().join("target"), PathBuf::from)
 }
 
@@ -72,11 +72,13 @@ pub(crate) fn e2e(args: &[String]) -> Result<()> {
     run_e2e(&[], E2E_TARGETS, args)
 }
 
-/// Builds the `.deb` (release) and prints where it is.
+/// Builds the `.deb` and the Windows installer (both release) and prints where they are.
 pub(crate) fn dist(_args: &[String]) -> Result<()> {
     prepare()?;
     let deb = build_deb()?;
     sh::say(&format!("built {}", deb.display()));
+    let windows = crate::windows::build()?;
+    crate::windows::installer(&windows)?;
     Ok(())
 }
 
@@ -123,7 +125,9 @@ pub(crate) fn test_steps() -> Result<()> {
         &[("HATTAMA_APP", INSTALLED_APP)],
         &["app"],
         &[INSTALLED_SMOKE_TEST.to_owned()],
-    )
+    )?;
+    // Windows: both binaries, the CLI tests under Wine, the installer.
+    crate::windows::run(&[])
 }
 
 /// Installs whatever the app's builds and tests need and is missing; cheap when all is there.
@@ -138,6 +142,7 @@ pub(crate) fn prepare() -> Result<()> {
 fn system_packages() -> Result<()> {
     let missing: Vec<&str> = APT_PACKAGES
         .iter()
+        .chain(crate::windows::APT_PACKAGES)
         .copied()
         .filter(|package| !installed(package))
         .collect();
@@ -209,8 +214,13 @@ fn npm(args: &[&str]) -> Result<()> {
 
 /// Runs the Tauri CLI from the UI's npm packages at the workspace root, where it finds `src-tauri`.
 fn tauri(args: &[&str]) -> Result<()> {
+    tauri_env(&[], args)
+}
+
+/// [`tauri`] with extra environment variables (the Windows build's linker).
+pub(crate) fn tauri_env(env: &[(&str, &str)], args: &[&str]) -> Result<()> {
     let cli = ui_dir().join("node_modules").join(".bin").join("tauri");
-    sh::run(&cli.display().to_string(), args)
+    sh::run_env_in(&sh::root(), env, &cli.display().to_string(), args)
 }
 
 /// Builds `target/debug/hattama-app` with the frontend embedded, as the E2E tests need it.

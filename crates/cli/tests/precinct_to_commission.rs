@@ -3,6 +3,8 @@
 //! printed with its QR; then at the commission the batch verified, imported and tallied, and the
 //! QR read back from the rendered page and verified (and refused with an unregistered key).
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/run.rs"]
 pub mod run;
 

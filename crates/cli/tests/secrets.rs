@@ -11,6 +11,8 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/run.rs"]
 pub mod run;
 

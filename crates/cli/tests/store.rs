@@ -6,6 +6,8 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/run.rs"]
 pub mod run;
 
@@ -186,7 +188,7 @@ fn a_whole_precinct_scripted() {
         &format!("{CHAIR_PIN}\n"),
     );
     assert_eq!(finalized["version"], 1);
-    assert!(Path::new(finalized["backup"].as_str().unwrap()).exists());
+    assert!(local_path(finalized["backup"].as_str().unwrap()).exists());
 
     let state = ok(&db, &["state", "--contest", "majilis-list"]);
     assert_eq!(state["protocol"]["state"]["phase"], "final");
@@ -224,4 +226,18 @@ fn assert_edited_copy_fails_verification(db: &Path) {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["broken"]["kind"], "edited");
     assert_eq!(report["broken"]["seq"], 7);
+}
+
+/// A path the binary under test printed, as this machine names it: the Windows binary under
+/// Wine joins with `\` and may name the root drive `Z:`, which is `/` here.
+fn local_path(printed: &str) -> std::path::PathBuf {
+    if std::env::var_os("HATTAMA_TEST_EXE").is_none_or(|exe| exe.is_empty()) {
+        return std::path::PathBuf::from(printed);
+    }
+    let unix = printed.replace('\\', "/");
+    let unix = unix
+        .strip_prefix("Z:")
+        .or_else(|| unix.strip_prefix("z:"))
+        .unwrap_or(&unix);
+    std::path::PathBuf::from(unix)
 }

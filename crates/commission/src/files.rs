@@ -20,10 +20,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommissionError> {
     let tmp = path.with_extension("tmp");
     let failed = |source| CommissionError::write(&tmp, source);
     std::fs::write(&tmp, bytes).map_err(failed)?;
-    std::fs::File::open(&tmp)
-        .and_then(|file| file.sync_all())
-        .map_err(failed)?;
-    std::fs::rename(&tmp, path).map_err(|source| CommissionError::write(path, source))
+    hattama_durable::sync_file(&tmp).map_err(failed)?;
+    hattama_durable::replace(&tmp, path).map_err(|source| CommissionError::write(path, source))
 }
 
 /// Writes a secret (an encrypted key file) as a new file at `path`, mode 0600 whatever the

@@ -3,10 +3,12 @@
 //! Each action signs its person in with `--user NAME`; the PINs go in on standard input
 //! (`--pin-stdin`: the signed-in user's PIN, then a new PIN, then the passphrase) or in
 //! `HATTAMA_PIN` / `HATTAMA_NEW_PIN`, never on the command line.
+//! The binary is `binary::command()` (`support/binary.rs`): the Windows one under Wine when
+//! `cargo xtask test` says so; a test file that uses this module declares that one too.
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 /// The passphrase the device key is made and unlocked with.
 const PASSPHRASE: &str = "chair passphrase 2023";
@@ -14,7 +16,7 @@ const PASSPHRASE: &str = "chair passphrase 2023";
 /// Runs `hattama ARGS` against the database at `db`, with no PIN given and nothing on its
 /// standard input (so it never waits at a prompt).
 pub fn hattama(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hattama"))
+    crate::binary::command()
         .args(args)
         .env("HATTAMA_DB", db)
         .env("HATTAMA_PASSPHRASE", PASSPHRASE)
@@ -27,7 +29,7 @@ pub fn hattama(db: &Path, args: &[&str]) -> Output {
 
 /// Runs `hattama --pin-stdin ARGS` with `stdin` (one line per secret) on its standard input.
 pub fn hattama_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hattama"))
+    let mut child = crate::binary::command()
         .arg("--pin-stdin")
         .args(args)
         .env("HATTAMA_DB", db)
@@ -48,7 +50,7 @@ pub fn hattama_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
 
 /// Runs `hattama ARGS` with the extra environment variables `env` (`HATTAMA_PIN`, …).
 pub fn hattama_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hattama"))
+    crate::binary::command()
         .args(args)
         .env("HATTAMA_DB", db)
         .env("HATTAMA_PASSPHRASE", PASSPHRASE)
