@@ -62,9 +62,7 @@ pub(crate) fn write_secret_new(path: &Path, bytes: &[u8]) -> Result<(), Commissi
     linked.map_err(|source| CommissionError::write(path, source))?;
     removed.map_err(failed)?;
     if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)
-            .and_then(|dir| dir.sync_all())
-            .map_err(|source| CommissionError::write(dir, source))?;
+        hattama_durable::sync_dir(dir).map_err(|source| CommissionError::write(dir, source))?;
     }
     Ok(())
 }
