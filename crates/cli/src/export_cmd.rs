@@ -15,10 +15,10 @@ use hattama_batch::keys;
 use hattama_precinct::{device_key, export, people, print};
 use serde_json::json;
 
+use crate::access::{DbArg, SignInArgs, failed, now, open, sign_in};
 use crate::common::{self, print_json};
 use crate::registry_cmd::ReceiverArgs;
 use crate::secret::Secrets;
-use crate::store_cmd::{DbArg, SignInArgs, failed, now, open, sign_in};
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum MemberCommand {
