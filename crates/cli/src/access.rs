@@ -76,17 +76,20 @@ fn store_refusal(error: StoreError) -> anyhow::Error {
     }
 }
 
-/// Signs `who` in with their PIN (the secret `pin`, read first): the session every action of
-/// this command acts for.
-pub(crate) fn sign_in(
-    store: &mut Store,
+/// Opens the store at `db` and signs `who` in with their PIN (the secret `pin`, read first):
+/// the store and the session every action of this command acts for.
+pub(crate) fn open_as(
+    db: &DbArg,
     who: &SignInArgs,
     secrets: &mut Secrets,
-) -> Result<Session> {
-    sign_in_keeping_pin(store, who, secrets).map(|(session, _)| session)
+) -> Result<(Store, Session)> {
+    let mut store = open(db)?;
+    let (session, _) = sign_in_keeping_pin(&mut store, who, secrets)?;
+    Ok((store, session))
 }
 
-/// [`sign_in`], also returning the PIN, for an action that checks it again.
+/// Signs `who` in with their PIN (the secret `pin`, read first), also returning the PIN, for an
+/// action that checks it again.
 pub(crate) fn sign_in_keeping_pin(
     store: &mut Store,
     who: &SignInArgs,

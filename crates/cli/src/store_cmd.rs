@@ -33,7 +33,7 @@ use hattama_protocol::PrecinctId;
 use hattama_store::{EntryNo, FirstChair, Reconciled, Role, restore};
 use serde_json::json;
 
-use crate::access::{DbArg, SignInArgs, failed, now, open, refused, sign_in, sign_in_keeping_pin};
+use crate::access::{DbArg, SignInArgs, failed, now, open, open_as, refused, sign_in_keeping_pin};
 use crate::common::print_json;
 use crate::secret::Secrets;
 use crate::store_cmd::commission_key::confirm_commission_key;
@@ -301,8 +301,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             confirm_neither,
             who,
         } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             let reconciled = protocol::reconcile(
                 &mut store,
                 &actor,
@@ -332,8 +331,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             code,
             who,
         } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             protocol::acknowledge(&mut store, &actor, contest, code, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "acknowledged": code }))?;
         }
@@ -345,15 +343,13 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             text,
             who,
         } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             protocol::attach_act(&mut store, &actor, contest, code, number, text, now())
                 .map_err(failed)?;
             print_json(&json!({ "contest": contest, "act": code }))?;
         }
         StoreCommand::Finalize { db, contest, who } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             let finalized =
                 protocol::finalize(&mut store, &actor, contest, now()).map_err(failed)?;
             let (backup, backup_error) = match &finalized.backup {
@@ -374,8 +370,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             reason,
             who,
         } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             let version =
                 protocol::repeat(&mut store, &actor, contest, reason, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "version": version }))?;

@@ -12,11 +12,9 @@
 )]
 
 #[path = "support/binary.rs"]
-#[expect(
-    dead_code,
-    reason = "only `native` is used: the data folder is the platform's"
-)]
 mod binary;
+#[path = "support/run.rs"]
+pub mod run;
 
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -38,18 +36,6 @@ fn hattama_at_home(home: &Path, data_home: Option<&Path>, args: &[&str]) -> Outp
     }
     command.output().expect("the hattama binary runs")
 }
-
-const SETUP: [&str; 9] = [
-    "setup",
-    "--user",
-    "Aigul",
-    "--definition",
-    "demo",
-    "--region",
-    "abai",
-    "--precinct",
-    "1",
-];
 
 fn succeeded(output: &Output) -> serde_json::Value {
     assert!(
@@ -86,7 +72,7 @@ fn without_db_the_database_is_made_under_xdg_data_home() {
     std::fs::create_dir_all(&home).unwrap();
     std::fs::create_dir_all(&data_home).unwrap();
 
-    succeeded(&hattama_at_home(&home, Some(&data_home), &SETUP));
+    succeeded(&hattama_at_home(&home, Some(&data_home), &run::SETUP_DEMO));
     let database = data_home.join("hattama").join("hattama.db");
     assert!(
         database.is_file(),
@@ -111,7 +97,7 @@ fn without_db_nor_xdg_data_home_the_database_is_made_under_home() {
     let home = dir.path().join("home");
     std::fs::create_dir_all(&home).unwrap();
 
-    succeeded(&hattama_at_home(&home, None, &SETUP));
+    succeeded(&hattama_at_home(&home, None, &run::SETUP_DEMO));
     let database = home
         .join(".local")
         .join("share")

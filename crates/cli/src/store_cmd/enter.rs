@@ -8,7 +8,7 @@ use hattama_precinct::protocol;
 use hattama_protocol::Status;
 use serde_json::json;
 
-use crate::access::{failed, now, open, refused, sign_in};
+use crate::access::{failed, now, open_as, refused};
 use crate::common::print_json;
 use crate::secret::Secrets;
 use crate::store_cmd::EnterArgs;
@@ -26,8 +26,7 @@ pub(super) fn enter(args: &EnterArgs, secrets: &mut Secrets) -> Result<ExitCode>
             args.file.display()
         ),
     };
-    let mut store = open(&args.db)?;
-    let actor = sign_in(&mut store, &args.who, secrets)?;
+    let (mut store, actor) = open_as(&args.db, &args.who, secrets)?;
     let mut last = None;
     for (line, value) in &map {
         let raw = match value {
