@@ -17,7 +17,7 @@ mod action;
 mod verify;
 mod view;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -123,16 +123,19 @@ pub fn entries(conn: &Connection, from_seq: i64) -> Result<Vec<AuditEntry>, Stor
     let mut stmt = conn.prepare_cached(
         "SELECT seq, at, user_id, action, payload FROM audit WHERE ?1 <= seq ORDER BY seq",
     )?;
-    let rows = stmt.query_map([from_seq], |row| {
-        Ok(AuditEntry {
-            seq: row.get(0)?,
-            at: Timestamp(row.get(1)?),
-            user: row.get::<_, Option<i64>>(2)?.map(UserId),
-            action: row.get(3)?,
-            payload: row.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([from_seq], entry_of)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The entry in a row whose first five columns are `seq, at, user_id, action, payload`.
+fn entry_of(row: &Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        seq: row.get(0)?,
+        at: Timestamp(row.get(1)?),
+        user: row.get::<_, Option<i64>>(2)?.map(UserId),
+        action: row.get(3)?,
+        payload: row.get(4)?,
+    })
 }
 
 /// The whole audit log with each row's stored hash, and the stored head: what a results batch
@@ -151,16 +154,7 @@ pub fn chain(conn: &Connection) -> Result<Vec<(AuditEntry, String)>, StoreError>
     let mut stmt = conn
         .prepare_cached("SELECT seq, at, user_id, action, payload, hash FROM audit ORDER BY seq")?;
     let rows = stmt.query_map([], |row| {
-        Ok((
-            AuditEntry {
-                seq: row.get(0)?,
-                at: Timestamp(row.get(1)?),
-                user: row.get::<_, Option<i64>>(2)?.map(UserId),
-                action: row.get(3)?,
-                payload: row.get(4)?,
-            },
-            hex(&row.get::<_, Vec<u8>>(5)?),
-        ))
+        Ok((entry_of(row)?, hex(&row.get::<_, Vec<u8>>(5)?)))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -174,15 +168,7 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn entry(conn: &Connection, seq: i64) -> Result<Option<AuditEntry>, StoreError> {
     Ok(conn
         .prepare_cached("SELECT seq, at, user_id, action, payload FROM audit WHERE seq = ?1")?
-        .query_row([seq], |row| {
-            Ok(AuditEntry {
-                seq: row.get(0)?,
-                at: Timestamp(row.get(1)?),
-                user: row.get::<_, Option<i64>>(2)?.map(UserId),
-                action: row.get(3)?,
-                payload: row.get(4)?,
-            })
-        })
+        .query_row([seq], entry_of)
         .optional()?)
 }
 

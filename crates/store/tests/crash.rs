@@ -8,6 +8,8 @@
 //! replays one. The child is this test binary again, running `crash_child` with
 //! `HATTAMA_CRASH_CHILD` set; in a normal run that test returns at once.
 
+pub mod common;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -325,15 +327,7 @@ fn check_after_kill(path: &Path, acks: &Acks) -> Result<(), String> {
 fn setup(path: &Path) {
     let now = Timestamp(1_679_245_200_000);
     // PINs hashed cheaply: every child signs three users in, and there are hundreds of children.
-    let config = Config {
-        pin_cost: PinCost {
-            memory_kib: 256,
-            passes: 1,
-            lanes: 1,
-        },
-        ..Config::default()
-    };
-    let mut store = Store::open_with(path, config).expect("crash child");
+    let mut store = Store::open_with(path, common::test_config()).expect("crash child");
     let precinct = PrecinctId {
         region: "abai".into(),
         number: 1,
