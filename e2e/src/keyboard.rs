@@ -21,27 +21,10 @@ impl Session {
     /// moves the caret: the keys go where a person's would.
     pub async fn type_keys(&self, text: &str, typing: Typing) {
         match typing {
-            Typing::Burst => {
-                let mut actions = KeyActions::new("keyboard".to_owned());
-                for key in text.chars() {
-                    actions = actions
-                        .then(KeyAction::Down { value: key })
-                        .then(KeyAction::Up { value: key });
-                }
-                self.client
-                    .perform_actions(actions)
-                    .await
-                    .expect("the webview takes key presses");
-            }
+            Typing::Burst => self.keys(text.chars().flat_map(press_and_release)).await,
             Typing::Human => {
                 for key in text.chars() {
-                    let actions = KeyActions::new("keyboard".to_owned())
-                        .then(KeyAction::Down { value: key })
-                        .then(KeyAction::Up { value: key });
-                    self.client
-                        .perform_actions(actions)
-                        .await
-                        .expect("the webview takes key presses");
+                    self.keys(press_and_release(key)).await;
                     tokio::time::sleep(HUMAN_PAUSE).await;
                 }
             }
@@ -75,26 +58,28 @@ impl Session {
 
     /// Presses and releases `key` on whatever has focus, as a person at the keyboard would.
     pub async fn press(&self, key: Key) {
-        let key = char::from(key);
-        let actions = KeyActions::new("keyboard".to_owned())
-            .then(KeyAction::Down { value: key })
-            .then(KeyAction::Up { value: key });
-        self.client
-            .perform_actions(actions)
-            .await
-            .expect("the webview takes key presses");
+        self.keys(press_and_release(char::from(key))).await;
     }
 
     /// Presses Ctrl and `key` together.
     pub async fn press_ctrl(&self, key: char) {
         let control = char::from(Key::Control);
-        let actions = KeyActions::new("keyboard".to_owned())
-            .then(KeyAction::Down { value: control })
-            .then(KeyAction::Down { value: key })
-            .then(KeyAction::Up { value: key })
-            .then(KeyAction::Up { value: control });
+        self.keys([
+            KeyAction::Down { value: control },
+            KeyAction::Down { value: key },
+            KeyAction::Up { value: key },
+            KeyAction::Up { value: control },
+        ])
+        .await;
+    }
+
+    /// Sends `actions` to the webview as one keyboard action sequence.
+    async fn keys(&self, actions: impl IntoIterator<Item = KeyAction>) {
+        let sequence = actions
+            .into_iter()
+            .fold(KeyActions::new("keyboard".to_owned()), KeyActions::then);
         self.client
-            .perform_actions(actions)
+            .perform_actions(sequence)
             .await
             .expect("the webview takes key presses");
     }
@@ -113,4 +98,9 @@ impl Session {
         }
         panic!("Tab never reached [data-testid={id}]; focus went through {seen:?}");
     }
+}
+
+/// A key pressed and released, as one key stroke.
+fn press_and_release(key: char) -> [KeyAction; 2] {
+    [KeyAction::Down { value: key }, KeyAction::Up { value: key }]
 }
