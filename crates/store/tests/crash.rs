@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hattama_protocol::{Count, PrecinctId, Status, builtin};
-use hattama_store::{Config, EntryNo, FirstChair, Phase, PinCost, Role, Session, Store, Timestamp};
+use hattama_store::{EntryNo, FirstChair, Phase, Role, Session, Store, Timestamp};
 
 const CHILD_ENV: &str = "HATTAMA_CRASH_CHILD";
 const CHILD_SEED_ENV: &str = "HATTAMA_CRASH_CHILD_SEED";
