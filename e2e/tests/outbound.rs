@@ -7,6 +7,9 @@
 //! typing protocols through the UI is `tests/app.rs`'s business. With `HATTAMA_SCREENSHOTS=1`
 //! each screen is captured in Kazakh and Russian into `docs/screenshots/`.
 
+#[path = "support/pins.rs"]
+mod pins;
+
 use std::path::{Path, PathBuf};
 
 use hattama_batch::keys::{KeyId, group_hex};
@@ -14,20 +17,7 @@ use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_e2e::Session;
 use hattama_protocol::{Mode, PrecinctId, builtin};
-use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
-
-/// PINs at a small Argon2id cost: this test is not about PINs, and it reads the database as
-/// Ana (a sign-in) after each case.
-fn cheap_pins() -> Config {
-    Config {
-        pin_cost: PinCost {
-            memory_kib: 256,
-            passes: 1,
-            lanes: 1,
-        },
-        ..Config::default()
-    }
-}
+use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
 
 const P1: &str = "majilis-list";
 const PASSPHRASE: &str = "chair passphrase 2023";
@@ -43,7 +33,7 @@ fn abai_1() -> PrecinctId {
 
 /// The demo precinct abai/1 with its commission, P1 typed by two clerks and finalized.
 fn finalized_precinct(database: &Path) {
-    let mut store = Store::open_with(database, cheap_pins()).expect("a fresh database opens");
+    let mut store = Store::open_with(database, pins::cheap_pins()).expect("a fresh database opens");
     let first = FirstChair {
         name: "Aigul",
         pin: CHAIR_PIN,

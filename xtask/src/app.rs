@@ -69,6 +69,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 pub(crate) fn e2e(args: &[String]) -> Result<()> {
     prepare()?;
     build_debug_app()?;
+    build_debug_cli()?;
     run_e2e(&[], E2E_TARGETS, args)
 }
 
@@ -86,6 +87,7 @@ pub(crate) fn dist(_args: &[String]) -> Result<()> {
 pub(crate) fn screenshots(args: &[String]) -> Result<()> {
     prepare()?;
     build_debug_app()?;
+    build_debug_cli()?;
     run_e2e(&[("HATTAMA_SCREENSHOTS", "1")], E2E_TARGETS, args)
 }
 
@@ -114,6 +116,7 @@ pub(crate) fn test_steps() -> Result<()> {
     npm(&["test"])?;
     sh::run("cargo", &["test", "-p", "hattama-app"])?;
     build_debug_app()?;
+    build_debug_cli()?;
     run_e2e(&[], E2E_TARGETS, &[])?;
     let deb = build_deb()?;
     let deb = deb.display().to_string();
@@ -229,6 +232,11 @@ fn build_debug_app() -> Result<()> {
     tauri(&["build", "--debug", "--no-bundle"])
 }
 
+/// Builds `target/debug/hattama`, the CLI the E2E test of the shared default database runs.
+fn build_debug_cli() -> Result<()> {
+    sh::run("cargo", &["build", "-p", "hattama-cli", "--bin", "hattama"])
+}
+
 /// Builds the release `.deb` and returns its path.
 fn build_deb() -> Result<PathBuf> {
     tauri(&["build", "--bundles", "deb"])?;
@@ -244,8 +252,8 @@ fn build_deb() -> Result<PathBuf> {
 }
 
 /// The E2E test targets (one binary each): the app's main flow, typing at human speed and in
-/// bursts, and the outbound side.
-const E2E_TARGETS: &[&str] = &["app", "keyboard", "outbound"];
+/// bursts, the outbound side, and the database the app and the CLI share by default.
+const E2E_TARGETS: &[&str] = &["app", "keyboard", "outbound", "installation"];
 
 /// Runs the E2E crate's `targets` under Xvfb with `env`; `args` go to the test binaries.
 fn run_e2e(env: &[(&str, &str)], targets: &[&str], args: &[String]) -> Result<()> {

@@ -13,9 +13,11 @@
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "support/run.rs"]
+pub mod run;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -23,7 +25,6 @@ use serde_json::Value;
 /// [`binary::native`].
 type Cli = fn() -> Command;
 
-const PASSPHRASE: &str = "chair passphrase 2023";
 const CHAIR_PIN: &str = "590417";
 const ELECTION: &str = "kz-2023-03-19-demo";
 
@@ -40,14 +41,8 @@ struct Step {
 }
 
 fn run(cli: Cli, db: &Path, args: &[String], env: &[(&str, &str)]) -> Step {
-    let output: Output = cli()
+    let output: Output = run::against(cli(), db, env)
         .args(args)
-        .env("HATTAMA_DB", db)
-        .env("HATTAMA_PASSPHRASE", PASSPHRASE)
-        .env_remove("HATTAMA_PIN")
-        .env_remove("HATTAMA_NEW_PIN")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
         .output()
         .expect("the hattama binary runs");
     Step {

@@ -13,7 +13,9 @@ pub mod run;
 
 use std::path::Path;
 
-use run::{add_user, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo};
+use run::{
+    add_user, enter_p1, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo,
+};
 
 /// The first chair's PIN, chosen at setup.
 const CHAIR_PIN: &str = "590417";
@@ -50,17 +52,7 @@ fn a_whole_precinct_scripted() {
 
     let entered = ok_env(
         &db,
-        &[
-            "enter",
-            "--user",
-            "Ana",
-            "--contest",
-            "majilis-list",
-            "--entry",
-            "1",
-            "--file",
-            first,
-        ],
+        &enter_p1("Ana", "1", first),
         &[("HATTAMA_PIN", "268135")],
     );
     assert_eq!(entered["state"]["phase"], "first_done");
@@ -69,37 +61,13 @@ fn a_whole_precinct_scripted() {
     // The same clerk cannot type the second entry.
     let refused = hattama_env(
         &db,
-        &[
-            "enter",
-            "--user",
-            "Ana",
-            "--contest",
-            "majilis-list",
-            "--entry",
-            "2",
-            "--file",
-            second,
-        ],
+        &enter_p1("Ana", "2", second),
         &[("HATTAMA_PIN", "268135")],
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.same_user_second_entry"));
 
-    let entered = ok_stdin(
-        &db,
-        &[
-            "enter",
-            "--user",
-            "Bek",
-            "--contest",
-            "majilis-list",
-            "--entry",
-            "2",
-            "--file",
-            second,
-        ],
-        "731946\n",
-    );
+    let entered = ok_stdin(&db, &enter_p1("Bek", "2", second), "731946\n");
     assert_eq!(entered["state"]["phase"], "differ");
     let state = ok(&db, &["state", "--contest", "majilis-list"]);
     let differences = &state["protocol"]["differences"];
