@@ -150,6 +150,43 @@ mod tests {
     }
 
     #[test]
+    fn the_table_lists_every_permission() {
+        assert_eq!(Permission::all().count(), TABLE.len());
+        assert_eq!(
+            TABLE.len(),
+            17,
+            "a permission added: add its perm_ test too"
+        );
+        assert_eq!(
+            Permission::from_code("perm.finalize"),
+            Some(Permission::Finalize)
+        );
+    }
+
+    #[test]
+    fn each_role_is_offered_exactly_what_the_table_gives_it() {
+        for role in ROLES {
+            let offered = allowed(role);
+            let held: Vec<Permission> = TABLE
+                .iter()
+                .filter(|(_, roles)| roles.contains(&role))
+                .map(|(permission, _)| *permission)
+                .collect();
+            assert_eq!(offered, held, "{role:?}");
+        }
+        assert_eq!(
+            allowed(Clerk),
+            [
+                Permission::Enter,
+                Permission::ViewAudit,
+                Permission::VerifyAudit
+            ]
+        );
+        assert!(allowed(Chair).contains(&Permission::Finalize));
+        assert!(!allowed(Secretary).contains(&Permission::Finalize));
+    }
+
+    #[test]
     fn perm_add_user() {
         assert_eq!(holders(Permission::AddUser), [Chair]);
     }

@@ -171,6 +171,21 @@ fn a_final_protocol_is_never_edited() {
         finalize(final_state(), CHAIR, &FinalizeFacts::default()),
         Err(TransitionError::AlreadyFinal)
     );
+    // Finishing an entry of a final protocol says it is final, not that the entry is closed.
+    assert_eq!(
+        finish_first(final_state(), ANA, &[]),
+        Err(TransitionError::AlreadyFinal)
+    );
+}
+
+#[test]
+fn an_entry_nobody_typed_is_not_done_and_names_its_empty_lines() {
+    assert_eq!(
+        finish_first(State::Empty, ANA, &lines(&["L1", "L2"])),
+        Err(TransitionError::IncompleteEntry {
+            missing: lines(&["L1", "L2"])
+        })
+    );
 }
 
 #[test]
