@@ -17,7 +17,7 @@ mod action;
 mod verify;
 mod view;
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, Row, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -162,14 +162,6 @@ pub fn chain(conn: &Connection) -> Result<Vec<(AuditEntry, String)>, StoreError>
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     audit_chain::hex(bytes)
-}
-
-/// Looks up one row.
-pub fn entry(conn: &Connection, seq: i64) -> Result<Option<AuditEntry>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT seq, at, user_id, action, payload FROM audit WHERE seq = ?1")?
-        .query_row([seq], entry_of)
-        .optional()?)
 }
 
 #[cfg(test)]

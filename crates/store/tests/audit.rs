@@ -52,10 +52,40 @@ fn assert_broken(sql: &str, seq: i64, kind: BreakKind) {
     tamper(&path, sql);
     let store = Store::open(&path).expect("test helper");
     let report = store.verify_audit().expect("test helper");
+    assert!(!report.is_ok(), "a broken log is not ok: {sql}");
     let broken = report
         .broken
         .unwrap_or_else(|| panic!("not detected: {sql}"));
     assert_eq!((broken.seq, broken.kind), (seq, kind), "{sql}");
+}
+
+#[test]
+fn the_chain_a_batch_carries_is_every_row_with_hashes_that_recompute_to_the_head() {
+    let (_dir, path, head) = populated();
+    let store = Store::open(&path).expect("test helper");
+    let chain = store.audit_chain().expect("test helper");
+    let report = store.verify_audit().expect("test helper");
+    assert_eq!(report.rows, head, "verify counts every row");
+    assert_eq!(i64::try_from(chain.entries.len()).unwrap(), head);
+    let mut prev = [0u8; 32];
+    for (expected_seq, (entry, stored)) in (1..).zip(&chain.entries) {
+        assert_eq!(entry.seq, expected_seq);
+        let link = hattama_protocol::audit_chain::Link {
+            seq: entry.seq,
+            at: entry.at.0,
+            user: entry.user.map(|user| user.0),
+            action: &entry.action,
+            payload: &entry.payload,
+        };
+        let hash = hattama_protocol::audit_chain::link_hash(&link, &prev);
+        assert_eq!(&hattama_protocol::audit_chain::hex(&hash), stored);
+        prev = hash;
+    }
+    assert_eq!(
+        chain.head,
+        (head, hattama_protocol::audit_chain::hex(&prev))
+    );
+    assert_eq!(store.audit_head().expect("test helper"), chain.head);
 }
 
 #[test]
