@@ -76,10 +76,8 @@ pub(crate) fn choose_definition_file<R: Runtime>(
     title: String,
     filter: String,
 ) -> Result<Option<String>, IpcError> {
-    let start = app.path().home_dir().ok();
-    let start = start.as_deref().and_then(Path::to_str);
     chosen(
-        dialog(&app, title, start)
+        dialog(&app, title, None)
             .add_filter(filter, &["json"])
             .blocking_pick_file(),
     )
