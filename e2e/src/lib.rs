@@ -345,7 +345,7 @@ impl Session {
     /// Answers the system's GTK file dialog titled `title` (which the app opened) with `path`,
     /// as a person at the keyboard would: waits for the dialog window, focuses it, opens its
     /// location field with Ctrl+L, types the path and presses Enter. The keys go through the X
-    /// server (`xdotool`, XTEST), not through WebDriver, which cannot reach a native window.
+    /// server (`xdotool`, XTEST), not through `WebDriver`, which cannot reach a native window.
     pub async fn choose_in_file_dialog(&self, title: &str, path: &Path) {
         let window = tokio::time::timeout(
             DEADLINE,

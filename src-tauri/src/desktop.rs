@@ -12,6 +12,11 @@
 //! `tauri_plugin_opener::open_path`, a plain function: that plugin is not registered at all, so
 //! the webview has no opener, shell or file-system command of any kind.
 
+#![expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands each command its arguments and `State` by value"
+)]
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
