@@ -28,7 +28,7 @@ use crate::outbound_dto::DocumentKind;
 use crate::state::{self, AppState};
 
 /// The file dialog, titled `title` (the UI's words in the clerk's language), over the main
-/// window, starting in `start` when that is a folder.
+/// window, starting in `start` when that is a folder, else in the home folder.
 fn dialog<R: Runtime>(
     app: &AppHandle<R>,
     title: String,
@@ -38,7 +38,11 @@ fn dialog<R: Runtime>(
     if let Some(window) = app.get_webview_window("main") {
         dialog = dialog.set_parent(&window);
     }
-    if let Some(start) = start.map(Path::new).filter(|start| start.is_dir()) {
+    let start = start
+        .map(PathBuf::from)
+        .filter(|start| start.is_dir())
+        .or_else(|| app.path().home_dir().ok());
+    if let Some(start) = start {
         dialog = dialog.set_directory(start);
     }
     dialog
