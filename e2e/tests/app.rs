@@ -6,11 +6,14 @@
 //! which language shows, and then against the UI's own catalogues. With `HATTAMA_SCREENSHOTS=1`
 //! every screen is captured in Kazakh and Russian into `docs/screenshots/`.
 
+#[path = "support/pins.rs"]
+mod pins;
+
 use std::path::Path;
 
 use hattama_e2e::{Key, SCREENSHOTS_ENV, Session, message};
 use hattama_protocol::builtin;
-use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
+use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
 
 const P1: &str = "majilis-list";
 
@@ -648,15 +651,7 @@ async fn starts_in_kazakh_on_the_setup_screen() {
 fn waiting_for_the_chair(database: &Path) {
     const NOW: Timestamp = Timestamp(1_679_245_200_000);
     // PINs at a small Argon2id cost: this test is about roles, not PIN cost.
-    let config = Config {
-        pin_cost: PinCost {
-            memory_kib: 256,
-            passes: 1,
-            lanes: 1,
-        },
-        ..Config::default()
-    };
-    let mut store = Store::open_with(database, config).expect("a fresh database opens");
+    let mut store = Store::open_with(database, pins::cheap_pins()).expect("a fresh database opens");
     let first = FirstChair {
         name: "Aigul",
         pin: "590417",

@@ -7,24 +7,14 @@
 //! The precinct is set up through the store before the app starts; every string goes into its
 //! own line, so each starts from a field that holds nothing.
 
+#[path = "support/pins.rs"]
+mod pins;
+
 use std::path::Path;
 
 use hattama_e2e::{Key, Session, Typing, message};
 use hattama_protocol::{PrecinctId, builtin};
-use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
-
-/// PINs at a small Argon2id cost: this test is not about PINs, and it reads the database as
-/// Ana (a sign-in) after each case.
-fn cheap_pins() -> Config {
-    Config {
-        pin_cost: PinCost {
-            memory_kib: 256,
-            passes: 1,
-            lanes: 1,
-        },
-        ..Config::default()
-    }
-}
+use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
 
 const P1: &str = "majilis-list";
 const NOW: Timestamp = Timestamp(1_679_245_200_000);
@@ -55,7 +45,7 @@ const CASES: &[(&str, Outcome)] = &[
 
 /// The demo precinct abai/1 with one clerk, Ana (PIN 268135).
 fn precinct_with_a_clerk(database: &Path) {
-    let mut store = Store::open_with(database, cheap_pins()).expect("a fresh database opens");
+    let mut store = Store::open_with(database, pins::cheap_pins()).expect("a fresh database opens");
     let precinct = PrecinctId {
         region: "abai".into(),
         number: 1,

@@ -12,6 +12,9 @@
 //! typing protocols through the UI is `tests/app.rs`'s business. With `HATTAMA_SCREENSHOTS=1`
 //! each screen is captured in Kazakh and Russian into `docs/screenshots/`.
 
+#[path = "support/pins.rs"]
+mod pins;
+
 use std::path::{Path, PathBuf};
 
 use hattama_batch::keys::{KeyId, group_hex};
@@ -19,21 +22,8 @@ use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_e2e::{Session, message};
 use hattama_protocol::{Mode, PrecinctId, builtin};
-use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
+use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
 use serde_json::json;
-
-/// PINs at a small Argon2id cost: this test is not about PINs, and it reads the database as
-/// Ana (a sign-in) after each case.
-fn cheap_pins() -> Config {
-    Config {
-        pin_cost: PinCost {
-            memory_kib: 256,
-            passes: 1,
-            lanes: 1,
-        },
-        ..Config::default()
-    }
-}
 
 const P1: &str = "majilis-list";
 const PASSPHRASE: &str = "chair passphrase 2023";
@@ -49,7 +39,7 @@ fn abai_1() -> PrecinctId {
 
 /// The demo precinct abai/1 with its commission, P1 typed by two clerks and finalized.
 fn finalized_precinct(database: &Path) {
-    let mut store = Store::open_with(database, cheap_pins()).expect("a fresh database opens");
+    let mut store = Store::open_with(database, pins::cheap_pins()).expect("a fresh database opens");
     let first = FirstChair {
         name: "Aigul",
         pin: CHAIR_PIN,

@@ -49,7 +49,7 @@ fn ui_dir() -> PathBuf {
 }
 
 /// The Cargo target dir: the workspace `target/`, unless `CARGO_TARGET_DIR` says otherwise.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| sh::root().join("target"), PathBuf::from)
 }
 
@@ -69,14 +69,17 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
 pub(crate) fn e2e(args: &[String]) -> Result<()> {
     prepare()?;
     build_debug_app()?;
+    build_debug_cli()?;
     run_e2e(&[], E2E_TARGETS, args)
 }
 
-/// Builds the `.deb` (release) and prints where it is.
+/// Builds the `.deb` and the Windows installer (both release) and prints where they are.
 pub(crate) fn dist(_args: &[String]) -> Result<()> {
     prepare()?;
     let deb = build_deb()?;
     sh::say(&format!("built {}", deb.display()));
+    let windows = crate::windows::build(crate::windows::Build::Shipped)?;
+    crate::windows::installer(&windows)?;
     Ok(())
 }
 
@@ -84,6 +87,7 @@ pub(crate) fn dist(_args: &[String]) -> Result<()> {
 pub(crate) fn screenshots(args: &[String]) -> Result<()> {
     prepare()?;
     build_debug_app()?;
+    build_debug_cli()?;
     run_e2e(&[("HATTAMA_SCREENSHOTS", "1")], E2E_TARGETS, args)
 }
 
@@ -112,6 +116,7 @@ pub(crate) fn test_steps() -> Result<()> {
     npm(&["test"])?;
     sh::run("cargo", &["test", "-p", "hattama-app"])?;
     build_debug_app()?;
+    build_debug_cli()?;
     run_e2e(&[], E2E_TARGETS, &[])?;
     let deb = build_deb()?;
     let deb = deb.display().to_string();
@@ -123,7 +128,10 @@ pub(crate) fn test_steps() -> Result<()> {
         &[("HATTAMA_APP", INSTALLED_APP)],
         &["app"],
         &[INSTALLED_SMOKE_TEST.to_owned()],
-    )
+    )?;
+    // Windows: both binaries, the CLI tests under Wine, the installer (the quicker release build:
+    // CI has 90 minutes on two cores).
+    crate::windows::check(crate::windows::Build::Quick)
 }
 
 /// Installs whatever the app's builds and tests need and is missing; cheap when all is there.
@@ -138,6 +146,7 @@ pub(crate) fn prepare() -> Result<()> {
 fn system_packages() -> Result<()> {
     let missing: Vec<&str> = APT_PACKAGES
         .iter()
+        .chain(crate::windows::APT_PACKAGES)
         .copied()
         .filter(|package| !installed(package))
         .collect();
@@ -209,13 +218,23 @@ fn npm(args: &[&str]) -> Result<()> {
 
 /// Runs the Tauri CLI from the UI's npm packages at the workspace root, where it finds `src-tauri`.
 fn tauri(args: &[&str]) -> Result<()> {
+    tauri_env(&[], args)
+}
+
+/// [`tauri`] with extra environment variables (the Windows build's linker).
+pub(crate) fn tauri_env(env: &[(&str, &str)], args: &[&str]) -> Result<()> {
     let cli = ui_dir().join("node_modules").join(".bin").join("tauri");
-    sh::run(&cli.display().to_string(), args)
+    sh::run_env_in(&sh::root(), env, &cli.display().to_string(), args)
 }
 
 /// Builds `target/debug/hattama-app` with the frontend embedded, as the E2E tests need it.
 fn build_debug_app() -> Result<()> {
     tauri(&["build", "--debug", "--no-bundle"])
+}
+
+/// Builds `target/debug/hattama`, the CLI the E2E test of the shared default database runs.
+fn build_debug_cli() -> Result<()> {
+    sh::run("cargo", &["build", "-p", "hattama-cli", "--bin", "hattama"])
 }
 
 /// Builds the release `.deb` and returns its path.
@@ -233,8 +252,8 @@ fn build_deb() -> Result<PathBuf> {
 }
 
 /// The E2E test targets (one binary each): the app's main flow, typing at human speed and in
-/// bursts, and the outbound side.
-const E2E_TARGETS: &[&str] = &["app", "keyboard", "outbound"];
+/// bursts, the outbound side, and the database the app and the CLI share by default.
+const E2E_TARGETS: &[&str] = &["app", "keyboard", "outbound", "installation"];
 
 /// Runs the E2E crate's `targets` under Xvfb with `env`; `args` go to the test binaries.
 fn run_e2e(env: &[(&str, &str)], targets: &[&str], args: &[String]) -> Result<()> {

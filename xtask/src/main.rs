@@ -6,7 +6,9 @@
 //! - `codegen`: regenerate committed generated files (demo definition, TypeScript IPC types).
 //! - `bench`: run the benchmarks and print their figures.
 //! - `bench-app`: build the release app and print its size, cold start and memory under Xvfb.
-//! - `dist`: build the `.deb`.
+//! - `dist`: build the `.deb` and the Windows installer.
+//! - `windows`: build both Windows binaries, run the CLI tests with them under Wine, build the
+//!   installer (also the last step of `test`).
 //! - `screenshots`: regenerate `docs/screenshots/`.
 //! - `mutants`: mutation testing of protocol, batch and store with cargo-mutants (not in CI).
 //! - `fuzz`: coverage-guided fuzzing of every parser with `cargo fuzz`, N seconds per target.
@@ -19,6 +21,7 @@ mod mutants;
 mod sh;
 mod test;
 mod tidy;
+mod windows;
 
 use anyhow::{Result, bail};
 
@@ -37,10 +40,11 @@ fn main() -> Result<()> {
         "screenshots" => app::screenshots(rest),
         "mutants" => mutants::run(rest),
         "fuzz" => fuzz::run(rest),
+        "windows" => windows::run(rest),
         "help" | "--help" | "-h" => {
             sh::say(
                 "tasks: run | test | e2e | codegen | bench | bench-app | dist | screenshots | mutants \
-                 | fuzz",
+                 | fuzz | windows",
             );
             Ok(())
         }

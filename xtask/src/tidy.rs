@@ -97,6 +97,83 @@ mod tests {
         );
     }
 
+    /// The most lines a Rust source file outside tests and generated code may have.
+    const MAX_LINES: usize = 600;
+
+    /// Files allowed over [`MAX_LINES`] for now, each with its reason. An entry that is no
+    /// longer over the limit fails the test too, so the list only shrinks.
+    const LONG_FILES_ALLOWED: &[(&str, &str)] = &[
+        // The IPC DTOs, to be split into the app's per-concern folders with their commands.
+        ("src-tauri/src/dto.rs", "split pending (#11)"),
+    ];
+
+    /// Whether the whole of `relative` (a path from the workspace root, `/`-separated) is test
+    /// code: it lies under a `tests` folder, or is named `tests.rs` or `*_tests.rs`.
+    fn is_test_file(relative: &str) -> bool {
+        let mut parts = relative.split('/');
+        let name = parts.next_back().unwrap_or_default();
+        parts.any(|folder| folder == "tests") || name == "tests.rs" || name.ends_with("_tests.rs")
+    }
+
+    /// The lines of `text` that count: those before its first `#[cfg(test)]` at the start of a
+    /// line, which by this repository's habit opens the test module at the end of the file.
+    /// Everything from there on is test code. Generated code is not walked at all (`gen/`
+    /// folders; the generated TypeScript is no Rust).
+    fn counted_lines(text: &str) -> usize {
+        text.lines()
+            .take_while(|line| !line.starts_with("#[cfg(test)]"))
+            .count()
+    }
+
+    #[test]
+    fn no_source_file_is_longer_than_600_lines() {
+        let mut too_long = Vec::new();
+        let mut lengths = std::collections::HashMap::new();
+        for path in rust_files() {
+            let relative = relative(&path).replace('\\', "/");
+            if is_test_file(&relative) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let lines = counted_lines(&text);
+            lengths.insert(relative.clone(), lines);
+            let allowed = LONG_FILES_ALLOWED.iter().any(|(file, _)| *file == relative);
+            if MAX_LINES < lines && !allowed {
+                too_long.push(format!("{relative}: {lines} lines"));
+            }
+        }
+        assert!(
+            too_long.is_empty(),
+            "split these files by concern into modules of at most {MAX_LINES} lines (tests after \
+             a `#[cfg(test)]` at the end, and files under tests/ or named tests.rs or *_tests.rs, \
+             do not count): {too_long:#?}"
+        );
+        let stale: Vec<&str> = LONG_FILES_ALLOWED
+            .iter()
+            .map(|(file, _)| *file)
+            .filter(|file| lengths.get(*file).is_none_or(|lines| *lines <= MAX_LINES))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "these files are no longer over {MAX_LINES} lines (or gone): take them off \
+             LONG_FILES_ALLOWED: {stale:?}"
+        );
+    }
+
+    #[test]
+    fn the_line_rule_tells_test_code_from_source() {
+        assert!(is_test_file("crates/cli/tests/support/run.rs"));
+        assert!(is_test_file("src-tauri/src/tests.rs"));
+        assert!(is_test_file("src-tauri/src/outbound_tests.rs"));
+        assert!(!is_test_file("crates/batch/src/receive.rs"));
+        assert!(!is_test_file("crates/store/src/contests.rs"));
+        assert_eq!(
+            counted_lines("//! a\nfn a() {}\n#[cfg(test)]\nmod tests {\n}\n"),
+            2
+        );
+        assert_eq!(counted_lines("//! a\n    #[cfg(test)]\nfn b() {}\n"), 3);
+    }
+
     #[test]
     fn architecture_names_every_workspace_crate() {
         let manifest = std::fs::read_to_string(sh::root().join("Cargo.toml")).unwrap_or_default();

@@ -1,17 +1,21 @@
 //! Finding mounted removable drives: `/proc/mounts` for what is mounted where, and
 //! `/sys/block/<disk>/removable` (or a USB path under `/sys/block/<disk>`) for what is removable.
-//! The caller falls back to a folder the person chooses when nothing is found.
+//! The caller falls back to a folder the person chooses when nothing is found. On Windows the
+//! drives come from the system's volume list instead (`drives/windows.rs`).
+
+#[cfg(windows)]
+mod windows;
 
 use std::path::{Path, PathBuf};
 
 /// A mounted file system.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mount {
-    /// The device, e.g. `/dev/sdb1`.
+    /// The device, e.g. `/dev/sdb1` (on Windows the volume's label, e.g. `HATTAMA`).
     pub device: String,
     /// Where it is mounted.
     pub mount_point: PathBuf,
-    /// The file system type, e.g. `vfat`.
+    /// The file system type, e.g. `vfat` (on Windows e.g. `FAT32`).
     pub fs_type: String,
 }
 
@@ -107,6 +111,13 @@ pub fn removable_drives(mounts: &[Mount], sys_block: &Path) -> Vec<Mount> {
 }
 
 /// Removable drives mounted on this machine now.
+#[cfg(windows)]
+pub fn find_removable_drives() -> Vec<Mount> {
+    crate::drives::windows::removable_drives()
+}
+
+/// Removable drives mounted on this machine now.
+#[cfg(not(windows))]
 pub fn find_removable_drives() -> Vec<Mount> {
     let mounts = std::fs::read_to_string("/proc/mounts")
         .map(|text| parse_mounts(&text))

@@ -5,7 +5,8 @@
 //! following a link (`lstat`), so a FIFO, a device, a folder or a link (to `/dev/zero`, say) is
 //! refused as [`ReadError::NotRegularFile`] before it is opened; the file is then opened with
 //! `O_NOFOLLOW | O_NONBLOCK` (a FIFO swapped in after the look still cannot block or be followed)
-//! and checked again on the open descriptor. A file whose size is above the limit is refused
+//! and checked again on the open descriptor (on Windows, `FILE_FLAG_OPEN_REPARSE_POINT` opens a
+//! link or junction itself, which that check then refuses; see `read/windows.rs`). A file whose size is above the limit is refused
 //! before a byte is read ([`ReadError::TooLarge`]); one that grows while it is read is refused
 //! after at most limit + 1 bytes. So a sparse 8 GiB file costs one `fstat`, not 8 GiB of memory.
 //!
@@ -16,12 +17,18 @@
 //!
 //! The limits, and how they were derived, are in `docs/batch-format.md` ("Size limits").
 
-use std::fs::File;
+#[cfg(unix)]
+mod unix;
+#[cfg(windows)]
+mod windows;
+
 use std::io::Read;
-use std::os::unix::fs::FileTypeExt;
 use std::path::{Path, PathBuf};
 
-use rustix::fs::{Mode, OFlags};
+#[cfg(unix)]
+use crate::read::unix as platform;
+#[cfg(windows)]
+use crate::read::windows as platform;
 
 /// The largest payload a receiver reads, in bytes (8 MiB).
 ///
@@ -68,16 +75,8 @@ impl FileKind {
             FileKind::Symlink
         } else if file_type.is_dir() {
             FileKind::Directory
-        } else if file_type.is_fifo() {
-            FileKind::Fifo
-        } else if file_type.is_socket() {
-            FileKind::Socket
-        } else if file_type.is_char_device() {
-            FileKind::CharDevice
-        } else if file_type.is_block_device() {
-            FileKind::BlockDevice
         } else {
-            FileKind::Other
+            platform::special_kind(file_type)
         })
     }
 
@@ -161,20 +160,14 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if let Some(kind) = FileKind::of(seen.file_type()) {
         return Err(not_regular(kind));
     }
-    let fd = rustix::fs::open(
-        path,
-        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY,
-        Mode::empty(),
-    )
-    .map_err(|errno| {
-        if errno == rustix::io::Errno::LOOP {
+    let file = platform::open_no_follow(path).map_err(|error| {
+        if platform::is_link_refused(&error) {
             // Swapped for a link between the look and the open.
             not_regular(FileKind::Symlink)
         } else {
-            unreadable(std::io::Error::from(errno))
+            unreadable(error)
         }
     })?;
-    let file = File::from(fd);
     let opened = file.metadata().map_err(unreadable)?;
     if let Some(kind) = FileKind::of(opened.file_type()) {
         return Err(not_regular(kind));

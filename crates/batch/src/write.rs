@@ -8,6 +8,10 @@
 //! payload appears only by an atomic rename of a fully written and synced file, after its
 //! signature is in place; if the read-back fails, the final files are removed again.
 //!
+//! On Windows the same steps hold with the platform's rules (`hattama_durable`): every handle is
+//! closed before its file is renamed or removed, a flush opens the file for writing, and the
+//! rename flushes the renamed file, as `MOVEFILE_WRITE_THROUGH` would.
+//!
 //! All file-system calls go through [`Io`], so tests can make any step fail the way a real device
 //! does (short write, ENOSPC, EIO, a failing rename) and check the outcome; [`RealIo`] is the one
 //! used in the app and the CLI, and the tests also run it on real file systems.
@@ -17,13 +21,22 @@
 //! temporary and final files); [`RealIo`] then creates each file with `O_CREAT | O_EXCL |
 //! O_NOFOLLOW` (a stale regular file of an earlier attempt is removed first, a link never is
 //! followed) and opens files for syncing and reading back with `O_NOFOLLOW`. So nothing outside
-//! the folder is ever written through a link planted on the stick.
+//! the folder is ever written through a link planted on the stick. On Windows the same holds
+//! with `CREATE_NEW` and `FILE_FLAG_OPEN_REPARSE_POINT` (a link is opened as itself, then refused
+//! by its type); the platform halves are `write/unix.rs` and `write/windows.rs`.
 
-use std::fs::{self, File};
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use crate::write::unix as platform;
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use crate::write::windows as platform;
+
+use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
-
-use rustix::fs::{Mode, OFlags};
 
 /// The file-system operations an export needs.
 pub trait Io {
@@ -54,25 +67,24 @@ impl Io for RealIo {
     }
 
     fn fsync_file(&self, path: &Path) -> io::Result<()> {
-        open_nofollow(path, OFlags::RDONLY)?.sync_all()
+        platform::sync_file(path)
     }
 
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
-        fs::rename(from, to)
+        hattama_durable::replace(from, to)
     }
 
     fn fsync_dir(&self, dir: &Path) -> io::Result<()> {
-        open_nofollow(dir, OFlags::RDONLY | OFlags::DIRECTORY)?.sync_all()
+        platform::sync_dir(dir)
     }
 
     fn sync_fs(&self, dir: &Path) -> io::Result<()> {
-        let folder = open_nofollow(dir, OFlags::RDONLY | OFlags::DIRECTORY)?;
-        rustix::fs::syncfs(&folder).map_err(io::Error::from)
+        platform::sync_file_system(dir)
     }
 
     fn read(&self, path: &Path) -> io::Result<Vec<u8>> {
         let mut bytes = Vec::new();
-        open_nofollow(path, OFlags::RDONLY)?.read_to_end(&mut bytes)?;
+        platform::open_read(path)?.read_to_end(&mut bytes)?;
         Ok(bytes)
     }
 
@@ -84,20 +96,7 @@ impl Io for RealIo {
     }
 }
 
-/// Opens `path` with `flags` and `O_NOFOLLOW`: a link at its last component is refused (ELOOP).
-fn open_nofollow(path: &Path, flags: OFlags) -> io::Result<File> {
-    // Files a batch or a document creates are readable by all (0644, less the umask): they are
-    // meant to be read by the commission.
-    let mode = Mode::RUSR | Mode::WUSR | Mode::RGRP | Mode::ROTH;
-    let fd = rustix::fs::open(
-        path,
-        flags | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY,
-        mode,
-    )?;
-    Ok(File::from(fd))
-}
-
-/// Creates `path` with `O_CREAT | O_EXCL | O_NOFOLLOW` and writes all of `bytes`. A regular file
+/// Creates `path` anew (`O_CREAT | O_EXCL | O_NOFOLLOW`, on Windows `CREATE_NEW`) and writes all of `bytes`. A regular file
 /// already there (left by an earlier attempt) is removed first; a link or anything else there is
 /// refused, and nothing is written through it.
 pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -118,7 +117,7 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
         Err(error) if error.kind() == io::ErrorKind::NotFound => {}
         Err(error) => return Err(error),
     }
-    let mut file = open_nofollow(path, OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL)?;
+    let mut file = platform::create_new(path)?;
     file.write_all(bytes)
 }
 

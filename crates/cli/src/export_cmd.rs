@@ -15,10 +15,10 @@ use hattama_batch::keys;
 use hattama_precinct::{device_key, export, people, print};
 use serde_json::json;
 
+use crate::access::{DbArg, SignInArgs, failed, now, open_as};
 use crate::common::{self, print_json};
 use crate::registry_cmd::ReceiverArgs;
 use crate::secret::Secrets;
-use crate::store_cmd::{DbArg, SignInArgs, failed, now, open, sign_in};
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum MemberCommand {
@@ -44,8 +44,7 @@ pub(crate) fn member(command: &MemberCommand, secrets: &mut Secrets) -> Result<E
         name,
         position,
     } = command;
-    let mut store = open(db)?;
-    let actor = sign_in(&mut store, who, secrets)?;
+    let (mut store, actor) = open_as(db, who, secrets)?;
     let id = people::add_member(&mut store, &actor, name, position, now()).map_err(failed)?;
     print_json(&json!({ "id": id, "name": name, "position": position }))?;
     Ok(ExitCode::SUCCESS)
@@ -112,8 +111,7 @@ pub(crate) struct VerifyQrArgs {
 }
 
 pub(crate) fn device_key(args: &DeviceKeyArgs, secrets: &mut Secrets) -> Result<ExitCode> {
-    let mut store = open(&args.db)?;
-    let actor = sign_in(&mut store, &args.who, secrets)?;
+    let (mut store, actor) = open_as(&args.db, &args.who, secrets)?;
     let passphrase = secrets.read_new("passphrase")?;
     let key =
         device_key::make(&mut store, &actor, &passphrase, &passphrase, now()).map_err(failed)?;
@@ -133,8 +131,7 @@ pub(crate) fn list_drives() -> Result<ExitCode> {
 }
 
 pub(crate) fn export(args: &ExportArgs, secrets: &mut Secrets) -> Result<ExitCode> {
-    let mut store = open(&args.db)?;
-    let actor = sign_in(&mut store, &args.who, secrets)?;
+    let (mut store, actor) = open_as(&args.db, &args.who, secrets)?;
     let target = match &args.out {
         Some(out) => export::Target::Folder(out.display().to_string()),
         None => export::Target::OnlyDrive,
@@ -164,8 +161,7 @@ pub(crate) fn export(args: &ExportArgs, secrets: &mut Secrets) -> Result<ExitCod
 }
 
 pub(crate) fn print(args: &PrintArgs, secrets: &mut Secrets) -> Result<ExitCode> {
-    let mut store = open(&args.db)?;
-    let actor = sign_in(&mut store, &args.who, secrets)?;
+    let (store, actor) = open_as(&args.db, &args.who, secrets)?;
     let contest = || args.contest.as_deref().context("--contest is needed");
     let pdf = match args.document {
         Document::Enrolment => print::enrolment_sheet(&store, &actor).map_err(failed)?,

@@ -18,23 +18,26 @@
 //! the file) is shown with two fingerprint groups blanked, and the operator types those two
 //! from the commission's paper, at the prompt or with `--fingerprint-groups "G1 G2"`.
 
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use std::time::SystemTime;
+mod commission_key;
+mod enter;
+mod state;
 
-use anyhow::{Context, Result, anyhow, bail};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use hattama_precinct::definition::{self, DefinitionSource};
-use hattama_precinct::{PrecinctError, installation, people, protocol};
-use hattama_protocol::{PrecinctId, Status};
-use hattama_store::{
-    EntryNo, FirstChair, Reconciled, Role, Session, State, Store, StoreError, Timestamp, restore,
-};
+use hattama_precinct::{installation, people, protocol};
+use hattama_protocol::PrecinctId;
+use hattama_store::{EntryNo, FirstChair, Reconciled, Role, restore};
 use serde_json::json;
 
-use crate::common::{self, print_json};
-use crate::secret::{Secret, Secrets};
+use crate::access::{DbArg, SignInArgs, failed, now, open, open_as, refused, sign_in_keeping_pin};
+use crate::common::print_json;
+use crate::secret::Secrets;
+use crate::store_cmd::commission_key::confirm_commission_key;
+use crate::store_cmd::state::{state, state_json};
 
 /// The store's subcommands, flattened into the top level of `hattama`.
 #[derive(Debug, Subcommand)]
@@ -170,23 +173,6 @@ pub(crate) enum StoreCommand {
     Audit(AuditCommand),
 }
 
-/// The database path option every store command takes.
-#[derive(Debug, Args)]
-pub(crate) struct DbArg {
-    /// The database file (default: `HATTAMA_DB`, else the platform data folder).
-    #[arg(long)]
-    pub(crate) db: Option<PathBuf>,
-}
-
-/// Who acts: signed in with their PIN before anything else happens. The PIN is never an
-/// argument: it is read as the secret `pin` (a prompt, `HATTAMA_PIN` or `--pin-stdin`).
-#[derive(Debug, Args)]
-pub(crate) struct SignInArgs {
-    /// The user's name (their PIN is read: a prompt, `HATTAMA_PIN` or `--pin-stdin`).
-    #[arg(long)]
-    pub(crate) user: String,
-}
-
 #[derive(Debug, Subcommand)]
 pub(crate) enum UserCommand {
     /// Add a user (a chair signs in; adding a chair checks the chair's PIN again). The new
@@ -244,150 +230,6 @@ fn parse_entry(text: &str) -> Result<EntryNo, String> {
         .ok()
         .and_then(EntryNo::from_number)
         .ok_or_else(|| format!("entry is 1 or 2, not `{text}`"))
-}
-
-pub(crate) fn now() -> Timestamp {
-    Timestamp::from_system(SystemTime::now())
-}
-
-/// A store error as the CLI reports it: the message and the stable code.
-pub(crate) fn refused(error: StoreError) -> anyhow::Error {
-    let code = error.code();
-    anyhow::Error::new(error).context(format!("[{code}]"))
-}
-
-/// A precinct use case's error as the CLI reports it: the message and the stable code.
-pub(crate) fn failed(error: PrecinctError) -> anyhow::Error {
-    match error {
-        PrecinctError::Store(error) => refused(error),
-        other => {
-            let code = other.code();
-            anyhow::Error::new(other).context(format!("[{code}]"))
-        }
-    }
-}
-
-pub(crate) fn open(db: &DbArg) -> Result<Store> {
-    let path = installation::database_path(db.db.as_deref()).map_err(failed)?;
-    installation::open(&path).map_err(|error| match error {
-        PrecinctError::Store(error) => store_refusal(error),
-        other => failed(other),
-    })
-}
-
-/// A store that does not open: with the newest backup named, when there is one.
-fn store_refusal(error: StoreError) -> anyhow::Error {
-    match &error {
-        StoreError::Corrupt { backups, .. } | StoreError::NotHattama { backups, .. } => {
-            match backups.first() {
-                Some(newest) => anyhow!(
-                    "{error} [{}]; the newest backup is {}: `hattama restore` puts it in place",
-                    error.code(),
-                    newest.display()
-                ),
-                None => refused(error),
-            }
-        }
-        _ => refused(error),
-    }
-}
-
-/// Pins the commission key for a definition file unless it is pinned already: shows its
-/// fingerprint with two groups blanked and takes the two groups typed from the paper.
-fn confirm_commission_key(
-    store: &mut Store,
-    definition_file: &Path,
-    key_file: Option<&Path>,
-    typed: Option<&str>,
-) -> Result<()> {
-    let key = definition::read_commission_key(&definition::commission_key_path(
-        definition_file,
-        key_file,
-    ))
-    .map_err(failed)?;
-    let challenge = definition::challenge(store, &key).map_err(failed)?;
-    if challenge.pinned {
-        return Ok(());
-    }
-    let groups: Vec<String> = match typed {
-        Some(typed) => typed.split_whitespace().map(str::to_owned).collect(),
-        None => ask_groups(&challenge)?,
-    };
-    definition::pin_commission_key(store, &key, &groups, now()).map_err(failed)?;
-    common::eprint_line(&format!(
-        "commission key {} confirmed and pinned",
-        challenge.key_id
-    ));
-    Ok(())
-}
-
-/// Shows the fingerprint with its blanks and reads the two groups from the terminal.
-fn ask_groups(challenge: &definition::Challenge) -> Result<Vec<String>> {
-    let [first, second] = challenge.blanked.map(|idx| idx + 1);
-    if !std::io::stdin().is_terminal() {
-        bail!(
-            "confirm the commission key {} against the commission's paper: its fingerprint is \
-             {}; pass groups {first} and {second} from the paper with --fingerprint-groups",
-            challenge.key_id,
-            challenge.shown()
-        );
-    }
-    let mut stderr = std::io::stderr().lock();
-    writeln!(
-        stderr,
-        "commission key {}\nfingerprint   {}\ncompare it with the commission's paper",
-        challenge.key_id,
-        challenge.shown()
-    )?;
-    let mut groups = Vec::new();
-    for position in [first, second] {
-        write!(stderr, "group {position} from the paper: ")?;
-        stderr.flush()?;
-        let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line)?;
-        groups.push(line.trim().to_owned());
-    }
-    Ok(groups)
-}
-
-/// Signs `who` in with their PIN (the secret `pin`, read first): the session every action of
-/// this command acts for.
-pub(crate) fn sign_in(
-    store: &mut Store,
-    who: &SignInArgs,
-    secrets: &mut Secrets,
-) -> Result<Session> {
-    sign_in_keeping_pin(store, who, secrets).map(|(session, _)| session)
-}
-
-/// [`sign_in`], also returning the PIN, for an action that checks it again.
-fn sign_in_keeping_pin(
-    store: &mut Store,
-    who: &SignInArgs,
-    secrets: &mut Secrets,
-) -> Result<(Session, Secret)> {
-    let pin = secrets.read("pin")?;
-    let session = people::sign_in(store, &who.user, &pin, now()).map_err(failed)?;
-    Ok((session, pin))
-}
-
-fn state_json(store: &Store, state: State) -> serde_json::Value {
-    let name = |user: Option<hattama_store::UserId>| {
-        user.and_then(|id| {
-            store
-                .users()
-                .ok()?
-                .into_iter()
-                .find(|user| user.id == id)
-                .map(|user| user.name)
-        })
-    };
-    json!({
-        "phase": state.phase().as_str(),
-        "first": name(state.first()),
-        "second": name(state.second()),
-        "chair": name(state.chair()),
-    })
 }
 
 /// Runs one store command.
@@ -450,7 +292,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
                 .map_err(failed)?;
             print_json(&json!({ "id": id.0, "name": name, "role": role.as_str() }))?;
         }
-        StoreCommand::Enter(args) => return enter(args, secrets),
+        StoreCommand::Enter(args) => return enter::enter(args, secrets),
         StoreCommand::Reconcile {
             db,
             contest,
@@ -459,8 +301,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             confirm_neither,
             who,
         } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             let reconciled = protocol::reconcile(
                 &mut store,
                 &actor,
@@ -490,8 +331,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             code,
             who,
         } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             protocol::acknowledge(&mut store, &actor, contest, code, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "acknowledged": code }))?;
         }
@@ -503,15 +343,13 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             text,
             who,
         } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             protocol::attach_act(&mut store, &actor, contest, code, number, text, now())
                 .map_err(failed)?;
             print_json(&json!({ "contest": contest, "act": code }))?;
         }
         StoreCommand::Finalize { db, contest, who } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             let finalized =
                 protocol::finalize(&mut store, &actor, contest, now()).map_err(failed)?;
             let (backup, backup_error) = match &finalized.backup {
@@ -532,8 +370,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             reason,
             who,
         } => {
-            let mut store = open(db)?;
-            let actor = sign_in(&mut store, who, secrets)?;
+            let (mut store, actor) = open_as(db, who, secrets)?;
             let version =
                 protocol::repeat(&mut store, &actor, contest, reason, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "version": version }))?;
@@ -568,119 +405,4 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn enter(args: &EnterArgs, secrets: &mut Secrets) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let json: serde_json::Value = serde_json::from_slice(&bytes)
-        .with_context(|| format!("{} is not JSON", args.file.display()))?;
-    let map = match json.get("values").unwrap_or(&json) {
-        serde_json::Value::Object(map) => map.clone(),
-        _ => bail!(
-            "{}: expected an object of line → value",
-            args.file.display()
-        ),
-    };
-    let mut store = open(&args.db)?;
-    let actor = sign_in(&mut store, &args.who, secrets)?;
-    let mut last = None;
-    for (line, value) in &map {
-        let raw = match value {
-            serde_json::Value::String(text) => text.clone(),
-            serde_json::Value::Null => String::new(),
-            other => other.to_string(),
-        };
-        let saved = protocol::save_value(
-            &mut store,
-            &actor,
-            &args.contest,
-            args.entry,
-            line,
-            &raw,
-            now(),
-        )
-        .map_err(failed)
-        .with_context(|| format!("line {line}"))?;
-        last = Some(saved);
-    }
-    let state = if args.keep_open {
-        store.status(&args.contest).map_err(refused)?.state
-    } else {
-        protocol::finish_entry(&mut store, &actor, &args.contest, args.entry, now())
-            .map_err(failed)?
-    };
-    let failing: Vec<&str> = last
-        .as_ref()
-        .map(|saved| {
-            saved
-                .findings
-                .iter()
-                .filter(|finding| finding.status == Status::Fail)
-                .map(|finding| finding.code.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
-    print_json(&json!({
-        "contest": args.contest,
-        "entry": args.entry.number(),
-        "saved": map.len(),
-        "failing": failing,
-        "state": state_json(&store, state),
-    }))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn state(store: &Store, contest: Option<&str>) -> Result<serde_json::Value> {
-    let (head_seq, head_hash) = store.audit_head().map_err(refused)?;
-    let Some(definition) = store.definition() else {
-        return Ok(
-            json!({ "set_up": false, "audit_head": { "seq": head_seq, "hash": head_hash } }),
-        );
-    };
-    let precinct = store.precinct().map(ToString::to_string);
-    let mut protocols = Vec::new();
-    for status in store.statuses().map_err(refused)? {
-        protocols.push(json!({
-            "contest": status.contest,
-            "template": status.template,
-            "version": status.version,
-            "reason": status.reason,
-            "state": state_json(store, status.state),
-        }));
-    }
-    let mut out = json!({
-        "set_up": true,
-        "election": definition.definition.id,
-        "definition_hash": definition.hash,
-        "precinct": precinct,
-        "audit_head": { "seq": head_seq, "hash": head_hash },
-        "protocols": protocols,
-    });
-    if let Some(contest) = contest {
-        let status = store.status(contest).map_err(refused)?;
-        let mut detail = json!({
-            "contest": contest,
-            "version": status.version,
-            "state": state_json(store, status.state),
-        });
-        if let Ok(differences) = store.differences(contest) {
-            detail["differences"] = serde_json::to_value(differences)?;
-        }
-        if let Ok(review) = store.review(contest) {
-            detail["review"] = serde_json::to_value(review)?;
-        }
-        if let Some(values) = store
-            .final_values(contest, status.version)
-            .map_err(refused)?
-        {
-            let values: serde_json::Map<String, serde_json::Value> = values
-                .into_iter()
-                .map(|(line, value)| (line, json!(value.get())))
-                .collect();
-            detail["final_values"] = serde_json::Value::Object(values);
-        }
-        out["protocol"] = detail;
-    }
-    Ok(out)
 }

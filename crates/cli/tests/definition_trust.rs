@@ -9,6 +9,8 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/run.rs"]
 pub mod run;
 
@@ -225,20 +227,7 @@ fn an_unsigned_or_altered_definition_is_refused() {
 fn the_demo_needs_no_commission_key() {
     let dir = tempfile::tempdir().unwrap();
     let db = db_in(&dir);
-    let set_up = hattama(
-        &db,
-        &[
-            "setup",
-            "--user",
-            "Aigul",
-            "--definition",
-            "demo",
-            "--region",
-            "abai",
-            "--precinct",
-            "1",
-        ],
-    );
+    let set_up = hattama(&db, &run::SETUP_DEMO);
     assert!(
         set_up.status.success(),
         "{}",

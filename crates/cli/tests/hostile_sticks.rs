@@ -18,6 +18,8 @@
     reason = "the time of each limited run is printed beside its deadline"
 )]
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/log.rs"]
 mod log;
 #[path = "support/run.rs"]

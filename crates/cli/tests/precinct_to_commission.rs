@@ -3,12 +3,14 @@
 //! printed with its QR; then at the commission the batch verified, imported and tallied, and the
 //! QR read back from the rendered page and verified (and refused with an unregistered key).
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/run.rs"]
 pub mod run;
 
 use std::process::Command;
 
-use run::{add_user, hattama, hattama_env, ok, ok_env, setup_demo};
+use run::{add_user, enter_p1, hattama, hattama_env, ok, ok_env, setup_demo};
 
 const VALUES: &str = r#"{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800, "L5b": 20,
 "L6": 20, "L7": 780, "L8.1": 300, "L8.2": 100, "L8.3": 100, "L8.4": 80, "L8.5": 50, "L8.6": 60, "L8.7": 40, "L9": 50}"#;
@@ -48,32 +50,12 @@ fn from_the_precinct_to_the_commission() {
     }
     ok_env(
         &db,
-        &[
-            "enter",
-            "--user",
-            "Ana",
-            "--contest",
-            "majilis-list",
-            "--entry",
-            "1",
-            "--file",
-            values,
-        ],
+        &enter_p1("Ana", "1", values),
         &[("HATTAMA_PIN", "268135")],
     );
     ok_env(
         &db,
-        &[
-            "enter",
-            "--user",
-            "Bek",
-            "--contest",
-            "majilis-list",
-            "--entry",
-            "2",
-            "--file",
-            values,
-        ],
+        &enter_p1("Bek", "2", values),
         &[("HATTAMA_PIN", "731946")],
     );
     ok_env(
@@ -84,19 +66,16 @@ fn from_the_precinct_to_the_commission() {
 
     // Printing before exporting is refused: the paper carries the batch hash.
     let out = dir.path().join("protocol.pdf");
-    let early = hattama_env(
-        &db,
-        &[
-            "print",
-            "--user",
-            "Aigul",
-            "--contest",
-            "majilis-list",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[("HATTAMA_PIN", "590417")],
-    );
+    let print = [
+        "print",
+        "--user",
+        "Aigul",
+        "--contest",
+        "majilis-list",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let early = hattama_env(&db, &print, &[("HATTAMA_PIN", "590417")]);
     assert_eq!(early.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&early.stderr).contains("[print.not_exported]"));
 
@@ -108,48 +87,23 @@ fn from_the_precinct_to_the_commission() {
     let public_key = key["public_key"].as_str().unwrap().to_owned();
     let stick = dir.path().join("stick");
     std::fs::create_dir_all(&stick).unwrap();
-    let exported = ok_env(
-        &db,
-        &[
-            "export",
-            "--user",
-            "Aigul",
-            "--out",
-            stick.to_str().unwrap(),
-        ],
-        &[("HATTAMA_PIN", "590417")],
-    );
+    let export = [
+        "export",
+        "--user",
+        "Aigul",
+        "--out",
+        stick.to_str().unwrap(),
+    ];
+    let exported = ok_env(&db, &export, &[("HATTAMA_PIN", "590417")]);
     assert_eq!(exported["sequence"], 1);
     assert_eq!(exported["safe_to_remove"], true);
-    let again = ok_env(
-        &db,
-        &[
-            "export",
-            "--user",
-            "Aigul",
-            "--out",
-            stick.to_str().unwrap(),
-        ],
-        &[("HATTAMA_PIN", "590417")],
-    );
+    let again = ok_env(&db, &export, &[("HATTAMA_PIN", "590417")]);
     assert_eq!(
         (again["hash"].clone(), again["reused"].clone()),
         (exported["hash"].clone(), serde_json::Value::Bool(true))
     );
 
-    ok_env(
-        &db,
-        &[
-            "print",
-            "--user",
-            "Aigul",
-            "--contest",
-            "majilis-list",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-        &[("HATTAMA_PIN", "590417")],
-    );
+    ok_env(&db, &print, &[("HATTAMA_PIN", "590417")]);
     let text = Command::new("pdftotext")
         .arg(&out)
         .arg("-")

@@ -11,6 +11,8 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/run.rs"]
 pub mod run;
 
@@ -21,7 +23,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hattama_protocol::builtin::DEMO_CLEAN_P1;
-use run::{add_user, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo};
+use run::{
+    add_user, enter_p1, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo,
+};
 
 const CHAIR_PIN: &str = "590417";
 
@@ -47,17 +51,7 @@ fn agreed_precinct(dir: &Path) -> std::path::PathBuf {
     for (user, pin, entry) in [("Ana", "268135", "1"), ("Bek", "731946", "2")] {
         ok_env(
             &db,
-            &[
-                "enter",
-                "--user",
-                user,
-                "--contest",
-                "majilis-list",
-                "--entry",
-                entry,
-                "--file",
-                file.to_str().unwrap(),
-            ],
+            &enter_p1(user, entry, file.to_str().unwrap()),
             &[("HATTAMA_PIN", pin)],
         );
     }
@@ -316,18 +310,23 @@ fn mode(path: &Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
-#[test]
-fn key_files_are_created_0600_whatever_the_umask() {
-    let dir = tempfile::tempdir().unwrap();
-    let registry = dir.path().join("registry");
-    let made = under_open_umask(&[
+/// `hattama registry init` of the demo's election into the folder `registry`, under an open umask.
+fn init_registry(registry: &Path) -> std::process::Output {
+    under_open_umask(&[
         "registry",
         "init",
         "--dir",
         registry.to_str().unwrap(),
         "--election",
         "demo",
-    ]);
+    ])
+}
+
+#[test]
+fn key_files_are_created_0600_whatever_the_umask() {
+    let dir = tempfile::tempdir().unwrap();
+    let registry = dir.path().join("registry");
+    let made = init_registry(&registry);
     assert!(
         made.status.success(),
         "{}",
@@ -356,14 +355,7 @@ fn a_key_file_is_never_written_over_an_existing_file_or_through_a_link() {
     let elsewhere = dir.path().join("elsewhere.txt");
     std::fs::write(&elsewhere, "keep me").unwrap();
     std::os::unix::fs::symlink(&elsewhere, registry.join("commission.key")).unwrap();
-    let refused = under_open_umask(&[
-        "registry",
-        "init",
-        "--dir",
-        registry.to_str().unwrap(),
-        "--election",
-        "demo",
-    ]);
+    let refused = init_registry(&registry);
     assert_eq!(refused.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&refused.stderr).contains("[commission.key_exists]"),
@@ -377,14 +369,7 @@ fn a_key_file_is_never_written_over_an_existing_file_or_through_a_link() {
     let nowhere = dir.path().join("nowhere.key");
     std::fs::remove_file(registry.join("commission.key")).unwrap();
     std::os::unix::fs::symlink(&nowhere, registry.join("commission.key")).unwrap();
-    let refused = under_open_umask(&[
-        "registry",
-        "init",
-        "--dir",
-        registry.to_str().unwrap(),
-        "--election",
-        "demo",
-    ]);
+    let refused = init_registry(&registry);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("[commission.key_exists]"));
     assert!(!nowhere.exists());

@@ -6,12 +6,16 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+#[path = "support/binary.rs"]
+mod binary;
 #[path = "support/run.rs"]
 pub mod run;
 
 use std::path::Path;
 
-use run::{add_user, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo};
+use run::{
+    add_user, enter_p1, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo,
+};
 
 /// The first chair's PIN, chosen at setup.
 const CHAIR_PIN: &str = "590417";
@@ -48,17 +52,7 @@ fn a_whole_precinct_scripted() {
 
     let entered = ok_env(
         &db,
-        &[
-            "enter",
-            "--user",
-            "Ana",
-            "--contest",
-            "majilis-list",
-            "--entry",
-            "1",
-            "--file",
-            first,
-        ],
+        &enter_p1("Ana", "1", first),
         &[("HATTAMA_PIN", "268135")],
     );
     assert_eq!(entered["state"]["phase"], "first_done");
@@ -67,37 +61,13 @@ fn a_whole_precinct_scripted() {
     // The same clerk cannot type the second entry.
     let refused = hattama_env(
         &db,
-        &[
-            "enter",
-            "--user",
-            "Ana",
-            "--contest",
-            "majilis-list",
-            "--entry",
-            "2",
-            "--file",
-            second,
-        ],
+        &enter_p1("Ana", "2", second),
         &[("HATTAMA_PIN", "268135")],
     );
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("store.same_user_second_entry"));
 
-    let entered = ok_stdin(
-        &db,
-        &[
-            "enter",
-            "--user",
-            "Bek",
-            "--contest",
-            "majilis-list",
-            "--entry",
-            "2",
-            "--file",
-            second,
-        ],
-        "731946\n",
-    );
+    let entered = ok_stdin(&db, &enter_p1("Bek", "2", second), "731946\n");
     assert_eq!(entered["state"]["phase"], "differ");
     let state = ok(&db, &["state", "--contest", "majilis-list"]);
     let differences = &state["protocol"]["differences"];
@@ -186,7 +156,7 @@ fn a_whole_precinct_scripted() {
         &format!("{CHAIR_PIN}\n"),
     );
     assert_eq!(finalized["version"], 1);
-    assert!(Path::new(finalized["backup"].as_str().unwrap()).exists());
+    assert!(local_path(finalized["backup"].as_str().unwrap()).exists());
 
     let state = ok(&db, &["state", "--contest", "majilis-list"]);
     assert_eq!(state["protocol"]["state"]["phase"], "final");
@@ -224,4 +194,18 @@ fn assert_edited_copy_fails_verification(db: &Path) {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["broken"]["kind"], "edited");
     assert_eq!(report["broken"]["seq"], 7);
+}
+
+/// A path the binary under test printed, as this machine names it: the Windows binary under
+/// Wine joins with `\` and may name the root drive `Z:`, which is `/` here.
+fn local_path(printed: &str) -> std::path::PathBuf {
+    if std::env::var_os("HATTAMA_TEST_EXE").is_none_or(|exe| exe.is_empty()) {
+        return std::path::PathBuf::from(printed);
+    }
+    let unix = printed.replace('\\', "/");
+    let unix = unix
+        .strip_prefix("Z:")
+        .or_else(|| unix.strip_prefix("z:"))
+        .unwrap_or(&unix);
+    std::path::PathBuf::from(unix)
 }

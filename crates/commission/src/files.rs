@@ -20,10 +20,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CommissionError> {
     let tmp = path.with_extension("tmp");
     let failed = |source| CommissionError::write(&tmp, source);
     std::fs::write(&tmp, bytes).map_err(failed)?;
-    std::fs::File::open(&tmp)
-        .and_then(|file| file.sync_all())
-        .map_err(failed)?;
-    std::fs::rename(&tmp, path).map_err(|source| CommissionError::write(path, source))
+    hattama_durable::sync_file(&tmp).map_err(failed)?;
+    hattama_durable::replace(&tmp, path).map_err(|source| CommissionError::write(path, source))
 }
 
 /// Writes a secret (an encrypted key file) as a new file at `path`, mode 0600 whatever the
@@ -64,9 +62,7 @@ pub(crate) fn write_secret_new(path: &Path, bytes: &[u8]) -> Result<(), Commissi
     linked.map_err(|source| CommissionError::write(path, source))?;
     removed.map_err(failed)?;
     if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)
-            .and_then(|dir| dir.sync_all())
-            .map_err(|source| CommissionError::write(dir, source))?;
+        hattama_durable::sync_dir(dir).map_err(|source| CommissionError::write(dir, source))?;
     }
     Ok(())
 }

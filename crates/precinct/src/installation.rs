@@ -10,7 +10,7 @@ use crate::error::PrecinctError;
 
 /// The database file: `flag` if given, else `HATTAMA_DB` if set and not empty, else
 /// `hattama/hattama.db` in the platform data folder (on Linux `$XDG_DATA_HOME` or
-/// `~/.local/share`).
+/// `~/.local/share`, on Windows `%LOCALAPPDATA%`).
 pub fn database_path(flag: Option<&Path>) -> Result<PathBuf, PrecinctError> {
     Ok(db_path(flag)?)
 }

@@ -6,7 +6,7 @@
 //! crash never leaves a partial file under a backup's name. Names are
 //! `hattama-<audit seq, 12 digits>-<unix ms>.db`, so they sort oldest first by name.
 
-use std::fs::{self, File};
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -18,11 +18,10 @@ use crate::types::Timestamp;
 const PREFIX: &str = "hattama-";
 const SUFFIX: &str = ".db";
 
-/// Fsyncs a folder, so a rename in it is durable.
+/// Fsyncs a folder, so a rename in it is durable (on Windows, as far as the platform can:
+/// `hattama_durable::sync_dir`).
 pub fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    File::open(dir)
-        .and_then(|dir_file| dir_file.sync_all())
-        .map_err(|error| StoreError::io(dir, error))
+    hattama_durable::sync_dir(dir).map_err(|error| StoreError::io(dir, error))
 }
 
 /// Writes a backup of `conn` (whose file is `db`) as of audit row `seq`; keeps the newest `keep`.
@@ -47,10 +46,8 @@ pub fn create(
         .to_str()
         .ok_or_else(|| StoreError::io(&partial, std::io::Error::other("path is not UTF-8")))?;
     conn.execute("VACUUM INTO ?1", [target])?;
-    File::open(&partial)
-        .and_then(|file| file.sync_all())
-        .map_err(|error| StoreError::io(&partial, error))?;
-    fs::rename(&partial, &path).map_err(|error| StoreError::io(&path, error))?;
+    hattama_durable::sync_file(&partial).map_err(|error| StoreError::io(&partial, error))?;
+    hattama_durable::replace(&partial, &path).map_err(|error| StoreError::io(&path, error))?;
     sync_dir(&dir)?;
     prune(&dir, keep)?;
     tracing::info!(backup = %path.display(), "backup written");
@@ -114,9 +111,7 @@ pub fn restore(backup: &Path, db: &Path, now: Timestamp) -> Result<Restored, Sto
     create_private_file(&staging).map_err(|error| StoreError::io(&staging, error))?;
     let copied = fs::read(backup).and_then(|bytes| fs::write(&staging, bytes));
     copied.map_err(|error| StoreError::io(backup, error))?;
-    File::open(&staging)
-        .and_then(|file| file.sync_all())
-        .map_err(|error| StoreError::io(&staging, error))?;
+    hattama_durable::sync_file(&staging).map_err(|error| StoreError::io(&staging, error))?;
     {
         let store = crate::Store::open(&staging).map_err(|error| bad(error.to_string()))?;
         let problems = store
@@ -142,7 +137,7 @@ pub fn restore(backup: &Path, db: &Path, now: Timestamp) -> Result<Restored, Sto
             moved_aside.push(aside);
         }
     }
-    fs::rename(&staging, db).map_err(|error| StoreError::io(db, error))?;
+    hattama_durable::replace(&staging, db).map_err(|error| StoreError::io(db, error))?;
     sync_dir(&parent_dir(db))?;
     tracing::info!(from = %backup.display(), db = %db.display(), "backup restored");
     Ok(Restored {

@@ -1,6 +1,7 @@
 //! Where the database lives: `HATTAMA_DB` when set (tests, the CLI, a second installation on one
 //! laptop), otherwise `hattama/hattama.db` in the platform's data folder (on Linux
-//! `$XDG_DATA_HOME` or `~/.local/share`). Backups go to a `backups` folder beside the file.
+//! `$XDG_DATA_HOME` or `~/.local/share`; on Windows `%LOCALAPPDATA%`, the per-user folder that a
+//! roaming profile does not copy to a server). Backups go to a `backups` folder beside the file.
 
 use std::path::{Path, PathBuf};
 
@@ -17,9 +18,20 @@ pub fn db_path(flag: Option<&Path>) -> Result<PathBuf, StoreError> {
     }
     match std::env::var_os(DB_ENV) {
         Some(path) if !path.is_empty() => Ok(PathBuf::from(path)),
-        _ => dirs::data_dir()
+        _ => data_dir()
             .map(|dir| dir.join("hattama").join("hattama.db"))
             .ok_or(StoreError::NoDataDir),
+    }
+}
+
+/// The platform's data folder: `dirs::data_dir` on Linux; on Windows the local one
+/// (`C:\Users\NAME\AppData\Local`), since `dirs::data_dir` there is the roaming folder, which a
+/// domain profile copies to and from a server at every sign-in.
+fn data_dir() -> Option<PathBuf> {
+    if cfg!(windows) {
+        dirs::data_local_dir()
+    } else {
+        dirs::data_dir()
     }
 }
 

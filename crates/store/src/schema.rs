@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         summary: "the commission key the operator confirmed against the commission's paper",
         sql: V5,
     },
+    Migration {
+        version: 6,
+        summary: "fewer pages per save: entry values without a rowid, the value history keyed by its audit row",
+        sql: V6,
+    },
 ];
 
 /// The schema version this build writes.
@@ -382,6 +387,58 @@ CREATE TRIGGER commission_key_no_delete BEFORE DELETE ON commission_key
 BEGIN SELECT RAISE(ABORT, 'the pinned commission key is never replaced'); END;
 ";
 
+/// A field save wrote six pages: the audit row, the audit head, `entry_values` and its primary
+/// key's separate index, `value_history` and its `audit_seq` index. Here `entry_values` becomes
+/// one b-tree (`WITHOUT ROWID`, keyed by its primary key) and `value_history` is keyed by its
+/// audit row (`audit_seq` is the rowid; it was unique already, and orders the rows as `id` did),
+/// so a save writes four. The rows are copied as they are; each table's triggers are made again
+/// as V1 made them (`DROP TABLE` fires no trigger and takes the table's own with it).
+const V6: &str = r"
+CREATE TABLE entry_values_v6 (
+    protocol INTEGER NOT NULL REFERENCES protocols (id),
+    entry INTEGER NOT NULL CHECK (entry IN (1, 2)),
+    line TEXT NOT NULL,
+    value INTEGER CHECK (value BETWEEN 0 AND 9999999),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    saved_at INTEGER NOT NULL,
+    audit_seq INTEGER NOT NULL,
+    PRIMARY KEY (protocol, entry, line)
+) STRICT, WITHOUT ROWID;
+INSERT INTO entry_values_v6 (protocol, entry, line, value, user_id, saved_at, audit_seq)
+SELECT protocol, entry, line, value, user_id, saved_at, audit_seq FROM entry_values;
+DROP TABLE entry_values;
+ALTER TABLE entry_values_v6 RENAME TO entry_values;
+
+CREATE TRIGGER entry_values_final_no_insert BEFORE INSERT ON entry_values
+WHEN (SELECT state FROM protocols WHERE id = NEW.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER entry_values_final_no_update BEFORE UPDATE ON entry_values
+WHEN (SELECT state FROM protocols WHERE id = OLD.protocol) = 'final'
+BEGIN SELECT RAISE(ABORT, 'a final protocol is never edited'); END;
+CREATE TRIGGER entry_values_no_delete BEFORE DELETE ON entry_values
+BEGIN SELECT RAISE(ABORT, 'entry values are cleared, never deleted'); END;
+
+CREATE TABLE value_history_v6 (
+    audit_seq INTEGER PRIMARY KEY,
+    protocol INTEGER NOT NULL REFERENCES protocols (id),
+    entry INTEGER NOT NULL CHECK (entry IN (1, 2)),
+    line TEXT NOT NULL,
+    value INTEGER CHECK (value BETWEEN 0 AND 9999999),
+    raw TEXT NOT NULL,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    saved_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO value_history_v6 (audit_seq, protocol, entry, line, value, raw, user_id, saved_at)
+SELECT audit_seq, protocol, entry, line, value, raw, user_id, saved_at FROM value_history;
+DROP TABLE value_history;
+ALTER TABLE value_history_v6 RENAME TO value_history;
+
+CREATE TRIGGER history_no_update BEFORE UPDATE ON value_history
+BEGIN SELECT RAISE(ABORT, 'value history is append-only'); END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON value_history
+BEGIN SELECT RAISE(ABORT, 'value history is append-only'); END;
+";
+
 #[cfg(test)]
 mod tests {
     use hattama_protocol::definition::sha256_hex;
@@ -410,6 +467,10 @@ mod tests {
         (
             5,
             "70453c16daaa3a4fe697640c6c9c53e337d905df07b479b52975bca2dcd475ae",
+        ),
+        (
+            6,
+            "91e4033cb686a12069d92b2e941fc634247337791221dead3a0e8a4dba97c786",
         ),
     ];
 

@@ -8,6 +8,8 @@
 //! replays one. The child is this test binary again, running `crash_child` with
 //! `HATTAMA_CRASH_CHILD` set; in a normal run that test returns at once.
 
+pub mod common;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -16,7 +18,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hattama_protocol::{Count, PrecinctId, Status, builtin};
-use hattama_store::{Config, EntryNo, FirstChair, Phase, PinCost, Role, Session, Store, Timestamp};
+use hattama_store::{EntryNo, FirstChair, Phase, Role, Session, Store, Timestamp};
 
 const CHILD_ENV: &str = "HATTAMA_CRASH_CHILD";
 const CHILD_SEED_ENV: &str = "HATTAMA_CRASH_CHILD_SEED";
@@ -325,15 +327,7 @@ fn check_after_kill(path: &Path, acks: &Acks) -> Result<(), String> {
 fn setup(path: &Path) {
     let now = Timestamp(1_679_245_200_000);
     // PINs hashed cheaply: every child signs three users in, and there are hundreds of children.
-    let config = Config {
-        pin_cost: PinCost {
-            memory_kib: 256,
-            passes: 1,
-            lanes: 1,
-        },
-        ..Config::default()
-    };
-    let mut store = Store::open_with(path, config).expect("crash child");
+    let mut store = Store::open_with(path, common::test_config()).expect("crash child");
     let precinct = PrecinctId {
         region: "abai".into(),
         number: 1,

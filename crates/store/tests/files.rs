@@ -243,3 +243,64 @@ fn every_earlier_schema_version_upgrades_with_its_data() {
         assert_eq!(user_version, schema::current_version());
     }
 }
+
+#[test]
+fn migration_6_keeps_every_entry_value_and_history_row_and_their_triggers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hattama.db");
+    database_at(&path, 5);
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "INSERT INTO protocols (id, contest, version, state, first_user, started_at)
+             VALUES (1, 'majilis-list', 1, 'first_in_progress', 1, 5);
+         INSERT INTO entry_values VALUES (1, 1, 'L1', 1000, 1, 10, 7), (1, 1, 'L2', NULL, 1, 11, 9);
+         INSERT INTO value_history (id, protocol, entry, line, value, raw, user_id, saved_at, audit_seq)
+             VALUES (1, 1, 1, 'L1', 100, '100', 1, 9, 5), (2, 1, 1, 'L1', 1000, '1000', 1, 10, 7),
+                    (3, 1, 1, 'L2', NULL, '', 1, 11, 9);",
+    )
+    .unwrap();
+    let rows = |conn: &rusqlite::Connection, sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |row| {
+            let mut cells = Vec::new();
+            for idx in 0..row.as_ref().column_count() {
+                cells.push(format!("{:?}", row.get_ref(idx)?));
+            }
+            Ok(cells.join(","))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let values_sql = "SELECT protocol, entry, line, value, user_id, saved_at, audit_seq FROM entry_values ORDER BY line";
+    let history_sql = "SELECT audit_seq, protocol, entry, line, value, raw, user_id, saved_at FROM value_history ORDER BY audit_seq";
+    let (values, history) = (rows(&conn, values_sql), rows(&conn, history_sql));
+    let tx = conn.transaction().unwrap();
+    schema::migrate_between(&tx, 5, 6).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(rows(&conn, values_sql), values);
+    assert_eq!(rows(&conn, history_sql), history);
+    // The tables are one b-tree each now, and keep their guards.
+    let without_rowid: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'entry_values'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert!(without_rowid.contains("WITHOUT ROWID"), "{without_rowid}");
+    for refused in [
+        "DELETE FROM entry_values",
+        "DELETE FROM value_history",
+        "UPDATE value_history SET value = 1",
+    ] {
+        assert!(conn.execute(refused, []).is_err(), "{refused} is refused");
+    }
+    conn.execute("UPDATE protocols SET state = 'final' WHERE id = 1", [])
+        .unwrap();
+    assert!(
+        conn.execute("UPDATE entry_values SET value = 1", [])
+            .is_err(),
+        "a final protocol's values are never edited"
+    );
+}

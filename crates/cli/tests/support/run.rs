@@ -3,6 +3,8 @@
 //! Each action signs its person in with `--user NAME`; the PINs go in on standard input
 //! (`--pin-stdin`: the signed-in user's PIN, then a new PIN, then the passphrase) or in
 //! `HATTAMA_PIN` / `HATTAMA_NEW_PIN`, never on the command line.
+//! The binary is `binary::command()` (`support/binary.rs`): the Windows one under Wine when
+//! `cargo xtask test` says so; a test file that uses this module declares that one too.
 
 use std::io::Write;
 use std::path::Path;
@@ -11,27 +13,31 @@ use std::process::{Command, Output, Stdio};
 /// The passphrase the device key is made and unlocked with.
 const PASSPHRASE: &str = "chair passphrase 2023";
 
-/// Runs `hattama ARGS` against the database at `db`, with no PIN given and nothing on its
-/// standard input (so it never waits at a prompt).
-pub fn hattama(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hattama"))
-        .args(args)
+/// `command` (a `hattama` binary) set up to run against the database at `db` with the chair's
+/// passphrase, no PIN from this process's environment (only what `env` adds: `HATTAMA_PIN`, …)
+/// and nothing on its standard input, so it never waits at a prompt.
+pub fn against(mut command: Command, db: &Path, env: &[(&str, &str)]) -> Command {
+    command
         .env("HATTAMA_DB", db)
         .env("HATTAMA_PASSPHRASE", PASSPHRASE)
         .env_remove("HATTAMA_PIN")
         .env_remove("HATTAMA_NEW_PIN")
-        .stdin(Stdio::null())
-        .output()
-        .expect("the hattama binary runs")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null());
+    command
+}
+
+/// Runs `hattama ARGS` against the database at `db`, with no PIN given and nothing on its
+/// standard input (so it never waits at a prompt).
+pub fn hattama(db: &Path, args: &[&str]) -> Output {
+    hattama_env(db, args, &[])
 }
 
 /// Runs `hattama --pin-stdin ARGS` with `stdin` (one line per secret) on its standard input.
 pub fn hattama_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hattama"))
+    let mut child = against(crate::binary::command(), db, &[])
         .arg("--pin-stdin")
         .args(args)
-        .env("HATTAMA_DB", db)
-        .env("HATTAMA_PASSPHRASE", PASSPHRASE)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -48,14 +54,8 @@ pub fn hattama_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
 
 /// Runs `hattama ARGS` with the extra environment variables `env` (`HATTAMA_PIN`, …).
 pub fn hattama_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hattama"))
+    against(crate::binary::command(), db, env)
         .args(args)
-        .env("HATTAMA_DB", db)
-        .env("HATTAMA_PASSPHRASE", PASSPHRASE)
-        .env_remove("HATTAMA_PIN")
-        .env_remove("HATTAMA_NEW_PIN")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
         .output()
         .expect("the hattama binary runs")
 }
@@ -84,23 +84,39 @@ pub fn ok(db: &Path, args: &[&str]) -> serde_json::Value {
     succeeded(args, &hattama(db, args))
 }
 
+/// `hattama setup` of the demo's precinct abai/1 with Aigul its first chair (her new PIN is
+/// read as `HATTAMA_NEW_PIN` or from standard input).
+pub const SETUP_DEMO: [&str; 9] = [
+    "setup",
+    "--user",
+    "Aigul",
+    "--definition",
+    "demo",
+    "--region",
+    "abai",
+    "--precinct",
+    "1",
+];
+
 /// Sets `db` up as the demo's precinct abai/1, with Aigul (PIN `chair_pin`) its first chair.
 pub fn setup_demo(db: &Path, chair_pin: &str) -> serde_json::Value {
-    ok_env(
-        db,
-        &[
-            "setup",
-            "--user",
-            "Aigul",
-            "--definition",
-            "demo",
-            "--region",
-            "abai",
-            "--precinct",
-            "1",
-        ],
-        &[("HATTAMA_NEW_PIN", chair_pin)],
-    )
+    ok_env(db, &SETUP_DEMO, &[("HATTAMA_NEW_PIN", chair_pin)])
+}
+
+/// The arguments of `hattama enter`: `file` as `user`'s entry `entry` (`1` or `2`) of the demo's
+/// P1, `majilis-list`.
+pub fn enter_p1<'a>(user: &'a str, entry: &'a str, file: &'a str) -> [&'a str; 9] {
+    [
+        "enter",
+        "--user",
+        user,
+        "--contest",
+        "majilis-list",
+        "--entry",
+        entry,
+        "--file",
+        file,
+    ]
 }
 
 /// Adds the user `name` with `role` and `pin`, the chair Aigul signed in: her PIN, then the new

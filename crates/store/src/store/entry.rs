@@ -64,13 +64,7 @@ impl Store {
         .entered();
         let user = self.require(actor, Permission::Enter)?.id;
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
-        let (template, n_rows) = setup.contest(contest)?;
-        if template.slot(line, n_rows).is_none() {
-            return Err(StoreError::UnknownLine {
-                contest: contest.to_owned(),
-                line: line.to_owned(),
-            });
-        }
+        let (template, n_rows) = setup.contest_line(contest, line)?;
         let value = parse_field(line, raw)?;
         let (audit_seq, next, values) = write_tx(&mut self.conn, |tx| {
             let protocol = protocols::current(tx, contest)?;

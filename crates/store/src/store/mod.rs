@@ -88,6 +88,22 @@ impl Setup {
         Ok((template, contest.rows.len()))
     }
 
+    /// [`Setup::contest`], and `line` must be one of its template's lines.
+    fn contest_line(
+        &self,
+        contest: &str,
+        line: &str,
+    ) -> Result<(&'static Template, usize), StoreError> {
+        let (template, n_rows) = self.contest(contest)?;
+        if template.slot(line, n_rows).is_none() {
+            return Err(StoreError::UnknownLine {
+                contest: contest.to_owned(),
+                line: line.to_owned(),
+            });
+        }
+        Ok((template, n_rows))
+    }
+
     fn contests(&self) -> Vec<String> {
         self.definition
             .precinct(&self.precinct)

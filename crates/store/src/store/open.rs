@@ -222,9 +222,8 @@ fn create(path: &Path) -> Result<(), StoreError> {
             "a new database kept a write-ahead log after closing".into(),
         ));
     }
-    File::open(&staging)
-        .and_then(|file| file.sync_all())
-        .map_err(|error| StoreError::io(&staging, error))?;
+    // Every connection to the staging file is closed: Windows removes no file that is open.
+    hattama_durable::sync_file(&staging).map_err(|error| StoreError::io(&staging, error))?;
     match fs::hard_link(&staging, path) {
         Ok(()) => {}
         // Someone else created it meanwhile: open theirs, drop ours.

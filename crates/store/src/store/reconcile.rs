@@ -131,13 +131,7 @@ impl Store {
             tracing::info_span!("reconcile", contest, line, user = actor.user().0).entered();
         let user = self.require(actor, Permission::Reconcile)?.id;
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
-        let (template, n_rows) = setup.contest(contest)?;
-        if template.slot(line, n_rows).is_none() {
-            return Err(StoreError::UnknownLine {
-                contest: contest.to_owned(),
-                line: line.to_owned(),
-            });
-        }
+        let (template, n_rows) = setup.contest_line(contest, line)?;
         let value = Count::parse(raw).map_err(|error| StoreError::BadValue {
             line: line.to_owned(),
             error,
