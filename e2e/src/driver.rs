@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -54,8 +54,15 @@ pub(crate) struct Driver {
 
 impl Driver {
     /// Starts `tauri-driver` on `port` (and `WebKitWebDriver` behind it on `native_port`), with
-    /// the environment `database` gives the app it starts, its output into `log`.
-    pub(crate) fn start(port: u16, native_port: u16, database: &Database, log: PathBuf) -> Driver {
+    /// the environment `database` gives the app it starts and `desktop` first on its `PATH` (the
+    /// fake `xdg-open`, `crate::desktop`), its output into `log`.
+    pub(crate) fn start(
+        port: u16,
+        native_port: u16,
+        database: &Database,
+        desktop: &Path,
+        log: PathBuf,
+    ) -> Driver {
         let out = File::create(&log).expect("the driver log can be created");
         let err = out.try_clone().expect("the driver log can be shared");
         let mut command = Command::new("tauri-driver");
@@ -73,7 +80,13 @@ impl Driver {
                 command.env_remove(DATABASE_ENV).envs(home.env());
             }
         }
+        let mut path = std::ffi::OsString::from(desktop.as_os_str());
+        if let Some(inherited) = std::env::var_os("PATH") {
+            path.push(":");
+            path.push(inherited);
+        }
         let child = command
+            .env("PATH", path)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)

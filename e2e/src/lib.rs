@@ -11,8 +11,11 @@
 //! `cargo xtask e2e` sets all of that up.
 //!
 //! `driver` holds the processes and folders behind a session, `page` finds elements and waits
-//! for them, `keyboard` types and presses keys, `inspect` runs scripts, checks and screenshots.
+//! for them, `keyboard` types and presses keys, `inspect` runs scripts, checks and screenshots,
+//! `desktop` answers the system's file dialog and holds the one test double: a recording
+//! `xdg-open` in place of the desktop's PDF viewer, which cannot run headless.
 
+mod desktop;
 mod driver;
 mod inspect;
 mod keyboard;
@@ -183,7 +186,14 @@ impl Session {
             app.display()
         );
         let (port, native_port) = free_port_pair();
-        let driver = Driver::start(port, native_port, &database, dir.0.join("driver.log"));
+        let desktop = desktop::fake_desktop(&dir.0);
+        let driver = Driver::start(
+            port,
+            native_port,
+            &database,
+            &desktop,
+            dir.0.join("driver.log"),
+        );
         let started = Instant::now();
         while TcpStream::connect(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port)).is_err() {
             assert!(

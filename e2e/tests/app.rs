@@ -578,6 +578,55 @@ async fn the_setup_screen_works_from_the_keyboard() {
     session.finish().await;
 }
 
+/// The definition file is chosen in the real GTK file dialog (no path is typed into the page):
+/// the app reads the commission key beside the file chosen and asks for its paper check.
+#[tokio::test]
+async fn the_definition_file_is_chosen_in_the_system_file_dialog() {
+    let session = Session::start().await;
+    wait_for_screen(&session, "setup").await;
+    let dir = session
+        .database()
+        .parent()
+        .expect("the database is in a folder")
+        .join("from the commission");
+    std::fs::create_dir_all(&dir).expect("the folder can be made");
+    let file = dir.join("definition.json");
+    std::fs::write(&file, builtin::DEMO_JSON).expect("the definition can be written");
+    let commission =
+        hattama_batch::keys::generate_unencrypted("commission").expect("a commission key");
+    let key = hattama_batch::keys::unlock(&commission.secret_key, None).expect("it unlocks");
+    let signature = hattama_batch::registry::sign_definition(builtin::DEMO_JSON, &key)
+        .expect("the definition is signed");
+    std::fs::write(dir.join("definition.json.minisig"), signature).expect("written");
+    std::fs::write(
+        dir.join("commission.pub"),
+        format!("{}\n", commission.public_key),
+    )
+    .expect("written");
+
+    session.click("load-file").await;
+    session
+        .choose_in_file_dialog(&message("kk", "setup.file_dialog"), &file)
+        .await;
+    session
+        .wait_for_attribute("definition-path", "data-path", &file.display().to_string())
+        .await;
+    session.find("commission-key-form").await;
+    let key_id = session
+        .find("commission-key-id")
+        .await
+        .text()
+        .await
+        .expect("the key id shows");
+    assert_eq!(
+        key_id,
+        hattama_batch::keys::public_key_id(&commission.public_key)
+            .expect("the key has an id")
+            .to_string()
+    );
+    session.finish().await;
+}
+
 /// The smoke test `cargo xtask test` runs against the installed `.deb`.
 #[tokio::test]
 async fn starts_in_kazakh_on_the_setup_screen() {

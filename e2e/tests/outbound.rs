@@ -3,6 +3,11 @@
 //! receiver then verifies against a registry holding that key), exports again with nothing new
 //! (the same batch), prints the protocol, and verifies the audit chain.
 //!
+//! Every folder is chosen in the real GTK file dialog, typed into on the X keyboard. Printing
+//! opens the saved PDF in the desktop's viewer: here a recording `xdg-open` stands in for that
+//! viewer, which cannot run headless (see `hattama_e2e`), and the test asserts on what the app
+//! asked the desktop to open.
+//!
 //! The precinct is set up and P1 finalized through the store directly, before the app starts:
 //! typing protocols through the UI is `tests/app.rs`'s business. With `HATTAMA_SCREENSHOTS=1`
 //! each screen is captured in Kazakh and Russian into `docs/screenshots/`.
@@ -15,9 +20,10 @@ use std::path::{Path, PathBuf};
 use hattama_batch::keys::{KeyId, group_hex};
 use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
-use hattama_e2e::Session;
+use hattama_e2e::{Session, message};
 use hattama_protocol::{Mode, PrecinctId, builtin};
 use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
+use serde_json::json;
 
 const P1: &str = "majilis-list";
 const PASSPHRASE: &str = "chair passphrase 2023";
@@ -81,15 +87,15 @@ fn folder(session: &Session, name: &str) -> PathBuf {
     dir
 }
 
-/// Replaces what the text field `id` holds with `text`.
-async fn fill(session: &Session, id: &str, text: &str) {
+/// Chooses `folder` for the folder field `id` in the system's folder dialog, as the clerk would.
+async fn choose_folder(session: &Session, id: &str, folder: &Path) {
+    session.click(&format!("{id}-choose")).await;
     session
-        .find(id)
-        .await
-        .clear()
-        .await
-        .expect("the field can be cleared");
-    session.type_into(id, text).await;
+        .choose_in_file_dialog(&message("kk", "folder.dialog"), folder)
+        .await;
+    session
+        .wait_for_attribute(id, "data-path", &folder.display().to_string())
+        .await;
 }
 
 async fn wait_for_screen(session: &Session, screen: &str) {
@@ -227,13 +233,22 @@ async fn device_key_export_print_and_audit_through_the_ui() {
         )
     );
     let sheets = folder(&session, "sheets");
-    fill(&session, "enrolment-folder", &sheets.display().to_string()).await;
+    choose_folder(&session, "enrolment-folder", &sheets).await;
     session.click("enrolment-save").await;
+    session
+        .wait_for_attribute("enrolment-saved", "data-opened", "true")
+        .await;
     let sheet = attribute(&session, "enrolment-saved", "data-path").await;
+    assert!(sheet.starts_with(&sheets.display().to_string()), "{sheet}");
     assert!(
         std::fs::read(&sheet)
             .expect("the sheet was saved")
             .starts_with(b"%PDF")
+    );
+    assert_eq!(
+        session.desktop_opened(),
+        [sheet.clone()],
+        "printing the sheet opens exactly the saved PDF in the desktop's viewer"
     );
     screenshots(&session, "device-key", None).await;
     session.click("back").await;
@@ -244,7 +259,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
     wait_for_screen(&session, "export").await;
     session.find(&format!("final-{P1}-1")).await;
     let stick = folder(&session, "stick");
-    fill(&session, "export-folder", &stick.display().to_string()).await;
+    choose_folder(&session, "export-folder", &stick).await;
     screenshots(&session, "export", None).await;
     session
         .type_into("export-passphrase", "wrong passphrase")
@@ -279,7 +294,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
 
     // Nothing new: the same batch is written again to a second stick.
     let second = folder(&session, "second stick");
-    fill(&session, "export-folder", &second.display().to_string()).await;
+    choose_folder(&session, "export-folder", &second).await;
     session.type_into("export-passphrase", PASSPHRASE).await;
     session.click("export-write").await;
     session
@@ -291,22 +306,64 @@ async fn device_key_export_print_and_audit_through_the_ui() {
     session.click("back").await;
     wait_for_screen(&session, "dashboard").await;
 
-    // Print: the protocol, its posting copy and the blank form, into a folder.
+    // Print: the protocol, its posting copy and the blank form are saved into the folder chosen
+    // in the dialog, and the protocol opens in the desktop's viewer to print; the posting copy
+    // opens with its own button.
     session.click("open-print").await;
     wait_for_screen(&session, "print").await;
     let pdfs = folder(&session, "pdf");
-    fill(&session, "print-folder", &pdfs.display().to_string()).await;
+    choose_folder(&session, "print-folder", &pdfs).await;
     session.type_into("print-passphrase", PASSPHRASE).await;
     screenshots(&session, "print", None).await;
     session.click("print-save").await;
+    session
+        .wait_for_attribute("print-saved-protocol", "data-opened", "true")
+        .await;
     let protocol = attribute(&session, "print-saved-protocol", "data-path").await;
+    assert!(
+        protocol.starts_with(&pdfs.display().to_string()),
+        "{protocol}"
+    );
     let bytes = std::fs::read(&protocol).expect("the protocol PDF was saved");
     assert!(bytes.starts_with(b"%PDF"), "{protocol} is not a PDF");
     for kind in ["posting", "blank"] {
         let path = attribute(&session, &format!("print-saved-{kind}"), "data-path").await;
         assert!(std::fs::read(&path).expect("saved").starts_with(b"%PDF"));
     }
+    assert_eq!(
+        session.desktop_opened(),
+        [sheet.clone(), protocol.clone()],
+        "the print action opens the protocol it saved in the desktop's viewer, and nothing else"
+    );
     screenshots(&session, "print-done", Some("print-done")).await;
+    session.click("print-open-posting").await;
+    session
+        .wait_for_attribute("print-saved-posting", "data-opened", "true")
+        .await;
+    let posting = attribute(&session, "print-saved-posting", "data-path").await;
+    assert_eq!(
+        session.wait_for_desktop_opened(3).await,
+        [sheet, protocol, posting]
+    );
+
+    // The webview itself cannot open a file or a dialog: only the app's own commands, which
+    // open nothing but what this run printed.
+    for command in ["plugin:dialog|open", "plugin:opener|open_path"] {
+        let refused = session
+            .invoke(command, json!({ "options": {}, "path": "/etc/passwd" }))
+            .await;
+        assert!(
+            refused.is_err(),
+            "the webview may call {command}: {refused:?}"
+        );
+    }
+    assert!(
+        session
+            .invoke("open_document", json!({ "kind": "/etc/passwd" }))
+            .await
+            .is_err()
+    );
+    assert_eq!(session.desktop_opened().len(), 3, "nothing more was opened");
     session.click("back").await;
     wait_for_screen(&session, "dashboard").await;
 

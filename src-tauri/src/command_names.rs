@@ -35,4 +35,7 @@ pub(crate) const COMMANDS: &[&str] = &[
     "export_batch",
     "print_protocol",
     "verify_audit",
+    "choose_folder",
+    "choose_definition_file",
+    "open_document",
 ];

@@ -34,6 +34,27 @@ pub(crate) enum AppError {
         /// The number asked for.
         entry: u8,
     },
+    /// The system file dialog gave a path that is not valid Unicode, which the other commands
+    /// cannot take back.
+    #[error("the chosen path `{path}` is not valid Unicode")]
+    PathNotText {
+        /// The path as far as it can be shown.
+        path: String,
+    },
+    /// The webview asked to open a document this run of the app has not printed.
+    #[error("no {kind} document was printed in this run")]
+    NotPrinted {
+        /// The kind asked for (`protocol`, `posting`, `blank`, `enrolment`).
+        kind: String,
+    },
+    /// The desktop's viewer could not be started on a printed document.
+    #[error("the desktop could not open {path}: {detail}")]
+    ViewerFailed {
+        /// The document.
+        path: String,
+        /// What the desktop said, for the log and the message.
+        detail: String,
+    },
 }
 
 impl AppError {
@@ -43,6 +64,9 @@ impl AppError {
             AppError::StateUnavailable => "app.state_unavailable",
             AppError::NotSignedIn => "app.not_signed_in",
             AppError::UnknownEntry { .. } => "app.unknown_entry",
+            AppError::PathNotText { .. } => "app.path_not_text",
+            AppError::NotPrinted { .. } => "app.not_printed",
+            AppError::ViewerFailed { .. } => "app.viewer_failed",
         }
     }
 
@@ -54,6 +78,12 @@ impl AppError {
             AppError::UnknownEntry { entry } => {
                 BTreeMap::from([("entry".to_owned(), entry.to_string())])
             }
+            AppError::PathNotText { path } => BTreeMap::from([("path".to_owned(), path.clone())]),
+            AppError::NotPrinted { kind } => BTreeMap::from([("kind".to_owned(), kind.clone())]),
+            AppError::ViewerFailed { path, detail } => BTreeMap::from([
+                ("path".to_owned(), path.clone()),
+                ("detail".to_owned(), detail.clone()),
+            ]),
             AppError::StateUnavailable | AppError::NotSignedIn => BTreeMap::new(),
         }
     }
@@ -66,6 +96,9 @@ pub(crate) const ERROR_CODES: &[&str] = &[
     "error.app.state_unavailable",
     "error.app.not_signed_in",
     "error.app.unknown_entry",
+    "error.app.path_not_text",
+    "error.app.not_printed",
+    "error.app.viewer_failed",
     "error.app.definition_file",
     "error.app.definition_signature",
     "error.app.commission_key_not_pinned",

@@ -13,6 +13,7 @@
 //! reload.
 
 mod commands;
+mod desktop;
 mod dto;
 mod error;
 mod outbound;
@@ -36,9 +37,11 @@ use tauri::{App, Manager, Runtime, Wry};
 
 use crate::state::AppState;
 
-/// Adds the app's setup and commands to `builder`, whatever its runtime.
+/// Adds the app's setup and commands to `builder`, whatever its runtime. The dialog plugin is
+/// there for the Rust side's file dialog only (`desktop`): no capability grants its commands.
 pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .setup(setup)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -71,6 +74,9 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             outbound::export_batch,
             outbound::print_protocol,
             outbound::verify_audit,
+            desktop::choose_folder,
+            desktop::choose_definition_file,
+            desktop::open_document,
         ])
 }
 

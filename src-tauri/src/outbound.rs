@@ -90,7 +90,8 @@ pub(crate) fn create_device_key(
     Ok(key.into())
 }
 
-/// Saves the device key's enrolment sheet as a PDF in `folder`.
+/// Saves the device key's enrolment sheet as a PDF in `folder`; `open_document` then opens it
+/// in the desktop's viewer to print.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state))]
 pub(crate) fn save_enrolment_sheet(
@@ -101,6 +102,7 @@ pub(crate) fn save_enrolment_sheet(
     let (store, session) = state.store_and_session()?;
     let sheet = print::enrolment_sheet(store, session)?;
     let saved = print::save_in(&folder, &[sheet])?;
+    state.printed(&saved);
     saved
         .into_iter()
         .map(SavedFile::from)
@@ -137,7 +139,8 @@ pub(crate) fn export_batch(
 }
 
 /// Saves the finalized protocol `version` of `contest` (with its batch hash and a QR signed with
-/// the device key), its posting copy and the blank form as PDFs in `folder`.
+/// the device key), its posting copy and the blank form as PDFs in `folder`; `open_document`
+/// then opens each in the desktop's viewer to print.
 #[tauri::command(async)]
 #[tracing::instrument(skip(state, passphrase))]
 pub(crate) fn print_protocol(
@@ -151,6 +154,7 @@ pub(crate) fn print_protocol(
     let (store, session) = state.store_and_session()?;
     let pdfs = print::protocol_documents(store, session, &contest, Some(version), &passphrase)?;
     let saved = print::save_in(&folder, &pdfs)?;
+    state.printed(&saved);
     tracing::info!(%contest, version, "documents saved");
     Ok(saved.into_iter().map(SavedFile::from).collect())
 }

@@ -9,7 +9,7 @@ use hattama_batch::keys;
 use hattama_precinct::device_key::DeviceKey;
 use hattama_precinct::print::{Document, Saved};
 use hattama_store::{AuditReport, BreakKind, ExportRow};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::dto::LocalText;
@@ -37,7 +37,7 @@ impl From<DeviceKey> for DeviceKeyInfo {
 }
 
 /// Which document a saved PDF holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum DocumentKind {
     /// The device key's enrolment sheet.
@@ -57,6 +57,29 @@ impl From<Document> for DocumentKind {
             Document::Protocol => DocumentKind::Protocol,
             Document::Posting => DocumentKind::Posting,
             Document::Blank => DocumentKind::Blank,
+        }
+    }
+}
+
+impl DocumentKind {
+    /// The kind as the UI names it.
+    pub(crate) fn word(self) -> &'static str {
+        match self {
+            DocumentKind::Enrolment => "enrolment",
+            DocumentKind::Protocol => "protocol",
+            DocumentKind::Posting => "posting",
+            DocumentKind::Blank => "blank",
+        }
+    }
+}
+
+impl From<DocumentKind> for Document {
+    fn from(kind: DocumentKind) -> Document {
+        match kind {
+            DocumentKind::Enrolment => Document::Enrolment,
+            DocumentKind::Protocol => Document::Protocol,
+            DocumentKind::Posting => Document::Posting,
+            DocumentKind::Blank => Document::Blank,
         }
     }
 }

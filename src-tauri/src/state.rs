@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use hattama_precinct::print::{Document, Saved};
 use hattama_precinct::{PrecinctError, installation};
 use hattama_store::{Session, Store, StoreError};
 
@@ -24,6 +25,9 @@ pub(crate) struct AppState {
     store: Option<Store>,
     /// Who signed in with a PIN, if anyone: the session every acting command acts for.
     pub(crate) session: Option<Session>,
+    /// The documents printed in this run, the newest of each kind: the only files
+    /// `open_document` hands to the desktop's viewer.
+    printed: Vec<Saved>,
 }
 
 impl AppState {
@@ -34,7 +38,22 @@ impl AppState {
             database_path,
             store: None,
             session: None,
+            printed: Vec::new(),
         }
+    }
+
+    /// Remembers `saved` as the newest printed document of its kind.
+    pub(crate) fn printed(&mut self, saved: &[Saved]) {
+        for file in saved {
+            self.printed
+                .retain(|earlier| earlier.document != file.document);
+            self.printed.push(file.clone());
+        }
+    }
+
+    /// The newest document of `kind` printed in this run, if any.
+    pub(crate) fn printed_file(&self, kind: Document) -> Option<&Saved> {
+        self.printed.iter().find(|saved| saved.document == kind)
     }
 
     /// The store, opened (or created) at `database_path` on first use.

@@ -121,6 +121,53 @@ fn an_unlisted_command_is_refused() {
 }
 
 #[test]
+fn the_webview_gets_no_dialog_opener_shell_or_file_system_command() {
+    let app = app();
+    for command in [
+        "plugin:dialog|open",
+        "plugin:dialog|save",
+        "plugin:dialog|message",
+        "plugin:opener|open_path",
+        "plugin:opener|open_url",
+        "plugin:fs|read_file",
+        "plugin:shell|execute",
+    ] {
+        let refused = invoke(
+            &app,
+            command,
+            json!({ "options": {}, "path": "/etc/passwd" }),
+        );
+        assert!(
+            matches!(&refused, Err(Value::String(text)) if text.contains("not allowed") || text.contains("not found")),
+            "the webview may call `{command}`: {refused:?}"
+        );
+    }
+    let capability = include_str!("../capabilities/default.json");
+    for plugin in ["dialog:", "opener:", "fs:", "shell:"] {
+        assert!(
+            !capability.contains(plugin),
+            "capabilities/default.json grants a `{plugin}` permission"
+        );
+    }
+}
+
+#[test]
+fn open_document_opens_only_what_this_run_printed() {
+    let app = app();
+    for kind in ["protocol", "posting", "blank", "enrolment"] {
+        assert_eq!(
+            invoke(&app, "open_document", json!({ "kind": kind })),
+            Err(json!({ "code": "error.app.not_printed", "params": { "kind": kind } }))
+        );
+    }
+    let path = invoke(&app, "open_document", json!({ "kind": "/etc/passwd" }));
+    assert!(
+        matches!(&path, Err(Value::String(_))),
+        "a path is not a kind: {path:?}"
+    );
+}
+
+#[test]
 fn every_command_is_registered_and_granted() {
     let app = app();
     for command in COMMANDS {

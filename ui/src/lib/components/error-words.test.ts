@@ -8,6 +8,11 @@ describe('coded words inside an error message', () => {
     expect(paramsInWords(error, (key) => `<${key}>`)).toEqual({ code: 'W05', expected: '<finding.warning>' });
   });
 
+  it('name the document that was not printed', () => {
+    const error = { code: 'error.app.not_printed', params: { kind: 'posting' } } as const;
+    expect(paramsInWords(error, (key) => `<${key}>`)).toEqual({ kind: '<print.kind.posting>' });
+  });
+
   it('leave an unknown value alone', () => {
     const error = { code: 'error.store.empty_text', params: { what: 'colour' } } as const;
     expect(paramsInWords(error, (key) => `<${key}>`)).toEqual({ what: 'colour' });

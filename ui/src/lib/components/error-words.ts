@@ -7,6 +7,12 @@ import type { UiError } from '../ipc';
 const WORDS: Readonly<Record<string, Readonly<Record<string, MessageKey>>>> = {
   expected: { warning: 'finding.warning', error: 'finding.error' },
   what: { name: 'error.what.name', position: 'error.what.position', act: 'error.what.act' },
+  kind: {
+    protocol: 'print.kind.protocol',
+    posting: 'print.kind.posting',
+    blank: 'print.kind.blank',
+    enrolment: 'print.kind.enrolment',
+  },
 };
 
 /** `error`'s params with every coded word replaced by its message in `t`'s language. */

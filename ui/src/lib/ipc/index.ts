@@ -81,6 +81,11 @@ export function setLanguage(language: Language): Promise<Language> {
   return call('set_language', { language });
 }
 
+/** Shows the system's file dialog for an election definition (`.json`); `null` when cancelled. */
+export function chooseDefinitionFile(title: string, filter: string): Promise<string | null> {
+  return call('choose_definition_file', { title, filter });
+}
+
 /** The commission key beside the definition file at `path`, to confirm against the paper. */
 export function commissionKeyChallenge(path: string): Promise<CommissionKeyChallenge> {
   return call('commission_key_challenge', { path });

@@ -3,7 +3,7 @@
 
 import { invoke } from '@tauri-apps/api/core';
 
-import type { AuditCheck, DeviceKeyInfo, ExportResult, OutboundOverview, SavedFile } from './generated/ipc';
+import type { AuditCheck, DeviceKeyInfo, DocumentKind, ExportResult, OutboundOverview, SavedFile } from './generated/ipc';
 import { toUiError } from './index';
 
 async function call<T>(command: string, args: Record<string, unknown> = {}): Promise<T> {
@@ -22,6 +22,19 @@ export function outboundOverview(): Promise<OutboundOverview> {
 /** Makes the device key with the chair's passphrase, typed twice. */
 export function createDeviceKey(passphrase: string, repeated: string): Promise<DeviceKeyInfo> {
   return call('create_device_key', { passphrase, repeated });
+}
+
+/** Shows the system's folder dialog titled `title`, starting in `start`; `null` when cancelled. */
+export function chooseFolder(title: string, start: string | null): Promise<string | null> {
+  return call('choose_folder', { title, start });
+}
+
+/**
+ * Opens the newest saved document of `kind` in the desktop's PDF viewer, from which the clerk
+ * prints it; resolves to the file it opened. The app opens only files it saved in this run.
+ */
+export function openDocument(kind: DocumentKind): Promise<string> {
+  return call('open_document', { kind });
 }
 
 /** Saves the enrolment sheet PDF in `folder`. */
