@@ -190,3 +190,14 @@ fn a_value_edited_outside_the_log_is_detected() {
         "{broken:?}"
     );
 }
+
+#[test]
+fn a_head_that_names_the_last_row_with_another_hash_is_detected() {
+    // The seq agrees with the chain's end; only the hash is changed.
+    let (_dir, path, head) = populated();
+    tamper(&path, "UPDATE audit_head SET hash = zeroblob(32)");
+    let store = Store::open(&path).expect("test helper");
+    let report = store.verify_audit().expect("test helper");
+    let broken = report.broken.expect("a head hash that differs is detected");
+    assert_eq!((broken.seq, broken.kind), (head + 1, BreakKind::Truncated));
+}
