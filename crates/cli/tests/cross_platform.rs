@@ -95,20 +95,10 @@ fn precinct(cli: Cli, dir: &Path, stick: &Path) -> (Vec<Step>, String) {
     let mut step = |(args, env): (Vec<String>, Vec<(&str, &str)>)| {
         steps.push(run(cli, &db, &args, &env));
     };
-    let (setup, _) = signed_in(
-        &[
-            "setup",
-            "--definition",
-            "demo",
-            "--region",
-            "abai",
-            "--precinct",
-            "1",
-        ],
-        "Aigul",
-        CHAIR_PIN,
-    );
-    step((setup, vec![("HATTAMA_NEW_PIN", CHAIR_PIN)]));
+    step((
+        strings(&run::SETUP_DEMO),
+        vec![("HATTAMA_NEW_PIN", CHAIR_PIN)],
+    ));
     for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
         let (args, mut env) = signed_in(
             &["user", "add", "--name", name, "--role", "clerk"],
