@@ -229,9 +229,14 @@ pub(crate) fn installer(bin: &Path) -> Result<PathBuf> {
     Ok(out)
 }
 
-/// `cargo xtask windows`: build, test under Wine, and package what is shipped.
-pub(crate) fn run(_args: &[String]) -> Result<()> {
-    check(Build::Shipped)
+/// `cargo xtask windows [--quick]`: build, test under Wine, and package what is shipped, or with
+/// `--quick` the quicker build CI tests ([`Build::Quick`]).
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    match args {
+        [] => check(Build::Shipped),
+        [quick] if quick == "--quick" => check(Build::Quick),
+        _ => bail!("usage: cargo xtask windows [--quick]"),
+    }
 }
 
 /// Builds the binaries as `build` says, runs the CLI tests with them under Wine, and packages
