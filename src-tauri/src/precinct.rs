@@ -102,7 +102,7 @@ pub(crate) fn setup_precinct(
         pin: &chair_pin,
     };
     let session = definition::setup(state.store()?, &source(path), &precinct, &first, now())?;
-    state.session = Some(session);
+    state.sign_in_as(session);
     overview_of(&mut state)
 }
 
@@ -170,7 +170,7 @@ pub(crate) fn login(
     pin: String,
 ) -> Result<SessionInfo, IpcError> {
     let mut state = state::lock(&state)?;
-    state.session = None;
+    state.sign_out();
     let store = state.store()?;
     let session = people::sign_in(store, &name, &pin, now())?;
     let info = SessionInfo {
@@ -181,7 +181,7 @@ pub(crate) fn login(
         },
         allowed: allowed_codes(store, &session)?,
     };
-    state.session = Some(session);
+    state.sign_in_as(session);
     Ok(info)
 }
 
@@ -189,7 +189,7 @@ pub(crate) fn login(
 #[tauri::command(async)]
 #[tracing::instrument(skip_all)]
 pub(crate) fn logout(state: State<'_, Mutex<AppState>>) -> Result<(), IpcError> {
-    state::lock(&state)?.session = None;
+    state::lock(&state)?.sign_out();
     Ok(())
 }
 

@@ -23,10 +23,12 @@ pub(crate) struct AppState {
     pub(crate) database_path: PathBuf,
     /// The open database, once a command needed it.
     store: Option<Store>,
-    /// Who signed in with a PIN, if anyone: the session every acting command acts for.
+    /// Who signed in with a PIN, if anyone: the session every acting command acts for. Changed
+    /// only through [`AppState::sign_in_as`] and [`AppState::sign_out`].
     pub(crate) session: Option<Session>,
-    /// The documents printed in this run, the newest of each kind: the only files
-    /// `open_document` hands to the desktop's viewer.
+    /// The documents the signed-in person printed, the newest of each kind: the only files
+    /// `open_document` hands to the desktop's viewer. Forgotten whenever the person changes, so
+    /// nobody opens what somebody else printed.
     printed: Vec<Saved>,
 }
 
@@ -40,6 +42,18 @@ impl AppState {
             session: None,
             printed: Vec::new(),
         }
+    }
+
+    /// `session` is now the signed-in person; what the one before printed is forgotten.
+    pub(crate) fn sign_in_as(&mut self, session: Session) {
+        self.printed.clear();
+        self.session = Some(session);
+    }
+
+    /// Nobody is signed in; what they printed is forgotten.
+    pub(crate) fn sign_out(&mut self) {
+        self.printed.clear();
+        self.session = None;
     }
 
     /// Remembers `saved` as the newest printed document of its kind.
@@ -98,4 +112,27 @@ impl AppState {
 /// Locks the state, turning a poisoned lock into an error the webview can show.
 pub(crate) fn lock(state: &Mutex<AppState>) -> Result<MutexGuard<'_, AppState>, AppError> {
     state.lock().map_err(|_poisoned| AppError::StateUnavailable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_one_person_printed_is_not_opened_for_the_next() {
+        let mut state = AppState::new(PathBuf::from("hattama.db"));
+        let saved = Saved {
+            document: Document::Protocol,
+            path: PathBuf::from("protocol.pdf"),
+        };
+        state.printed(std::slice::from_ref(&saved));
+        assert_eq!(
+            state
+                .printed_file(Document::Protocol)
+                .map(|file| &file.path),
+            Some(&saved.path)
+        );
+        state.sign_out();
+        assert!(state.printed_file(Document::Protocol).is_none());
+    }
 }
