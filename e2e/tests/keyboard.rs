@@ -321,3 +321,36 @@ async fn a_refused_value_stays_in_sight_with_the_checks_beside_it() {
     }
     session.finish().await;
 }
+
+/// Another window takes the focus while the clerk is half-way through a number and gives it back
+/// (here a second app, as a notification or another program would): the field never lost the
+/// clerk, so a refused text still keeps what was stored when the clerk came to it (nothing), not
+/// the half-typed number. The five-thousand-digit test met this when a parallel test's window
+/// came and went.
+#[tokio::test]
+async fn a_window_coming_and_going_mid_number_does_not_make_the_half_typed_number_kept() {
+    let session = open_entry().await;
+    session.click("field-L9").await;
+    session.wait_for_focus("field-L9").await;
+    session.type_keys("123456", Typing::Human).await;
+    session
+        .wait_for_attribute("status-L9", "data-status", "saved")
+        .await;
+    assert_eq!(stored_value(&session, "L9"), Some(123_456));
+    let other = open_entry().await;
+    other.finish().await;
+    session.type_keys("78901234", Typing::Human).await;
+    session
+        .wait_for_attribute("status-L9", "data-status", "refused")
+        .await;
+    session
+        .wait_for_text("stored-L9", &message("kk", "field.stored_nothing"))
+        .await;
+    session.wait_for_value("field-L9", "12345678901234").await;
+    assert_eq!(
+        stored_value(&session, "L9"),
+        None,
+        "the half-typed 123456 stayed stored"
+    );
+    session.finish().await;
+}
