@@ -11,8 +11,8 @@ use hattama_protocol::definition::Contest;
 use hattama_protocol::{Count, LoadedDefinition, PrecinctId, Template, Text, Values, builtin};
 
 use crate::pdf::{
-    self, Acknowledged, Act, BlankProtocol, EnrolmentSheet, Member, PrintableProtocol,
-    ProtocolHeader,
+    self, Acknowledged, Act, BlankProtocol, EnrolmentSheet, Member, PrecinctHeading,
+    PrintableProtocol, ProtocolHeader,
 };
 use crate::qr::{self, QrProtocol};
 
@@ -95,18 +95,23 @@ fn empty() -> Text {
     Text::new("", "", "")
 }
 
-fn region_name(precinct: &Precinct<'_>) -> Text {
-    precinct
-        .definition
-        .region(&precinct.precinct.region)
-        .map_or_else(empty, |region| region.name.clone())
-}
-
-fn address(precinct: &Precinct<'_>) -> Text {
-    precinct
-        .definition
-        .precinct(precinct.precinct)
-        .map_or_else(empty, |p| p.address.clone())
+/// What every document's head names about the election and `precinct`.
+fn heading(precinct: &Precinct<'_>) -> PrecinctHeading {
+    let definition = &precinct.definition.definition;
+    PrecinctHeading {
+        election: definition.name.clone(),
+        mode: definition.mode,
+        demo: definition.demo,
+        region: precinct
+            .definition
+            .region(&precinct.precinct.region)
+            .map_or_else(empty, |region| region.name.clone()),
+        precinct_number: precinct.precinct.number,
+        address: precinct
+            .definition
+            .precinct(precinct.precinct)
+            .map_or_else(empty, |p| p.address.clone()),
+    }
 }
 
 /// The head of a protocol document for `contest_id`, with the contest and its template.
@@ -121,15 +126,9 @@ fn header<'d>(
     let template = builtin::templates()
         .template(&contest.template)
         .ok_or_else(|| AssembleError::UnknownTemplate(contest.template.clone()))?;
-    let definition = &precinct.definition.definition;
     Ok((
         ProtocolHeader {
-            election: definition.name.clone(),
-            mode: definition.mode,
-            demo: definition.demo,
-            region: region_name(precinct),
-            precinct_number: precinct.precinct.number,
-            address: address(precinct),
+            precinct: heading(precinct),
             contest: contest.name.clone(),
             district: contest.district,
             template_id: template.id.clone(),
@@ -154,14 +153,8 @@ pub fn enrolment(
     public_key: &str,
     date: NaiveDate,
 ) -> EnrolmentSheet {
-    let definition = &precinct.definition.definition;
     EnrolmentSheet {
-        election: definition.name.clone(),
-        mode: definition.mode,
-        demo: definition.demo,
-        region: region_name(precinct),
-        precinct_number: precinct.precinct.number,
-        address: address(precinct),
+        precinct: heading(precinct),
         key_id: key_id.to_owned(),
         fingerprint: fingerprint.to_owned(),
         public_key: public_key.to_owned(),

@@ -137,9 +137,7 @@ const KK_TENS: [&str; 10] = [
 /// Appends 1..=999 in Kazakh. `opens` is true when these words open the whole number: then one
 /// hundred is a bare `жүз` (see the module documentation).
 fn push_kk_triple(value: u32, opens: bool, words: &mut Words<'_>) {
-    let hundreds = digit(value / 100);
-    let tens = digit(value / 10 % 10);
-    let units = digit(value % 10);
+    let [hundreds, tens, units] = places(value);
     if 0 < hundreds {
         if hundreds != 1 || !opens {
             words.push(KK_UNITS[hundreds]);
@@ -212,9 +210,7 @@ const RU_HUNDREDS: [&str; 10] = [
 
 /// Appends 1..=999 in Russian, with `один`/`два` agreeing with `gender`.
 fn push_ru_triple(value: u32, gender: Gender, words: &mut Words<'_>) {
-    let hundreds = digit(value / 100);
-    let tens = digit(value / 10 % 10);
-    let units = digit(value % 10);
+    let [hundreds, tens, units] = places(value);
     if 0 < hundreds {
         words.push(RU_HUNDREDS[hundreds]);
     }
@@ -246,6 +242,11 @@ fn ru_plural(value: u32, one: &'static str, few: &'static str, many: &'static st
 
 /// A decimal digit as an index; the callers pass `value % 10` or `value / 100` of a number below
 /// 1000, so it is always below 10.
+/// The hundreds, tens and units digits of `value` (below 1,000).
+fn places(value: u32) -> [usize; 3] {
+    [digit(value / 100), digit(value / 10 % 10), digit(value % 10)]
+}
+
 fn digit(value: u32) -> usize {
     usize::from(u8::try_from(value % 10).expect("a value modulo 10 fits in a byte"))
 }

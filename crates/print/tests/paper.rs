@@ -292,11 +292,11 @@ fn a_live_election_prints_no_demo_or_test_mark() {
     let key = device_key();
     let fonts = common::fonts();
     let mut protocol = printable(P2_CONTEST, &key, almaty("2023-03-20T02:40:00+06:00"));
-    protocol.header.mode = Mode::Live;
-    protocol.header.demo = false;
+    protocol.header.precinct.mode = Mode::Live;
+    protocol.header.precinct.demo = false;
     // The demo's election name says DEMO itself; a live definition's would not.
-    protocol.header.election.kk = "2023 жылғы 19 наурыздағы сайлау".to_owned();
-    protocol.header.election.ru = "Выборы 19 марта 2023 года".to_owned();
+    protocol.header.precinct.election.kk = "2023 жылғы 19 наурыздағы сайлау".to_owned();
+    protocol.header.precinct.election.ru = "Выборы 19 марта 2023 года".to_owned();
     for bytes in [
         pdf::protocol(&protocol, &fonts).unwrap(),
         pdf::posting_copy(&protocol, &fonts).unwrap(),

@@ -23,14 +23,14 @@ pub(crate) fn render(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, Pd
         phrase::BLANK.ru,
         header.title.ru,
         phrase::PRECINCT.ru,
-        header.precinct_number
+        header.precinct.precinct_number
     );
     flow.finish_named(
         &title,
         &parts::Named {
             what: parts::short::BLANK,
-            region: &header.region,
-            precinct: header.precinct_number,
+            region: &header.precinct.region,
+            precinct: header.precinct.precinct_number,
             extra: &format!(" · {}", header.template_id),
         },
     )
@@ -44,7 +44,10 @@ fn layout<'f>(
     break_before: Option<usize>,
 ) -> Result<(Flow<'f>, bool), PdfError> {
     let header = &blank.header;
-    let mut flow = Flow::new(fonts, parts::marks(header.mode, header.demo))?;
+    let mut flow = Flow::new(
+        fonts,
+        parts::marks(header.precinct.mode, header.precinct.demo),
+    )?;
     flow.centered(Face::Bold, 12.0, phrase::BLANK.kk, 0.0);
     flow.centered(Face::Bold, 11.0, phrase::BLANK.ru, RU_GRAY);
     flow.skip(6.0);

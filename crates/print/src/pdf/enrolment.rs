@@ -8,20 +8,31 @@ use crate::pdf::{EnrolmentSheet, PdfError, group_hex};
 use crate::time;
 
 pub(crate) fn render(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    let mut flow = Flow::new(fonts, parts::marks(sheet.mode, sheet.demo))?;
-    flow.paragraph(Face::Regular, 8.0, &sheet.election.kk, 0.0);
-    flow.paragraph(Face::Regular, 8.0, &sheet.election.ru, RU_GRAY);
+    let mut flow = Flow::new(
+        fonts,
+        parts::marks(sheet.precinct.mode, sheet.precinct.demo),
+    )?;
+    flow.paragraph(Face::Regular, 8.0, &sheet.precinct.election.kk, 0.0);
+    flow.paragraph(Face::Regular, 8.0, &sheet.precinct.election.ru, RU_GRAY);
     flow.skip(10.0);
     flow.centered(Face::Bold, 16.0, phrase::ENROLMENT.kk, 0.0);
     flow.centered(Face::Bold, 14.0, phrase::ENROLMENT.ru, RU_GRAY);
     flow.skip(14.0);
 
-    let precinct = format!("№ {}", sheet.precinct_number);
+    let precinct = format!("№ {}", sheet.precinct.precinct_number);
     let date = time::paper_date(sheet.date);
     let rows: [(Phrase, &str, &str); 4] = [
-        (phrase::REGION, &sheet.region.kk, &sheet.region.ru),
+        (
+            phrase::REGION,
+            &sheet.precinct.region.kk,
+            &sheet.precinct.region.ru,
+        ),
         (phrase::PRECINCT, &precinct, ""),
-        (phrase::ADDRESS, &sheet.address.kk, &sheet.address.ru),
+        (
+            phrase::ADDRESS,
+            &sheet.precinct.address.kk,
+            &sheet.precinct.address.ru,
+        ),
         (phrase::DATE, &date, ""),
     ];
     for (label, kk, ru) in rows {
@@ -132,14 +143,14 @@ pub(crate) fn render(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>, P
         "{} · {} № {}",
         phrase::ENROLMENT.ru,
         phrase::PRECINCT.ru,
-        sheet.precinct_number
+        sheet.precinct.precinct_number
     );
     flow.finish_named(
         &title,
         &parts::Named {
             what: parts::short::ENROLMENT,
-            region: &sheet.region,
-            precinct: sheet.precinct_number,
+            region: &sheet.precinct.region,
+            precinct: sheet.precinct.precinct_number,
             extra: "",
         },
     )

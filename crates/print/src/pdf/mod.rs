@@ -22,9 +22,9 @@ use hattama_protocol::{Count, Mode, Template, Text, Values};
 
 use crate::fonts::{Face, Fonts};
 
-/// What the head of every protocol document names: the election, the precinct and the contest.
+/// What the head of every document names about the election and the precinct.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProtocolHeader {
+pub struct PrecinctHeading {
     /// The election's name.
     pub election: Text,
     /// Test or live; every page of a test document says it has no legal force.
@@ -37,6 +37,13 @@ pub struct ProtocolHeader {
     pub precinct_number: u32,
     /// The precinct's address.
     pub address: Text,
+}
+
+/// What the head of every protocol document names: the election, the precinct and the contest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtocolHeader {
+    /// The election and the precinct.
+    pub precinct: PrecinctHeading,
     /// The contest (the ballot).
     pub contest: Text,
     /// The district number of a single-member district contest.
@@ -162,18 +169,8 @@ pub struct BlankProtocol {
 /// The sheet that enrols a laptop's signing key with the territorial commission.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnrolmentSheet {
-    /// The election's name.
-    pub election: Text,
-    /// Test or live; every page of a test sheet says it has no legal force.
-    pub mode: Mode,
-    /// True for a demonstration definition.
-    pub demo: bool,
-    /// The region's name.
-    pub region: Text,
-    /// The precinct number.
-    pub precinct_number: u32,
-    /// The precinct's address.
-    pub address: Text,
+    /// The election and the precinct.
+    pub precinct: PrecinctHeading,
     /// The key id (minisign key number) in hex.
     pub key_id: String,
     /// The public key's fingerprint as `hattama_batch::keys::fingerprint` gives it: hex, in

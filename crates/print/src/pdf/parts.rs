@@ -7,7 +7,8 @@ use qrcode::{Color, EcLevel, QrCode};
 use crate::fonts::{Face, Fonts};
 use crate::pdf::canvas::{Canvas, Footer, Marks, PAGE_WIDTH};
 pub(crate) use crate::pdf::wording::{Phrase, phrase, short};
-use crate::pdf::{Member, PdfError, ProtocolHeader};
+use crate::pdf::{Member, PdfError, PrintableProtocol, ProtocolHeader, group_hex};
+use crate::time;
 
 /// The left margin.
 pub(crate) const LEFT: f32 = 42.0;
@@ -235,7 +236,7 @@ pub(crate) fn protocol_head(flow: &mut Flow<'_>, header: &ProtocolHeader, scale:
         LEFT,
         flow.y,
         election_width,
-        &header.election.kk,
+        &header.precinct.election.kk,
     );
     flow.skip(used);
     let used = flow.block(
@@ -243,7 +244,7 @@ pub(crate) fn protocol_head(flow: &mut Flow<'_>, header: &ProtocolHeader, scale:
         LEFT,
         flow.y,
         election_width,
-        &header.election.ru,
+        &header.precinct.election.ru,
     );
     flow.skip(used + 8.0);
     flow.centered(Face::Bold, 11.0 * scale, &header.title.kk, 0.0);
@@ -254,18 +255,18 @@ pub(crate) fn protocol_head(flow: &mut Flow<'_>, header: &ProtocolHeader, scale:
     let mut rows: Vec<(Phrase, String, String)> = vec![
         (
             phrase::REGION,
-            header.region.kk.clone(),
-            header.region.ru.clone(),
+            header.precinct.region.kk.clone(),
+            header.precinct.region.ru.clone(),
         ),
         (
             phrase::PRECINCT,
-            format!("№ {}", header.precinct_number),
+            format!("№ {}", header.precinct.precinct_number),
             String::new(),
         ),
         (
             phrase::ADDRESS,
-            header.address.kk.clone(),
-            header.address.ru.clone(),
+            header.precinct.address.kk.clone(),
+            header.precinct.address.ru.clone(),
         ),
         (
             phrase::CONTEST,
@@ -412,6 +413,48 @@ impl Qr {
     /// The quiet zone in points: nothing may be drawn this close to the code.
     pub(crate) fn quiet(&self) -> f32 {
         self.module * QR_QUIET_MODULES
+    }
+}
+
+/// What a document's binding block (the time of signing and the batch hash at the left, the QR
+/// code at the right with its quiet zone) is laid out from, the same on every document.
+pub(crate) struct Binding {
+    pub(crate) qr: Qr,
+    /// The QR code's quiet zone, in points.
+    pub(crate) quiet: f32,
+    /// The QR code's side, in points.
+    pub(crate) qr_side: f32,
+    /// The width left to the text at the left of the code.
+    pub(crate) text_width: f32,
+    /// The time of signing as printed.
+    pub(crate) signed_at: String,
+    /// The batch hash in groups of four hex digits, `groups_per_line` to a line.
+    pub(crate) hash_lines: Vec<String>,
+}
+
+impl Binding {
+    /// The binding block of `protocol`, its QR modules `module` points wide.
+    pub(crate) fn new(
+        protocol: &PrintableProtocol,
+        module: f32,
+        groups_per_line: usize,
+    ) -> Result<Binding, PdfError> {
+        let qr = Qr::new(&protocol.qr_text, module)?;
+        let quiet = qr.quiet();
+        let qr_side = qr.side();
+        let grouped = group_hex(&protocol.batch_hash);
+        let groups: Vec<&str> = grouped.split(' ').collect();
+        Ok(Binding {
+            quiet,
+            qr_side,
+            text_width: WIDTH - qr_side - quiet,
+            signed_at: time::paper(&protocol.signed_at),
+            hash_lines: groups
+                .chunks(groups_per_line)
+                .map(|chunk| chunk.join(" "))
+                .collect(),
+            qr,
+        })
     }
 }
 

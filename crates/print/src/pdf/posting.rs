@@ -5,9 +5,8 @@
 use hattama_protocol::check::group_digits;
 
 use crate::fonts::{Face, Fonts};
-use crate::pdf::parts::{self, Flow, LEFT, Qr, RIGHT, RU_GRAY, WIDTH, leading, phrase};
-use crate::pdf::{FormLineKind, PdfError, PrintableProtocol, group_hex};
-use crate::time;
+use crate::pdf::parts::{self, Binding, Flow, LEFT, RIGHT, RU_GRAY, WIDTH, leading, phrase};
+use crate::pdf::{FormLineKind, PdfError, PrintableProtocol};
 
 pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
     let flow = parts::keep_end_with_last_lines(protocol.lines.len(), &|break_before| {
@@ -18,14 +17,14 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
         "{} · {} № {}",
         phrase::POSTING.ru,
         phrase::PRECINCT.ru,
-        header.precinct_number
+        header.precinct.precinct_number
     );
     flow.finish_named(
         &title,
         &parts::Named {
             what: parts::short::POSTING,
-            region: &header.region,
-            precinct: header.precinct_number,
+            region: &header.precinct.region,
+            precinct: header.precinct.precinct_number,
             extra: &format!(" · {}", header.template_id),
         },
     )
@@ -39,7 +38,10 @@ fn layout<'f>(
     break_before: Option<usize>,
 ) -> Result<(Flow<'f>, bool), PdfError> {
     let header = &protocol.header;
-    let mut flow = Flow::new(fonts, parts::marks(header.mode, header.demo))?;
+    let mut flow = Flow::new(
+        fonts,
+        parts::marks(header.precinct.mode, header.precinct.demo),
+    )?;
     flow.centered(Face::Bold, 15.0, phrase::POSTING.kk, 0.0);
     flow.centered(Face::Bold, 13.0, phrase::POSTING.ru, RU_GRAY);
     flow.skip(8.0);
@@ -122,14 +124,14 @@ fn layout<'f>(
 /// The time of signing, the batch hash and the note at the left, the QR code at the right with
 /// its quiet zone, all on one page.
 fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfError> {
-    let qr = Qr::new(&protocol.qr_text, parts::QR_MODULE_POSTING)?;
-    let quiet = qr.quiet();
-    let qr_side = qr.side();
-    let text_width = WIDTH - qr_side - quiet;
-    let signed_at = time::paper(&protocol.signed_at);
-    let grouped = group_hex(&protocol.batch_hash);
-    let groups: Vec<&str> = grouped.split(' ').collect();
-    let hash_lines: Vec<String> = groups.chunks(4).map(|chunk| chunk.join(" ")).collect();
+    let Binding {
+        qr,
+        quiet,
+        qr_side,
+        text_width,
+        signed_at,
+        hash_lines,
+    } = Binding::new(protocol, parts::QR_MODULE_POSTING, 4)?;
     let texts = [
         (Face::Regular, 10.0, phrase::SIGNED_AT.kk.to_owned(), 0.0),
         (

@@ -10,12 +10,10 @@ use hattama_protocol::check::group_digits;
 
 use crate::fonts::{Face, Fonts};
 use crate::pdf::parts::{
-    self, CAPTION_GRAY, Flow, LEFT, Qr, RIGHT, RU_GRAY, WIDTH, leading, phrase,
+    self, Binding, CAPTION_GRAY, Flow, LEFT, RIGHT, RU_GRAY, WIDTH, leading, phrase,
 };
-use crate::pdf::{
-    FormLineKind, PdfError, PrintableProtocol, PrintedLine, audit_head_lines, group_hex,
-};
-use crate::{time, words};
+use crate::pdf::{FormLineKind, PdfError, PrintableProtocol, PrintedLine, audit_head_lines};
+use crate::words;
 
 /// Column edges of the lines table: id, label, digits, words. The digits column holds the
 /// widest value, `9 999 999` in 12 pt bold, with room to spare on both sides of its rules.
@@ -48,15 +46,15 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
         "{} · {} № {} · {}",
         header.title.ru,
         phrase::PRECINCT.ru,
-        header.precinct_number,
-        header.region.ru
+        header.precinct.precinct_number,
+        header.precinct.region.ru
     );
     flow.finish_named(
         &title,
         &parts::Named {
             what: parts::short::PROTOCOL,
-            region: &header.region,
-            precinct: header.precinct_number,
+            region: &header.precinct.region,
+            precinct: header.precinct.precinct_number,
             extra: &version,
         },
     )
@@ -70,7 +68,10 @@ fn layout<'f>(
     break_before: Option<usize>,
 ) -> Result<(Flow<'f>, bool), PdfError> {
     let header = &protocol.header;
-    let mut flow = Flow::new(fonts, parts::marks(header.mode, header.demo))?;
+    let mut flow = Flow::new(
+        fonts,
+        parts::marks(header.precinct.mode, header.precinct.demo),
+    )?;
     parts::protocol_head(&mut flow, header, 1.0);
     if protocol.is_repeated() {
         repeated_banner(&mut flow, protocol);
@@ -299,14 +300,14 @@ fn checks(flow: &mut Flow<'_>, protocol: &PrintableProtocol) {
 /// Time of signing, the stamp place, the batch hash and the QR code, kept together on one page.
 /// The QR code sits at the right with its quiet zone clear of everything else.
 fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfError> {
-    let qr = Qr::new(&protocol.qr_text, parts::QR_MODULE_PROTOCOL)?;
-    let quiet = qr.quiet();
-    let qr_side = qr.side();
-    let text_width = WIDTH - qr_side - quiet;
-    let signed_at = time::paper(&protocol.signed_at);
-    let grouped = group_hex(&protocol.batch_hash);
-    let groups: Vec<&str> = grouped.split(' ').collect();
-    let hash_lines: Vec<String> = groups.chunks(8).map(|chunk| chunk.join(" ")).collect();
+    let Binding {
+        qr,
+        quiet,
+        qr_side,
+        text_width,
+        signed_at,
+        hash_lines,
+    } = Binding::new(protocol, parts::QR_MODULE_PROTOCOL, 8)?;
     let head_lines = audit_head_lines(protocol.audit_head.0, &protocol.audit_head.1);
     let text_height = flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.kk, text_width)
         + flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.ru, text_width)

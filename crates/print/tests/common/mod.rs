@@ -16,7 +16,8 @@ use blake2::{Blake2b512, Digest};
 use chrono::{DateTime, FixedOffset};
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 use hattama_print::pdf::{
-    Acknowledged, BlankProtocol, EnrolmentSheet, Member, PrintableProtocol, ProtocolHeader,
+    Acknowledged, BlankProtocol, EnrolmentSheet, Member, PrecinctHeading, PrintableProtocol,
+    ProtocolHeader,
 };
 use hattama_print::qr::{self, QrProtocol};
 use hattama_print::{Fonts, assemble, fonts, pdf};
@@ -170,12 +171,14 @@ fn header() -> ProtocolHeader {
     let contest = demo.contest("majilis-list").unwrap();
     let template = builtin::templates().template(&contest.template).unwrap();
     ProtocolHeader {
-        election: demo.definition.name.clone(),
-        mode: demo.definition.mode,
-        demo: demo.definition.demo,
-        region: demo.region("abai").unwrap().name.clone(),
-        precinct_number: precinct.number,
-        address: precinct.address.clone(),
+        precinct: PrecinctHeading {
+            election: demo.definition.name.clone(),
+            mode: demo.definition.mode,
+            demo: demo.definition.demo,
+            region: demo.region("abai").unwrap().name.clone(),
+            precinct_number: precinct.number,
+            address: precinct.address.clone(),
+        },
         contest: contest.name.clone(),
         district: contest.district,
         template_id: template.id.clone(),
@@ -390,12 +393,7 @@ pub(crate) fn demo_blank() -> BlankProtocol {
 pub(crate) fn demo_enrolment() -> EnrolmentSheet {
     let header = header();
     EnrolmentSheet {
-        election: header.election,
-        mode: header.mode,
-        demo: header.demo,
-        region: header.region,
-        precinct_number: header.precinct_number,
-        address: header.address,
+        precinct: header.precinct,
         key_id: "4f1a930cd27e15b8".to_owned(),
         fingerprint: "9c2e4a7b1d0f83e6a5b4c3d2e1f00718".to_owned(),
         public_key: "RWS4FX7SDJMaT5LrG0H8a3nQ2yY6jN1kq7Xc2ZpW9vT4uB0sR8eL3mA1".to_owned(),
