@@ -244,14 +244,9 @@ impl Store {
         if target.user.role == Role::Chair {
             self.keep_a_chair(user)?;
         }
-        self.write(|tx| {
-            audit::append(
-                tx,
-                now,
-                Some(actor.user()),
-                Action::UserChange,
-                &json!({ "id": user.0, "role": role.as_str(), "from": target.user.role.as_str() }),
-            )?;
+        let payload =
+            json!({ "id": user.0, "role": role.as_str(), "from": target.user.role.as_str() });
+        self.change_account(actor, now, Action::UserChange, &payload, |tx| {
             users::set_role(tx, user, role)
         })
     }
@@ -270,15 +265,25 @@ impl Store {
         if target.user.role == Role::Chair {
             self.keep_a_chair(user)?;
         }
-        self.write(|tx| {
-            audit::append(
-                tx,
-                now,
-                Some(actor.user()),
-                Action::UserRemove,
-                &json!({ "id": user.0, "name": target.user.name }),
-            )?;
+        let payload = json!({ "id": user.0, "name": target.user.name });
+        self.change_account(actor, now, Action::UserRemove, &payload, |tx| {
             users::set_removed(tx, user, now)
+        })
+    }
+
+    /// One change `actor` makes to an account: its audit row (`action`, `payload`), then
+    /// `change`, in one transaction.
+    fn change_account(
+        &mut self,
+        actor: &Session,
+        now: Timestamp,
+        action: Action,
+        payload: &serde_json::Value,
+        change: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            audit::append(tx, now, Some(actor.user()), action, payload)?;
+            change(tx)
         })
     }
 
