@@ -4,9 +4,11 @@
 //! permission table for the acting [`Session`] before anything else, and writes the actor into
 //! the audit row.
 
-use hattama_protocol::FindingReport;
+use hattama_protocol::definition::Contest;
+use hattama_protocol::{FindingReport, LoadedDefinition, Template, builtin};
 use hattama_store::{
-    EntryNo, Finalized, LineValue, Reconciled, SavedField, Session, State, Store, Timestamp,
+    EntryNo, Finalized, LineValue, ProtocolStatus, Reconciled, SavedField, Session, State, Store,
+    StoreError, Timestamp, TransitionError,
 };
 
 use crate::error::PrecinctError;
@@ -33,6 +35,58 @@ pub fn finish_entry(
     now: Timestamp,
 ) -> Result<State, PrecinctError> {
     Ok(store.finish_entry(actor, contest, entry, now)?)
+}
+
+/// A protocol's form as a screen shows it: where it stands, the definition and contest it
+/// belongs to and its template (the lines in paper order are
+/// [`Template::paper_lines`] with the contest's rows), and the open entry's values and findings
+/// when the actor may see them.
+#[derive(Debug)]
+pub struct Form<'s> {
+    /// The newest version's status.
+    pub status: ProtocolStatus,
+    /// The election definition.
+    pub definition: &'s LoadedDefinition,
+    /// The contest, with its rows (parties or candidates).
+    pub contest: &'s Contest,
+    /// The protocol's template.
+    pub template: &'static Template,
+    /// The open entry's values and their findings: `None` when no entry is open, nobody is
+    /// signed in, or the open entry is blind to the actor (another user's first entry while the
+    /// second is typed).
+    pub open: Option<(Vec<LineValue>, Vec<FindingReport>)>,
+}
+
+/// The form of `contest`'s newest version for `actor` (or for nobody signed in).
+pub fn form<'s>(
+    store: &'s Store,
+    actor: Option<&Session>,
+    contest: &str,
+) -> Result<Form<'s>, PrecinctError> {
+    let status = store.status(contest)?;
+    let definition = store.definition().ok_or(StoreError::NotSetUp)?;
+    let unknown = || StoreError::UnknownContest(contest.to_owned());
+    let in_definition = definition.contest(contest).ok_or_else(unknown)?;
+    let template = builtin::templates()
+        .template(&status.template)
+        .ok_or_else(unknown)?;
+    let open = match (status.state.open_entry(), actor) {
+        (Some(entry), Some(actor)) => {
+            match store.entry_values_and_findings(actor, contest, entry) {
+                Ok(open) => Some(open),
+                Err(StoreError::Transition(TransitionError::Blind { .. })) => None,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        _ => None,
+    };
+    Ok(Form {
+        status,
+        definition,
+        contest: in_definition,
+        template,
+        open,
+    })
 }
 
 /// The actor's own open entry and its findings (the second entry is blind to the first).

@@ -244,7 +244,11 @@ fn ru_plural(value: u32, one: &'static str, few: &'static str, many: &'static st
 /// 1000, so it is always below 10.
 /// The hundreds, tens and units digits of `value` (below 1,000).
 fn places(value: u32) -> [usize; 3] {
-    [digit(value / 100), digit(value / 10 % 10), digit(value % 10)]
+    [
+        digit(value / 100),
+        digit(value / 10 % 10),
+        digit(value % 10),
+    ]
 }
 
 fn digit(value: u32) -> usize {

@@ -96,14 +96,54 @@ impl Template {
 
     /// Every line id of a protocol with `n_rows` rows, in paper order (rows as `<block>.<k>`).
     pub fn line_ids(&self, n_rows: usize) -> Vec<String> {
-        let mut ids = Vec::with_capacity(self.n_fixed() + n_rows);
+        self.paper_lines(n_rows)
+            .into_iter()
+            .filter_map(|line| match line {
+                PaperLine::Fixed(line) => Some(line.id.clone()),
+                PaperLine::Heading(_) => None,
+                PaperLine::Row { id, .. } => Some(id),
+            })
+            .collect()
+    }
+}
+
+/// One line of a protocol's form, in paper order: a fixed line, or a row block's heading
+/// followed by its rows (one per party or candidate).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaperLine<'t> {
+    /// A line with its own slot (L1, L3a…).
+    Fixed(&'t Line),
+    /// The title of a row block; it holds no figure.
+    Heading(&'t Line),
+    /// Row `k` (1-based) of `block`, with its id (`<block>.<k>`).
+    Row {
+        /// The row block.
+        block: &'t Line,
+        /// The row's number, from 1.
+        k: usize,
+        /// The row's line id.
+        id: String,
+    },
+}
+
+impl Template {
+    /// The form's lines for a protocol with `n_rows` rows, in paper order.
+    pub fn paper_lines(&self, n_rows: usize) -> Vec<PaperLine<'_>> {
+        let mut out = Vec::with_capacity(self.lines().len() + n_rows);
         for line in self.lines() {
             match line.kind {
-                LineKind::Fixed(_) => ids.push(line.id.clone()),
-                LineKind::Rows => ids.extend((1..=n_rows).map(|k| row_id(line, k))),
+                LineKind::Fixed(_) => out.push(PaperLine::Fixed(line)),
+                LineKind::Rows => {
+                    out.push(PaperLine::Heading(line));
+                    out.extend((1..=n_rows).map(|k| PaperLine::Row {
+                        block: line,
+                        k,
+                        id: row_id(line, k),
+                    }));
+                }
             }
         }
-        ids
+        out
     }
 }
 

@@ -16,8 +16,7 @@ mod protocol;
 mod wording;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use hattama_protocol::check::row_id;
-use hattama_protocol::template::LineKind;
+use hattama_protocol::check::PaperLine;
 use hattama_protocol::{Count, Mode, Template, Text, Values};
 
 use crate::fonts::{Face, Fonts};
@@ -212,32 +211,33 @@ pub enum PdfError {
 
 /// The form's lines for `template` with these row names (parties or candidates), in paper order.
 pub fn form_lines(template: &Template, rows: &[Text]) -> Vec<FormLine> {
-    let mut out = Vec::with_capacity(template.lines().len() + rows.len());
-    for line in template.lines() {
-        match line.kind {
-            LineKind::Fixed(_) => out.push(FormLine {
+    template
+        .paper_lines(rows.len())
+        .into_iter()
+        .map(|line| match line {
+            PaperLine::Fixed(line) => FormLine {
                 id: line.id.clone(),
                 label: line.label.clone(),
                 kind: match line.parent {
                     Some(_) => FormLineKind::Part,
                     None => FormLineKind::Main,
                 },
-            }),
-            LineKind::Rows => {
-                out.push(FormLine {
-                    id: line.id.clone(),
-                    label: line.label.clone(),
-                    kind: FormLineKind::Heading,
-                });
-                out.extend(rows.iter().enumerate().map(|(idx, name)| FormLine {
-                    id: row_id(line, idx + 1),
-                    label: name.clone(),
-                    kind: FormLineKind::Row,
-                }));
-            }
-        }
-    }
-    out
+            },
+            PaperLine::Heading(line) => FormLine {
+                id: line.id.clone(),
+                label: line.label.clone(),
+                kind: FormLineKind::Heading,
+            },
+            PaperLine::Row { k, id, .. } => FormLine {
+                id,
+                label: rows
+                    .get(k - 1)
+                    .cloned()
+                    .unwrap_or_else(|| Text::new("", "", "")),
+                kind: FormLineKind::Row,
+            },
+        })
+        .collect()
 }
 
 /// The form's lines with their values from `values` (headings get none).

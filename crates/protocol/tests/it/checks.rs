@@ -1,7 +1,7 @@
 //! The checking entry points the app and the receiver lean on: whether a protocol has errors,
 //! the double-entry comparison, the line ids a protocol accepts, and a JSON `null`.
 
-use hattama_protocol::check::{Slot, compare, has_errors, reports};
+use hattama_protocol::check::{PaperLine, Slot, compare, has_errors, reports};
 use hattama_protocol::input::count_from_json;
 use hattama_protocol::{Count, InputError, Status};
 
@@ -69,6 +69,36 @@ fn a_protocol_accepts_only_its_own_line_ids() {
             "`{id}` is not a line of P1 with 3 rows"
         );
     }
+}
+
+#[test]
+fn the_paper_lines_put_each_row_block_heading_before_its_rows_in_paper_order() {
+    let p1 = template("P1");
+    let shown: Vec<String> = p1
+        .paper_lines(3)
+        .into_iter()
+        .map(|line| match line {
+            PaperLine::Fixed(line) => line.id.clone(),
+            PaperLine::Heading(block) => format!("[{}]", block.id),
+            PaperLine::Row { block, k, id } => {
+                assert_eq!(id, format!("{}.{k}", block.id));
+                id
+            }
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            "L1", "L2", "L3", "L3a", "L3b", "L4", "L5", "L5b", "L6", "L7", "[L8]", "L8.1", "L8.2",
+            "L8.3", "L9"
+        ]
+    );
+    // The ids a protocol accepts are the same lines without the heading.
+    let ids: Vec<String> = shown
+        .into_iter()
+        .filter(|id| !id.starts_with('['))
+        .collect();
+    assert_eq!(p1.line_ids(3), ids);
 }
 
 #[test]
