@@ -1,7 +1,7 @@
 //! The checking entry points the app and the receiver lean on: whether a protocol has errors,
 //! the double-entry comparison, the line ids a protocol accepts, and a JSON `null`.
 
-use hattama_protocol::check::{PaperLine, Slot, compare, has_errors, reports};
+use hattama_protocol::check::{PaperLine, Slot, compare, group_digits, has_errors, reports};
 use hattama_protocol::input::count_from_json;
 use hattama_protocol::{Count, InputError, Status};
 
@@ -99,6 +99,18 @@ fn the_paper_lines_put_each_row_block_heading_before_its_rows_in_paper_order() {
         .filter(|id| !id.starts_with('['))
         .collect();
     assert_eq!(p1.line_ids(3), ids);
+}
+
+#[test]
+fn numbers_in_messages_and_on_paper_are_grouped_by_three_with_their_sign() {
+    let thin = '\u{202f}';
+    assert_eq!(group_digits(0), "0");
+    assert_eq!(group_digits(999), "999");
+    assert_eq!(group_digits(1000), format!("1{thin}000"));
+    assert_eq!(group_digits(9_999_999), format!("9{thin}999{thin}999"));
+    // A difference of two sides can be below zero: the sign stays in front, once.
+    assert_eq!(group_digits(-5), "-5");
+    assert_eq!(group_digits(-1_234_567), format!("-1{thin}234{thin}567"));
 }
 
 #[test]
