@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { failing } from '../../lib/findings';
 import type { Finding } from '../../lib/ipc';
-import { failing, flaggedLines } from './findings';
+import { flaggedLines } from './findings';
 
 function finding(code: string, status: Finding['status'], lines: string[]): Finding {
   return {

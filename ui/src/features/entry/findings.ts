@@ -1,15 +1,7 @@
-// Which findings to show and which fields to mark: a view of what the app reported, no judging.
+// Which fields to mark: a view of what the app reported, no judging.
 
+import { failing } from '../../lib/findings';
 import type { Finding, FindingSeverity } from '../../lib/ipc';
-
-/** The failing findings, errors first, each group in the template's order. */
-export function failing(findings: readonly Finding[]): Finding[] {
-  const failed = findings.filter((finding) => finding.status === 'fail');
-  return [
-    ...failed.filter((finding) => finding.severity === 'error'),
-    ...failed.filter((finding) => finding.severity === 'warning'),
-  ];
-}
 
 /** Each line named by a failing finding, with the gravest severity naming it. */
 export function flaggedLines(findings: readonly Finding[]): Map<string, FindingSeverity> {

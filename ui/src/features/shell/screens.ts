@@ -16,6 +16,12 @@ export type Screen =
   | { readonly name: 'export' }
   | { readonly name: 'print' };
 
+/** The props of a screen about one protocol (entry, reconcile, review). */
+export interface ProtocolScreenProps {
+  /** The contest whose protocol the screen works on. */
+  readonly contest: string;
+}
+
 /** The screen to start on: setup until there is a precinct and a user, then sign-in. */
 export function startScreen(overview: Overview): Screen {
   if (overview.precinct === null || overview.users.length === 0) {
