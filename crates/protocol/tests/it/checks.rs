@@ -1,7 +1,12 @@
 //! The checking entry points the app and the receiver lean on: whether a protocol has errors,
 //! the double-entry comparison, the line ids a protocol accepts, and a JSON `null`.
 
-use hattama_protocol::check::{PaperLine, Slot, compare, group_digits, has_errors, reports};
+use std::collections::BTreeMap;
+
+use hattama_protocol::Lang;
+use hattama_protocol::check::{
+    PaperLine, Slot, agreed, compare, group_digits, has_errors, message_in, missing_lines, reports,
+};
 use hattama_protocol::input::count_from_json;
 use hattama_protocol::{Count, InputError, Status};
 
@@ -131,4 +136,60 @@ fn a_json_null_is_an_empty_field() {
         count_from_json(&serde_json::json!("12")),
         Ok(Count::new(12).unwrap())
     );
+}
+
+#[test]
+fn the_agreed_values_are_the_entries_where_they_agree_and_the_paper_where_they_differ() {
+    let p1 = template("P1");
+    let first = values(p1, 3, BASELINE);
+    let second = values(p1, 3, &format!("{BASELINE} L9=37 L2=801"));
+    let l2 = p1.slot("L2", 3).unwrap();
+    let l9 = p1.slot("L9", 3).unwrap();
+    let l1 = p1.slot("L1", 3).unwrap();
+    // Nothing settled yet: the differing lines have no value, the others the entries' one.
+    let none = agreed(p1, &first, &second, &BTreeMap::new());
+    assert_eq!(none.get(l1), first.get(l1));
+    assert_eq!(none.get(l2), None);
+    assert_eq!(none.get(l9), None);
+    // The paper value settles a differing line, whichever entry it matched.
+    let settled = BTreeMap::from([("L2".to_owned(), Count::new(801).unwrap())]);
+    let some = agreed(p1, &first, &second, &settled);
+    assert_eq!(some.get(l2), Count::new(801));
+    assert_eq!(some.get(l9), None);
+    assert_eq!(some.get(l1), first.get(l1));
+}
+
+#[test]
+fn the_lines_still_empty_are_named_in_paper_order() {
+    let p1 = template("P1");
+    let full = values(p1, 3, BASELINE);
+    assert!(missing_lines(p1, &full).is_empty());
+    let mut partial = full.clone();
+    partial.set(p1.slot("L9", 3).unwrap(), None);
+    partial.set(p1.slot("L2", 3).unwrap(), None);
+    partial.set(p1.slot("L8.2", 3).unwrap(), None);
+    assert_eq!(missing_lines(p1, &partial), ["L2", "L8.2", "L9"]);
+}
+
+#[test]
+fn a_failing_check_has_its_message_in_each_language_and_a_passing_one_none() {
+    let p1 = template("P1");
+    let failing = values(p1, 3, &format!("{BASELINE} L2=801"));
+    let reports = reports(p1, &failing);
+    let failed = reports
+        .iter()
+        .find(|report| report.status == Status::Fail)
+        .expect("a check fails");
+    let kk = message_in(failed, Lang::Kk);
+    let ru = message_in(failed, Lang::Ru);
+    assert!(!kk.is_empty() && !ru.is_empty());
+    assert_ne!(kk, ru);
+    let message = failed.message.as_ref().unwrap();
+    assert_eq!(kk, message.kk);
+    assert_eq!(ru, message.ru);
+    let passed = reports
+        .iter()
+        .find(|report| report.status == Status::Pass)
+        .expect("a check passes");
+    assert_eq!(message_in(passed, Lang::Kk), "");
 }

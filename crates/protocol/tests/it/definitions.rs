@@ -1,10 +1,12 @@
 //! Loading election definitions: each kind of inconsistency is a typed error; the hash is the
 //! SHA-256 of the exact bytes.
 
+use hattama_protocol::definition::Row;
 use hattama_protocol::definition::{
     Definition, DefinitionError, load_definition, sha256_hex, validate,
 };
-use hattama_protocol::{PrecinctId, builtin};
+use hattama_protocol::template::MAX_ROWS;
+use hattama_protocol::{PrecinctId, Text, builtin};
 
 fn demo() -> Definition {
     builtin::demo().definition.clone()
@@ -145,4 +147,71 @@ fn not_json_is_a_syntax_error() {
         load_definition(b"{}", builtin::templates()),
         Err(DefinitionError::Syntax(_))
     ));
+}
+
+#[test]
+fn a_date_needs_its_dashes_where_they_stand() {
+    for date in [
+        "2023x03-19",
+        "2023-03x19",
+        "2023/03/19",
+        "20230319--",
+        "2023-3-19",
+    ] {
+        let mut d = demo();
+        d.date = date.into();
+        assert_eq!(
+            error(&d),
+            DefinitionError::BadDate(date.into()),
+            "{date} is no date"
+        );
+    }
+    let mut d = demo();
+    d.date = "2024-02-29".into();
+    assert!(validate(&d, builtin::templates()).is_ok());
+}
+
+#[test]
+fn a_contest_holds_up_to_the_largest_number_of_rows_and_not_one_more() {
+    let rows = |n: usize| -> Vec<Row> {
+        (1..=n)
+            .map(|k| Row {
+                id: format!("r{k}"),
+                name: Text::new(
+                    &format!("Кандидат {k}"),
+                    &format!("Кандидат {k}"),
+                    &format!("Candidate {k}"),
+                ),
+                invented: true,
+            })
+            .collect()
+    };
+    let mut d = demo();
+    d.contests[0].rows = rows(MAX_ROWS);
+    assert!(validate(&d, builtin::templates()).is_ok());
+    d.contests[0].rows = rows(MAX_ROWS + 1);
+    assert_eq!(
+        error(&d),
+        DefinitionError::RowCount {
+            contest: "majilis-list".into(),
+            rows: MAX_ROWS + 1
+        }
+    );
+}
+
+#[test]
+fn a_precinct_is_found_by_its_region_and_number_and_shown_as_region_slash_number() {
+    let demo = builtin::demo();
+    let abai_1 = PrecinctId {
+        region: "abai".into(),
+        number: 1,
+    };
+    assert_eq!(abai_1.to_string(), "abai/1");
+    let found = demo.precinct(&abai_1).expect("the demo has abai/1");
+    assert_eq!((found.region.as_str(), found.number), ("abai", 1));
+    let elsewhere = PrecinctId {
+        region: "abai".into(),
+        number: 999,
+    };
+    assert!(demo.precinct(&elsewhere).is_none());
 }

@@ -1,7 +1,7 @@
 //! Each kind of bad protocol input gives its own typed error and a message in kk, ru and en.
 
-use hattama_protocol::InputError;
 use hattama_protocol::input::{ValueError, ValueErrorKind, values_from_map};
+use hattama_protocol::{Count, InputError};
 
 use crate::support::{BASELINE, template};
 
@@ -152,4 +152,16 @@ fn every_problem_is_reported_at_once() {
         codes,
         ["not_a_number", "negative", "too_large", "unknown_line"]
     );
+}
+
+#[test]
+fn a_count_is_shown_as_its_digits_and_read_back_from_json_within_its_bound() {
+    assert_eq!(Count::new(1234).unwrap().to_string(), "1234");
+    assert_eq!(Count::new(0).unwrap().to_string(), "0");
+    let read: Count = serde_json::from_str("9999999").unwrap();
+    assert_eq!(read.get(), 9_999_999);
+    let read: Count = serde_json::from_str("7").unwrap();
+    assert_eq!(read.get(), 7);
+    assert!(serde_json::from_str::<Count>("10000000").is_err());
+    assert!(serde_json::from_str::<Count>("-1").is_err());
 }
