@@ -47,33 +47,54 @@ pub fn ru(count: Count) -> String {
 
 /// Appends the Kazakh words for `count` to `out` (no leading or trailing space).
 pub fn push_kk(count: Count, out: &mut String) {
-    let value = count.get();
-    if value == 0 {
-        out.push_str("нөл");
-        return;
-    }
-    let millions = value / 1_000_000;
-    let thousands = value / 1000 % 1000;
-    let rest = value % 1000;
-    let mut words = Words { out, first: true };
-    if 0 < millions {
-        push_kk_triple(millions, false, &mut words);
-        words.push("миллион");
-    }
-    if 0 < thousands {
-        push_kk_triple(thousands, millions == 0, &mut words);
-        words.push("мың");
-    }
-    if 0 < rest {
-        push_kk_triple(rest, millions == 0 && thousands == 0, &mut words);
-    }
+    push_groups(count, "нөл", out, |value, group, words| match group {
+        Group::Millions => {
+            push_kk_triple(value, false, words);
+            words.push("миллион");
+        }
+        Group::Thousands { opens } => {
+            push_kk_triple(value, opens, words);
+            words.push("мың");
+        }
+        Group::Units { opens } => push_kk_triple(value, opens, words),
+    });
 }
 
 /// Appends the Russian words for `count` to `out` (no leading or trailing space).
 pub fn push_ru(count: Count, out: &mut String) {
+    push_groups(count, "ноль", out, |value, group, words| match group {
+        Group::Millions => {
+            push_ru_triple(value, Gender::Masculine, words);
+            words.push(ru_plural(value, "миллион", "миллиона", "миллионов"));
+        }
+        Group::Thousands { .. } => {
+            push_ru_triple(value, Gender::Feminine, words);
+            words.push(ru_plural(value, "тысяча", "тысячи", "тысяч"));
+        }
+        Group::Units { .. } => push_ru_triple(value, Gender::Masculine, words),
+    });
+}
+
+/// A group of three digits of a count: millions, thousands or units. `opens` is true when the
+/// group opens the whole number (nothing larger before it).
+#[derive(Clone, Copy)]
+enum Group {
+    Millions,
+    Thousands { opens: bool },
+    Units { opens: bool },
+}
+
+/// Appends `zero` for nought, else hands each non-zero group of `count` (1 to 999) to `group`,
+/// largest first: the one way both languages walk a number.
+fn push_groups(
+    count: Count,
+    zero: &str,
+    out: &mut String,
+    mut group: impl FnMut(u32, Group, &mut Words<'_>),
+) {
     let value = count.get();
     if value == 0 {
-        out.push_str("ноль");
+        out.push_str(zero);
         return;
     }
     let millions = value / 1_000_000;
@@ -81,15 +102,25 @@ pub fn push_ru(count: Count, out: &mut String) {
     let rest = value % 1000;
     let mut words = Words { out, first: true };
     if 0 < millions {
-        push_ru_triple(millions, Gender::Masculine, &mut words);
-        words.push(ru_plural(millions, "миллион", "миллиона", "миллионов"));
+        group(millions, Group::Millions, &mut words);
     }
     if 0 < thousands {
-        push_ru_triple(thousands, Gender::Feminine, &mut words);
-        words.push(ru_plural(thousands, "тысяча", "тысячи", "тысяч"));
+        group(
+            thousands,
+            Group::Thousands {
+                opens: millions == 0,
+            },
+            &mut words,
+        );
     }
     if 0 < rest {
-        push_ru_triple(rest, Gender::Masculine, &mut words);
+        group(
+            rest,
+            Group::Units {
+                opens: millions == 0 && thousands == 0,
+            },
+            &mut words,
+        );
     }
 }
 

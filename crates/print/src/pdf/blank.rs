@@ -29,8 +29,7 @@ pub(crate) fn render(blank: &BlankProtocol, fonts: &Fonts) -> Result<Vec<u8>, Pd
         &title,
         &parts::Named {
             what: parts::short::BLANK,
-            region: &header.precinct.region,
-            precinct: header.precinct.precinct_number,
+            precinct: &header.precinct,
             extra: &format!(" · {}", header.template_id),
         },
     )
@@ -44,10 +43,7 @@ fn layout<'f>(
     break_before: Option<usize>,
 ) -> Result<(Flow<'f>, bool), PdfError> {
     let header = &blank.header;
-    let mut flow = Flow::new(
-        fonts,
-        parts::marks(header.precinct.mode, header.precinct.demo),
-    )?;
+    let mut flow = Flow::for_precinct(fonts, &header.precinct)?;
     flow.centered(Face::Bold, 12.0, phrase::BLANK.kk, 0.0);
     flow.centered(Face::Bold, 11.0, phrase::BLANK.ru, RU_GRAY);
     flow.skip(6.0);

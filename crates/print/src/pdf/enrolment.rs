@@ -8,10 +8,7 @@ use crate::pdf::{EnrolmentSheet, PdfError, group_hex};
 use crate::time;
 
 pub(crate) fn render(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    let mut flow = Flow::new(
-        fonts,
-        parts::marks(sheet.precinct.mode, sheet.precinct.demo),
-    )?;
+    let mut flow = Flow::for_precinct(fonts, &sheet.precinct)?;
     flow.paragraph(Face::Regular, 8.0, &sheet.precinct.election.kk, 0.0);
     flow.paragraph(Face::Regular, 8.0, &sheet.precinct.election.ru, RU_GRAY);
     flow.skip(10.0);
@@ -149,8 +146,7 @@ pub(crate) fn render(sheet: &EnrolmentSheet, fonts: &Fonts) -> Result<Vec<u8>, P
         &title,
         &parts::Named {
             what: parts::short::ENROLMENT,
-            region: &sheet.precinct.region,
-            precinct: sheet.precinct.precinct_number,
+            precinct: &sheet.precinct,
             extra: "",
         },
     )

@@ -1,13 +1,13 @@
 //! Pieces the documents share: the page flow with its cursor, the document head and footer, the
 //! signature block and the QR code drawing. The fixed wording is in [`crate::pdf::wording`].
 
-use hattama_protocol::{Mode, Text};
+use hattama_protocol::Mode;
 use qrcode::{Color, EcLevel, QrCode};
 
 use crate::fonts::{Face, Fonts};
 use crate::pdf::canvas::{Canvas, Footer, Marks, PAGE_WIDTH};
 pub(crate) use crate::pdf::wording::{Phrase, phrase, short};
-use crate::pdf::{Member, PdfError, PrintableProtocol, ProtocolHeader, group_hex};
+use crate::pdf::{Member, PdfError, PrecinctHeading, PrintableProtocol, ProtocolHeader, group_hex};
 use crate::time;
 
 /// The left margin.
@@ -36,6 +36,15 @@ impl<'f> Flow<'f> {
         let canvas = Canvas::new(fonts, marks)?;
         let y = canvas.top();
         Ok(Flow { canvas, y })
+    }
+
+    /// A flow for a document of `precinct`, every page marked as its election asks (test,
+    /// demonstration).
+    pub(crate) fn for_precinct(
+        fonts: &'f Fonts,
+        precinct: &PrecinctHeading,
+    ) -> Result<Flow<'f>, PdfError> {
+        Flow::new(fonts, marks(precinct.mode, precinct.demo))
     }
 
     /// Starts a new page when fewer than `height` points are left; says whether it did.
@@ -174,8 +183,7 @@ pub(crate) fn page_number(page: usize, n_pages: usize) -> String {
 /// protocol's version).
 pub(crate) struct Named<'a> {
     pub(crate) what: Phrase,
-    pub(crate) region: &'a Text,
-    pub(crate) precinct: u32,
+    pub(crate) precinct: &'a PrecinctHeading,
     pub(crate) extra: &'a str,
 }
 
@@ -186,9 +194,9 @@ impl Flow<'_> {
         let left = format!(
             "{} · {} · № {} · {}{}",
             named.what.both(),
-            named.region.kk,
-            named.precinct,
-            named.region.ru,
+            named.precinct.region.kk,
+            named.precinct.precinct_number,
+            named.precinct.region.ru,
             named.extra
         );
         self.finish(

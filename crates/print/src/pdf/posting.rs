@@ -23,8 +23,7 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
         &title,
         &parts::Named {
             what: parts::short::POSTING,
-            region: &header.precinct.region,
-            precinct: header.precinct.precinct_number,
+            precinct: &header.precinct,
             extra: &format!(" · {}", header.template_id),
         },
     )
@@ -38,10 +37,7 @@ fn layout<'f>(
     break_before: Option<usize>,
 ) -> Result<(Flow<'f>, bool), PdfError> {
     let header = &protocol.header;
-    let mut flow = Flow::new(
-        fonts,
-        parts::marks(header.precinct.mode, header.precinct.demo),
-    )?;
+    let mut flow = Flow::for_precinct(fonts, &header.precinct)?;
     flow.centered(Face::Bold, 15.0, phrase::POSTING.kk, 0.0);
     flow.centered(Face::Bold, 13.0, phrase::POSTING.ru, RU_GRAY);
     flow.skip(8.0);

@@ -53,8 +53,7 @@ pub(crate) fn render(protocol: &PrintableProtocol, fonts: &Fonts) -> Result<Vec<
         &title,
         &parts::Named {
             what: parts::short::PROTOCOL,
-            region: &header.precinct.region,
-            precinct: header.precinct.precinct_number,
+            precinct: &header.precinct,
             extra: &version,
         },
     )
@@ -68,10 +67,7 @@ fn layout<'f>(
     break_before: Option<usize>,
 ) -> Result<(Flow<'f>, bool), PdfError> {
     let header = &protocol.header;
-    let mut flow = Flow::new(
-        fonts,
-        parts::marks(header.precinct.mode, header.precinct.demo),
-    )?;
+    let mut flow = Flow::for_precinct(fonts, &header.precinct)?;
     parts::protocol_head(&mut flow, header, 1.0);
     if protocol.is_repeated() {
         repeated_banner(&mut flow, protocol);
