@@ -39,6 +39,17 @@ use crate::secret::Secrets;
 use crate::store_cmd::commission_key::confirm_commission_key;
 use crate::store_cmd::state::{state, state_json};
 
+/// A failing check of one protocol: what `ack` acknowledges and `act` explains.
+#[derive(Debug, Args)]
+pub(crate) struct FailingCheck {
+    /// The contest id.
+    #[arg(long)]
+    contest: String,
+    /// The check's code: a warning's for `ack` (e.g. `W05`), an error's for `act` (e.g. `E01`).
+    #[arg(long)]
+    code: String,
+}
+
 /// The store's subcommands, flattened into the top level of `hattama`.
 #[derive(Debug, Subcommand)]
 pub(crate) enum StoreCommand {
@@ -101,12 +112,8 @@ pub(crate) enum StoreCommand {
     Ack {
         #[command(flatten)]
         db: DbArg,
-        /// The contest id.
-        #[arg(long)]
-        contest: String,
-        /// The warning's code, e.g. `W05`.
-        #[arg(long)]
-        code: String,
+        #[command(flatten)]
+        check: FailingCheck,
         #[command(flatten)]
         who: SignInArgs,
     },
@@ -114,12 +121,8 @@ pub(crate) enum StoreCommand {
     Act {
         #[command(flatten)]
         db: DbArg,
-        /// The contest id.
-        #[arg(long)]
-        contest: String,
-        /// The error's code, e.g. `E01`.
-        #[arg(long)]
-        code: String,
+        #[command(flatten)]
+        check: FailingCheck,
         /// The act's number on paper.
         #[arg(long)]
         number: String,
@@ -327,8 +330,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
         }
         StoreCommand::Ack {
             db,
-            contest,
-            code,
+            check: FailingCheck { contest, code },
             who,
         } => {
             let (mut store, actor) = open_as(db, who, secrets)?;
@@ -337,8 +339,7 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
         }
         StoreCommand::Act {
             db,
-            contest,
-            code,
+            check: FailingCheck { contest, code },
             number,
             text,
             who,

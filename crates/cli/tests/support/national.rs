@@ -3,7 +3,10 @@
 //! definition file, a commission registry holding one device key per precinct) and one signed
 //! batch per precinct. Shared by `tests/national.rs` and `benches/national.rs`.
 
-#![allow(dead_code, reason = "the test and the bench each use their own kind of log")]
+#![allow(
+    dead_code,
+    reason = "the test and the bench each use their own kind of log"
+)]
 
 use std::path::{Path, PathBuf};
 
