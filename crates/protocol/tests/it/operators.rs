@@ -172,6 +172,22 @@ fn a_failed_relation_reports_both_sides_after_subtraction() {
     }
 }
 
+#[test]
+fn a_rule_failing_twice_reports_the_sides_of_its_first_failing_part() {
+    // The relation fails first (5 is not 3); the test after it fails too, and has no sides.
+    let rule = "L1 == L2 and (L1 == 1 or L2 == 1)";
+    match holds_with(rule, Some(5), Some(3), &[]) {
+        Outcome::Fail(Some(sides)) => assert_eq!((sides.entered, sides.expected), (5, 3)),
+        other => panic!("gave {other:?}"),
+    }
+    // A test failing first keeps its failure without sides, whatever fails after it.
+    let rule = "(L1 == 1 or L2 == 1) and L1 == L2";
+    assert!(matches!(
+        holds_with(rule, Some(5), Some(3), &[]),
+        Outcome::Fail(None)
+    ));
+}
+
 /// `L1 + (L1 + (… L1))` with `n` lines: every line is pushed before the first addition.
 fn right_nested_sum(n: usize) -> String {
     format!("{}L1{} == 0", "L1 + (".repeat(n - 1), ")".repeat(n - 1))
