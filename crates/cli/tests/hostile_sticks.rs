@@ -164,17 +164,7 @@ fn commission() -> Commission {
     let registry = dir.path().join("registry");
     let db = dir.path().join("receiver.db");
     let election = builtin::demo().definition.id.clone();
-    let init = run::ok(
-        &db,
-        &[
-            "registry",
-            "init",
-            "--dir",
-            registry.to_str().unwrap(),
-            "--election",
-            &election,
-        ],
-    );
+    let init = run::ok(&db, &run::registry_init(&registry, &election));
     let commission_key = dir.path().join("commission-minisign.pub");
     std::fs::write(
         &commission_key,
