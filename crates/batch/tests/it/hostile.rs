@@ -18,7 +18,7 @@ use hattama_batch::receive::{VerifyError, read_and_verify, verify_batch};
 use hattama_batch::registry::{KeyStatus, Registry, RegistryEntry, RegistryError};
 use hattama_protocol::{Mode, builtin};
 
-use crate::sample::{self, expect, keys, payload, precinct, sign};
+use crate::sample::{self, expect, keys, payload, precinct, sign, verify_signed};
 
 /// Set in the child process that runs a case's body.
 const CHILD: &str = "HATTAMA_HOSTILE_CHILD";
@@ -85,9 +85,33 @@ fn stick() -> (tempfile::TempDir, sample::Keys, std::path::PathBuf) {
     let batch = sign(&payload(1, None), &keys.device);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join(format!("{}.json", batch.base_name));
-    std::fs::write(&file, &batch.payload).unwrap();
-    std::fs::write(read::signature_path(&file), &batch.signature).unwrap();
+    write_batch(&file, &batch);
     (dir, keys, file)
+}
+
+/// [`stick`], its signature file replaced by what `make` puts at the path it is given.
+fn stick_with_signature(
+    make: impl FnOnce(&Path),
+) -> (tempfile::TempDir, sample::Keys, std::path::PathBuf) {
+    let (dir, keys, file) = stick();
+    let signature = read::signature_path(&file);
+    std::fs::remove_file(&signature).unwrap();
+    make(&signature);
+    (dir, keys, file)
+}
+
+/// Writes `batch` to `file` and its signature beside it.
+fn write_batch(file: &Path, batch: &hattama_batch::export::SignedBatch) {
+    std::fs::write(file, &batch.payload).unwrap();
+    std::fs::write(read::signature_path(file), &batch.signature).unwrap();
+}
+
+/// Asserts that `error` refuses a name that is not a regular file, found to be `kind`.
+fn assert_not_regular(error: &VerifyError, kind: FileKind) {
+    assert!(
+        matches!(error, VerifyError::NotRegularFile { kind: found, .. } if *found == kind),
+        "{error:?} is not the refusal of a {kind:?}"
+    );
 }
 
 fn refusal(file: &Path, keys: &sample::Keys) -> VerifyError {
@@ -124,17 +148,8 @@ fn a_fifo_named_like_a_batch_is_refused_without_blocking() {
         matches!(&error, VerifyError::NotRegularFile { kind: FileKind::Fifo, file: named } if named == &file.display().to_string())
     );
     // The signature a FIFO beside a real payload.
-    let (_dir, keys, file) = stick();
-    let signature = read::signature_path(&file);
-    std::fs::remove_file(&signature).unwrap();
-    mkfifo(&signature);
-    assert!(matches!(
-        refusal(&file, &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::Fifo,
-            ..
-        }
-    ));
+    let (_dir, keys, file) = stick_with_signature(mkfifo);
+    assert_not_regular(&refusal(&file, &keys), FileKind::Fifo);
 }
 
 #[test]
@@ -147,33 +162,17 @@ fn a_link_to_dev_zero_is_refused_unread() {
     std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
     let error = refusal(&file, &keys);
     assert_eq!(error.code(), "not_regular_file");
-    assert!(matches!(
-        error,
-        VerifyError::NotRegularFile {
-            kind: FileKind::Symlink,
-            ..
-        }
-    ));
+    assert_not_regular(&error, FileKind::Symlink);
     // The device itself, named as a batch (a file named on the command line).
-    assert!(matches!(
-        refusal(Path::new("/dev/zero"), &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::CharDevice,
-            ..
-        }
-    ));
+    assert_not_regular(
+        &refusal(Path::new("/dev/zero"), &keys),
+        FileKind::CharDevice,
+    );
     // The signature a link to /dev/zero.
-    let (_dir, keys, file) = stick();
-    let signature = read::signature_path(&file);
-    std::fs::remove_file(&signature).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", &signature).unwrap();
-    assert!(matches!(
-        refusal(&file, &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::Symlink,
-            ..
-        }
-    ));
+    let (_dir, keys, file) = stick_with_signature(|signature| {
+        std::os::unix::fs::symlink("/dev/zero", signature).unwrap();
+    });
+    assert_not_regular(&refusal(&file, &keys), FileKind::Symlink);
 }
 
 #[test]
@@ -184,13 +183,7 @@ fn a_link_to_a_good_batch_elsewhere_is_not_followed() {
     let target = elsewhere.join("real.json");
     std::fs::rename(&file, &target).unwrap();
     std::os::unix::fs::symlink(&target, &file).unwrap();
-    assert!(matches!(
-        refusal(&file, &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::Symlink,
-            ..
-        }
-    ));
+    assert_not_regular(&refusal(&file, &keys), FileKind::Symlink);
 }
 
 #[test]
@@ -198,13 +191,7 @@ fn a_folder_named_like_a_batch_is_refused() {
     let (_dir, keys, file) = stick();
     std::fs::remove_file(&file).unwrap();
     std::fs::create_dir(&file).unwrap();
-    assert!(matches!(
-        refusal(&file, &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::Directory,
-            ..
-        }
-    ));
+    assert_not_regular(&refusal(&file, &keys), FileKind::Directory);
 }
 
 #[test]
@@ -263,21 +250,14 @@ fn a_validly_signed_batch_above_the_limit_is_refused() {
     assert!(MAX_PAYLOAD_BYTES < u64::try_from(batch.payload.len()).unwrap());
     // In memory: refused before the signature is even looked at.
     assert_eq!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .unwrap_err(),
+        verify_signed(&batch, &keys, Mode::Test).unwrap_err(),
         VerifyError::PayloadTooLarge {
             limit: MAX_PAYLOAD_BYTES
         }
     );
     // On a stick: refused after reading at most limit + 1 bytes.
     let file = dir.path().join("hattama-large.json");
-    std::fs::write(&file, &batch.payload).unwrap();
-    std::fs::write(read::signature_path(&file), &batch.signature).unwrap();
+    write_batch(&file, &batch);
     assert_eq!(
         refusal(&file, &keys),
         VerifyError::PayloadTooLarge {
@@ -323,8 +303,7 @@ fn a_batch_just_under_the_limit_is_read_and_verified() {
     );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("hattama-limit.json");
-    std::fs::write(&file, &batch.payload).unwrap();
-    std::fs::write(read::signature_path(&file), &batch.signature).unwrap();
+    write_batch(&file, &batch);
     let read = read_and_verify(&file, &keys.registry, &expect(Mode::Test));
     // Read whole and verified; the act is for an error that holds, so the content is fine.
     assert_eq!(read.payload, batch.payload);
@@ -429,13 +408,7 @@ fn a_live_payload_naming_the_test_definition_is_refused() {
     live.election.mode = Mode::Live;
     let batch = sign(&live, &keys.device);
     for receiver in [Mode::Live, Mode::Test] {
-        let error = verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(receiver),
-        )
-        .unwrap_err();
+        let error = verify_signed(&batch, &keys, receiver).unwrap_err();
         assert_eq!(error.code(), "mode_mismatch", "{error}");
         assert_eq!(
             error.to_string(),
