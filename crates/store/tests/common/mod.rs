@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 
 use hattama_protocol::{PrecinctId, builtin};
 use hattama_store::{
-    Config, EntryNo, ExportRow, FirstChair, PinCost, Role, Session, Store, StoreError, StoredKey,
-    Timestamp,
+    Config, EntryNo, ExportRow, Finalized, FirstChair, PinCost, Role, Session, Store, StoreError,
+    StoredKey, Timestamp,
 };
 
 /// The contest used by most tests: the Majilis party list, 7 rows.
@@ -139,6 +139,19 @@ pub fn agreed_with(values: &[(&str, u32)]) -> Precinct {
     typed_twice(values, values)
 }
 
+/// The names of the files in `folder`, sorted.
+pub fn file_names(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .expect("test helper")
+        .map(|entry| {
+            let entry = entry.expect("test helper");
+            entry.file_name().to_string_lossy().into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// A fresh precinct whose entry 1 is clean and whose entry 2 is the same but for `line`, typed
 /// as `value`: only that line differs.
 pub fn differing_on(line: &str, value: u32) -> Precinct {
@@ -154,6 +167,29 @@ impl Precinct {
     /// Bek types `values` into P1's second entry and marks it done.
     pub fn type_second(&mut self, values: &[(&str, u32)]) {
         type_entry(&mut self.store, P1, EntryNo::Second, &self.bek, values);
+    }
+
+    /// Both clerks type `values` into P1: the entries agree.
+    pub fn type_both(&mut self, values: &[(&str, u32)]) {
+        self.type_first(values);
+        self.type_second(values);
+    }
+
+    /// The chair repeats P1 as the territorial commission ordered; both clerks type the new
+    /// paper (L8.1 one higher, L9 one lower) into version 2 and the chair finalizes it.
+    pub fn repeat_and_finalize_p1(&mut self) -> Finalized {
+        self.store
+            .repeat(
+                &self.chair,
+                P1,
+                "recount ordered by the territorial commission",
+                NOW,
+            )
+            .expect("test helper");
+        self.type_both(&with(&with(&clean_p1(), "L8.1", 101), "L9", 79));
+        self.store
+            .finalize(&self.chair, P1, NOW)
+            .expect("test helper")
     }
 }
 
