@@ -18,6 +18,7 @@ use hattama_batch::receive::{VerifyError, read_and_verify, verify_batch};
 use hattama_batch::registry::{KeyStatus, Registry, RegistryEntry, RegistryError};
 use hattama_protocol::{Mode, builtin};
 
+use crate::deadline;
 use crate::sample::{self, expect, keys, payload, precinct, sign, verify_signed};
 
 /// Set in the child process that runs a case's body.
@@ -53,17 +54,7 @@ fn in_limited_child(name: &str) -> bool {
         .stderr(Stdio::piped())
         .spawn()
         .expect("prlimit (util-linux) runs");
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if DEADLINE < started.elapsed() {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("{test}: still running after {DEADLINE:?}, killed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let status = deadline::wait_or_kill(&mut child, started, DEADLINE, &test);
     let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!(
