@@ -562,6 +562,12 @@ fn signed_registry(registry: &Registry, keys: &sample::Keys) -> Result<Registry,
     Registry::verify_and_load(&bytes, &signature, &keys.commission.public_key)
 }
 
+/// Asserts that `registry`, signed by the commission, is refused at load with `code`.
+fn assert_registry_refused(registry: &Registry, keys: &sample::Keys, code: &str) {
+    let error = signed_registry(registry, keys).unwrap_err();
+    assert_eq!(error.code(), code, "{error}");
+}
+
 #[test]
 fn a_registry_with_two_valid_keys_for_one_precinct_is_refused_at_load() {
     let keys = keys();
@@ -597,17 +603,11 @@ fn a_registry_listing_a_key_twice_or_under_another_id_is_refused() {
     let mut again = twice.keys[1].clone();
     again.precinct = precinct(7);
     twice.keys.push(again);
-    assert_eq!(
-        signed_registry(&twice, &keys).unwrap_err().code(),
-        "registry_duplicate_key"
-    );
+    assert_registry_refused(&twice, &keys, "registry_duplicate_key");
     let mut misnamed = keys.registry.clone();
     misnamed.keys[0].key_id = keys.revoked.key_id;
     misnamed.keys.remove(2);
-    assert_eq!(
-        signed_registry(&misnamed, &keys).unwrap_err().code(),
-        "registry_key_id_mismatch"
-    );
+    assert_registry_refused(&misnamed, &keys, "registry_key_id_mismatch");
 }
 
 #[test]
@@ -632,10 +632,7 @@ fn a_registry_whose_signed_comment_or_commission_key_disagrees_is_refused() {
     }
     let mut renamed = keys.registry.clone();
     renamed.commission_key = keys.device.key_id;
-    assert_eq!(
-        signed_registry(&renamed, &keys).unwrap_err().code(),
-        "registry_commission_key_mismatch"
-    );
+    assert_registry_refused(&renamed, &keys, "registry_commission_key_mismatch");
 }
 
 #[test]
