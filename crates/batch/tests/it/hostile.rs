@@ -80,6 +80,16 @@ fn stick() -> (tempfile::TempDir, sample::Keys, std::path::PathBuf) {
     (dir, keys, file)
 }
 
+/// [`stick`], its payload file replaced by what `make` puts at the path it is given.
+fn stick_with_payload(
+    make: impl FnOnce(&Path),
+) -> (tempfile::TempDir, sample::Keys, std::path::PathBuf) {
+    let (dir, keys, file) = stick();
+    std::fs::remove_file(&file).unwrap();
+    make(&file);
+    (dir, keys, file)
+}
+
 /// [`stick`], its signature file replaced by what `make` puts at the path it is given.
 fn stick_with_signature(
     make: impl FnOnce(&Path),
@@ -129,10 +139,8 @@ fn a_fifo_named_like_a_batch_is_refused_without_blocking() {
     if !in_limited_child("a_fifo_named_like_a_batch_is_refused_without_blocking") {
         return;
     }
-    let (_dir, keys, file) = stick();
     // The payload a FIFO: no writer ever opens it, so reading it would wait forever.
-    std::fs::remove_file(&file).unwrap();
-    mkfifo(&file);
+    let (_dir, keys, file) = stick_with_payload(mkfifo);
     let error = refusal(&file, &keys);
     assert_eq!(error.code(), "not_regular_file");
     assert!(
@@ -148,9 +156,9 @@ fn a_link_to_dev_zero_is_refused_unread() {
     if !in_limited_child("a_link_to_dev_zero_is_refused_unread") {
         return;
     }
-    let (_dir, keys, file) = stick();
-    std::fs::remove_file(&file).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
+    let (_dir, keys, file) = stick_with_payload(|file| {
+        std::os::unix::fs::symlink("/dev/zero", file).unwrap();
+    });
     let error = refusal(&file, &keys);
     assert_eq!(error.code(), "not_regular_file");
     assert_not_regular(&error, FileKind::Symlink);
@@ -179,9 +187,7 @@ fn a_link_to_a_good_batch_elsewhere_is_not_followed() {
 
 #[test]
 fn a_folder_named_like_a_batch_is_refused() {
-    let (_dir, keys, file) = stick();
-    std::fs::remove_file(&file).unwrap();
-    std::fs::create_dir(&file).unwrap();
+    let (_dir, keys, file) = stick_with_payload(|file| std::fs::create_dir(file).unwrap());
     assert_not_regular(&refusal(&file, &keys), FileKind::Directory);
 }
 
@@ -190,33 +196,38 @@ fn a_sparse_8_gib_file_is_refused_unread() {
     if !in_limited_child("a_sparse_8_gib_file_is_refused_unread") {
         return;
     }
-    let (_dir, keys, file) = stick();
-    std::fs::File::create(&file)
-        .unwrap()
-        .set_len(8 << 30)
-        .unwrap();
-    let error = refusal(&file, &keys);
-    assert_eq!(error.code(), "payload_too_large");
-    assert_eq!(
-        error,
-        VerifyError::PayloadTooLarge {
-            limit: MAX_PAYLOAD_BYTES
-        }
-    );
-    // A sparse 1 GiB signature beside a real payload.
-    let (_dir, keys, file) = stick();
-    std::fs::File::create(read::signature_path(&file))
-        .unwrap()
-        .set_len(1 << 30)
-        .unwrap();
-    let error = refusal(&file, &keys);
-    assert_eq!(error.code(), "signature_too_large");
-    assert_eq!(
-        error,
-        VerifyError::SignatureTooLarge {
-            limit: MAX_SIGNATURE_BYTES
-        }
-    );
+    // A sparse 8 GiB payload, then a sparse 1 GiB signature beside a real payload.
+    for (part, len, code, expected) in [
+        (
+            "payload",
+            8_u64 << 30,
+            "payload_too_large",
+            VerifyError::PayloadTooLarge {
+                limit: MAX_PAYLOAD_BYTES,
+            },
+        ),
+        (
+            "signature",
+            1 << 30,
+            "signature_too_large",
+            VerifyError::SignatureTooLarge {
+                limit: MAX_SIGNATURE_BYTES,
+            },
+        ),
+    ] {
+        let (_dir, keys, file) = stick();
+        let sparse = match part {
+            "payload" => file.clone(),
+            _ => read::signature_path(&file),
+        };
+        std::fs::File::create(&sparse)
+            .unwrap()
+            .set_len(len)
+            .unwrap();
+        let error = refusal(&file, &keys);
+        assert_eq!(error.code(), code, "a sparse {part}");
+        assert_eq!(error, expected, "a sparse {part}");
+    }
 }
 
 /// abai/1's first batch with an act whose text makes the payload `extra` bytes larger.
@@ -427,23 +438,18 @@ fn a_live_batch_of_a_live_definition_is_imported_live_and_refused_in_test_mode()
         templates: builtin::templates(),
         mode,
     };
-    assert!(
+    // Verified against the live definition by a receiver in `mode`.
+    let verify = |batch: &hattama_batch::export::SignedBatch, mode| {
         verify_batch(
             &batch.payload,
             &batch.signature,
             &keys.registry,
-            &expect(Mode::Live)
+            &expect(mode),
         )
-        .is_ok()
-    );
+    };
+    assert!(verify(&batch, Mode::Live).is_ok());
     assert_eq!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .unwrap_err(),
+        verify(&batch, Mode::Test).unwrap_err(),
         VerifyError::LiveBatchInTestMode
     );
     // A test payload naming the live definition: the mode is the definition's.
@@ -451,14 +457,7 @@ fn a_live_batch_of_a_live_definition_is_imported_live_and_refused_in_test_mode()
     test.election.mode = Mode::Test;
     let batch = sign(&test, &keys.device);
     assert_eq!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .unwrap_err()
-        .code(),
+        verify(&batch, Mode::Test).unwrap_err().code(),
         "mode_mismatch"
     );
 }
