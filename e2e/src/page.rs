@@ -35,6 +35,15 @@ impl Session {
             .expect("the element can be clicked");
     }
 
+    /// Empties the field with `data-testid` `id`.
+    pub async fn clear(&self, id: &str) {
+        self.find(id)
+            .await
+            .clear()
+            .await
+            .expect("the field can be cleared");
+    }
+
     /// Whether an element with `data-testid` `id` is on the page now.
     pub async fn present(&self, id: &str) -> bool {
         let selector = format!("[data-testid=\"{id}\"]");

@@ -8,12 +8,16 @@
 
 #[path = "support/pins.rs"]
 mod pins;
+#[path = "support/precinct.rs"]
+mod precinct;
 
 use std::path::Path;
 
 use hattama_e2e::{Key, SCREENSHOTS_ENV, Session, message};
 use hattama_protocol::builtin;
-use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
+use hattama_store::{EntryNo, Store};
+
+use precinct::NOW;
 
 const P1: &str = "majilis-list";
 
@@ -191,18 +195,8 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .wait_for_attribute("user-pin", "aria-invalid", "true")
         .await;
     shots(&session, "setup-people").await;
-    session
-        .find("user-name")
-        .await
-        .clear()
-        .await
-        .expect("clears");
-    session
-        .find("user-pin")
-        .await
-        .clear()
-        .await
-        .expect("clears");
+    session.clear("user-name").await;
+    session.clear("user-pin").await;
     scroll_to_bottom(&session).await;
     session.click("setup-finish").await;
     // The first user, the chair who set the laptop up, is offered first.
@@ -218,12 +212,7 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
         .wait_for_text("login-error", &message("kk", "error.store.wrong_pin"))
         .await;
     session.wait_for_focus("login-pin").await;
-    session
-        .find("login-pin")
-        .await
-        .clear()
-        .await
-        .expect("clears");
+    session.clear("login-pin").await;
     sign_in(&session, "Ana", "268135").await;
     session
         .wait_for_attribute(&format!("protocol-{P1}"), "data-phase", "empty")
@@ -410,23 +399,13 @@ async fn a_precinct_from_setup_to_a_final_protocol_and_back_after_a_restart() {
     session.wait_for_focus("paper-L9").await;
     shots(&session, "reconcile").await;
     // A value on neither entry is stored only once confirmed; retyping drops the question.
-    session
-        .find("paper-L9")
-        .await
-        .clear()
-        .await
-        .expect("clears");
+    session.clear("paper-L9").await;
     session.type_into("paper-L9", "19").await;
     session.press(Key::Enter).await;
     session.find("neither-L9").await;
     session.wait_for_focus("confirm-neither-L9").await;
     shots(&session, "reconcile-neither").await;
-    session
-        .find("paper-L9")
-        .await
-        .clear()
-        .await
-        .expect("clears");
+    session.clear("paper-L9").await;
     session.type_into("paper-L9", "20").await;
     session.wait_for_absent("neither-L9").await;
     session.press(Key::Enter).await;
@@ -649,25 +628,9 @@ async fn starts_in_kazakh_on_the_setup_screen() {
 /// W05 and E04 failing (agreed, waiting for an acknowledgement, an act and the chair), and the
 /// first district protocol typed with one differing line (waiting for reconciliation).
 fn waiting_for_the_chair(database: &Path) {
-    const NOW: Timestamp = Timestamp(1_679_245_200_000);
     // PINs at a small Argon2id cost: this test is about roles, not PIN cost.
-    let mut store = Store::open_with(database, pins::cheap_pins()).expect("a fresh database opens");
-    let first = FirstChair {
-        name: "Aigul",
-        pin: "590417",
-    };
-    let abai_1 = hattama_protocol::PrecinctId {
-        region: "abai".into(),
-        number: 1,
-    };
-    let chair = store
-        .setup_precinct(builtin::DEMO_JSON, &abai_1, &first, NOW)
-        .expect("the demo precinct sets up");
-    for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
-        store
-            .add_user(&chair, name, Role::Clerk, pin, None, NOW)
-            .expect("a clerk is added");
-    }
+    let (mut store, chair) = precinct::set_up_demo(database);
+    precinct::add_clerks(&mut store, &chair, &[("Ana", "268135"), ("Bek", "731946")]);
     let ana = store.sign_in("Ana", "268135", NOW).expect("Ana signs in");
     let bek = store.sign_in("Bek", "731946", NOW).expect("Bek signs in");
     // L6 = 50 of L5 = 800: W05 (invalid above 5 %) and E04 (L5 = L6 + L7) fail.

@@ -20,17 +20,7 @@ fn setup_with_the_cli(home: &Home) {
         cli.display()
     );
     let output = Command::new(&cli)
-        .args([
-            "setup",
-            "--user",
-            "Aigul",
-            "--definition",
-            "demo",
-            "--region",
-            "abai",
-            "--precinct",
-            "1",
-        ])
+        .args("setup --user Aigul --definition demo --region abai --precinct 1".split(' '))
         .env_remove("HATTAMA_DB")
         .env_remove("HATTAMA_PIN")
         .envs(home.env())

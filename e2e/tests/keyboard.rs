@@ -9,15 +9,17 @@
 
 #[path = "support/pins.rs"]
 mod pins;
+#[path = "support/precinct.rs"]
+mod precinct;
 
 use std::path::Path;
 
 use hattama_e2e::{Key, Session, Typing, message};
-use hattama_protocol::{PrecinctId, builtin};
-use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
+use hattama_store::{EntryNo, Store};
+
+use precinct::NOW;
 
 const P1: &str = "majilis-list";
-const NOW: Timestamp = Timestamp(1_679_245_200_000);
 
 /// What the app must make of one typed string.
 #[derive(Clone, Copy, Debug)]
@@ -45,24 +47,11 @@ const CASES: &[(&str, Outcome)] = &[
 
 /// The demo precinct abai/1 with one clerk, Ana (PIN 268135).
 fn precinct_with_a_clerk(database: &Path) {
-    let mut store = Store::open_with(database, pins::cheap_pins()).expect("a fresh database opens");
-    let precinct = PrecinctId {
-        region: "abai".into(),
-        number: 1,
-    };
-    let first = FirstChair {
-        name: "Aigul",
-        pin: "590417",
-    };
-    let chair = store
-        .setup_precinct(builtin::DEMO_JSON, &precinct, &first, NOW)
-        .expect("the demo precinct sets up");
+    let (mut store, chair) = precinct::set_up_demo(database);
     store
         .add_member(&chair, "Айгүл Сәрсенова", "chair", NOW)
         .expect("a member is added");
-    store
-        .add_user(&chair, "Ana", Role::Clerk, "268135", None, NOW)
-        .expect("the clerk is added");
+    precinct::add_clerks(&mut store, &chair, &[("Ana", "268135")]);
     store.close().expect("the store closes");
 }
 

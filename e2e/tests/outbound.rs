@@ -14,6 +14,8 @@
 
 #[path = "support/pins.rs"]
 mod pins;
+#[path = "support/precinct.rs"]
+mod precinct;
 
 use std::path::{Path, PathBuf};
 
@@ -22,13 +24,13 @@ use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_e2e::{Session, message};
 use hattama_protocol::{Mode, PrecinctId, builtin};
-use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
+use hattama_store::{EntryNo, Store};
 use serde_json::json;
+
+use precinct::{CHAIR_PIN, NOW};
 
 const P1: &str = "majilis-list";
 const PASSPHRASE: &str = "chair passphrase 2023";
-const CHAIR_PIN: &str = "590417";
-const NOW: Timestamp = Timestamp(1_679_245_200_000);
 
 fn abai_1() -> PrecinctId {
     PrecinctId {
@@ -39,14 +41,7 @@ fn abai_1() -> PrecinctId {
 
 /// The demo precinct abai/1 with its commission, P1 typed by two clerks and finalized.
 fn finalized_precinct(database: &Path) {
-    let mut store = Store::open_with(database, pins::cheap_pins()).expect("a fresh database opens");
-    let first = FirstChair {
-        name: "Aigul",
-        pin: CHAIR_PIN,
-    };
-    let chair = store
-        .setup_precinct(builtin::DEMO_JSON, &abai_1(), &first, NOW)
-        .expect("the demo precinct sets up");
+    let (mut store, chair) = precinct::set_up_demo(database);
     for (name, position) in [
         ("Айгүл Сәрсенова", "chair"),
         ("Бекзат Оспанов", "secretary"),
@@ -55,11 +50,7 @@ fn finalized_precinct(database: &Path) {
             .add_member(&chair, name, position, NOW)
             .expect("a member is added");
     }
-    for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
-        store
-            .add_user(&chair, name, Role::Clerk, pin, None, NOW)
-            .expect("user");
-    }
+    precinct::add_clerks(&mut store, &chair, &[("Ana", "268135"), ("Bek", "731946")]);
     let ana = store.sign_in("Ana", "268135", NOW).expect("Ana signs in");
     let bek = store.sign_in("Bek", "731946", NOW).expect("Bek signs in");
     for (entry, user) in [(EntryNo::First, &ana), (EntryNo::Second, &bek)] {

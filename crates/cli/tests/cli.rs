@@ -5,27 +5,16 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+#[path = "support/binary.rs"]
+mod binary;
+
+use std::process::Output;
 
 const GOOD: &str = r#""L1": 1000, "L2": 800, "L3": 700, "L3a": 10, "L3b": 20, "L4": 100, "L5": 700, "L5b": 20,
 "L6": 14, "L7": 686, "L8.1": 300, "L8.2": 100, "L8.3": 100, "L8.4": 50, "L8.5": 50, "L8.6": 50, "L8.7": 0, "L9": 36"#;
 
 fn hattama(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hattama"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    binary::output_with_stdin(binary::command().args(args), stdin.as_bytes())
 }
 
 fn protocol(values: &str) -> String {

@@ -21,11 +21,12 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use run::CHAIR_PIN;
+
 /// A `hattama` binary: [`binary::command`] (Windows under Wine when configured) or
 /// [`binary::native`].
 type Cli = fn() -> Command;
 
-const CHAIR_PIN: &str = "590417";
 const ELECTION: &str = "kz-2023-03-19-demo";
 
 const VALUES: &str = r#"{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800, "L5b": 20,

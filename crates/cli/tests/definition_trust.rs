@@ -20,10 +20,7 @@ use hattama_batch::keys;
 use hattama_batch::registry::sign_definition;
 use hattama_precinct::definition::blanked_groups;
 use hattama_protocol::builtin::DEMO_JSON;
-use run::{hattama_env, ok};
-
-/// The first chair's new PIN, given at setup.
-const CHAIR_PIN: &str = "590417";
+use run::{CHAIR_PIN, hattama_env, ok};
 
 /// Runs `hattama ARGS` (a setup) with the first chair's new PIN in `HATTAMA_NEW_PIN`.
 fn hattama(db: &Path, args: &[&str]) -> std::process::Output {
@@ -63,6 +60,15 @@ fn groups(paper: &str, shown: &str) -> String {
 }
 
 fn setup(db: &Path, file: &str, typed: Option<&str>) -> std::process::Output {
+    match typed {
+        Some(typed) => setup_with(db, file, "1", &["--fingerprint-groups", typed]),
+        None => setup_with(db, file, "1", &[]),
+    }
+}
+
+/// `hattama setup` of precinct abai/`precinct` from the definition `file`, with `extra`
+/// arguments after the usual ones.
+fn setup_with(db: &Path, file: &str, precinct: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "setup",
         "--user",
@@ -72,11 +78,9 @@ fn setup(db: &Path, file: &str, typed: Option<&str>) -> std::process::Output {
         "--region",
         "abai",
         "--precinct",
-        "1",
+        precinct,
     ];
-    if let Some(typed) = typed {
-        args.extend(["--fingerprint-groups", typed]);
-    }
+    args.extend(extra);
     hattama(db, &args)
 }
 
@@ -150,22 +154,7 @@ fn once_a_key_is_pinned_another_key_beside_a_later_file_is_refused() {
     let db = db_in(&dir);
     // Pinned, but the precinct is not in the definition: the key stays pinned, nothing set up.
     let typed = groups(&paper, &paper);
-    let refused = hattama(
-        &db,
-        &[
-            "setup",
-            "--user",
-            "Aigul",
-            "--definition",
-            &real,
-            "--region",
-            "abai",
-            "--precinct",
-            "9999",
-            "--fingerprint-groups",
-            &typed,
-        ],
-    );
+    let refused = setup_with(&db, &real, "9999", &["--fingerprint-groups", &typed]);
     assert_refused(&db, &refused, "store.unknown_precinct");
 
     let (_other_dir, other, other_fingerprint) = handout();
@@ -177,21 +166,11 @@ fn once_a_key_is_pinned_another_key_beside_a_later_file_is_refused() {
     assert_refused(&db, &refused, "store.commission_key_pinned");
     // Naming the pinned key for the other file does not help: its signature is not the pinned key's.
     let real_key = Path::new(&real).with_file_name("commission.pub");
-    let refused = hattama(
+    let refused = setup_with(
         &db,
-        &[
-            "setup",
-            "--user",
-            "Aigul",
-            "--definition",
-            &other,
-            "--commission-key",
-            real_key.to_str().unwrap(),
-            "--region",
-            "abai",
-            "--precinct",
-            "1",
-        ],
+        &other,
+        "1",
+        &["--commission-key", real_key.to_str().unwrap()],
     );
     assert_refused(&db, &refused, "app.definition_signature");
 

@@ -20,6 +20,8 @@
 
 #[path = "support/binary.rs"]
 mod binary;
+#[path = "../../batch/tests/support/deadline.rs"]
+mod deadline;
 #[path = "support/log.rs"]
 mod log;
 #[path = "support/run.rs"]
@@ -55,17 +57,8 @@ fn limited(args: &[&str]) -> Output {
         std::io::Read::read_to_end(&mut stdout, &mut bytes).unwrap();
         bytes
     });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if DEADLINE < started.elapsed() {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("hattama {args:?}: still running after {DEADLINE:?}, killed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let status =
+        deadline::wait_or_kill(&mut child, started, DEADLINE, &format!("hattama {args:?}"));
     let mut stderr = Vec::new();
     std::io::Read::read_to_end(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     println!(
@@ -164,17 +157,7 @@ fn commission() -> Commission {
     let registry = dir.path().join("registry");
     let db = dir.path().join("receiver.db");
     let election = builtin::demo().definition.id.clone();
-    let init = run::ok(
-        &db,
-        &[
-            "registry",
-            "init",
-            "--dir",
-            registry.to_str().unwrap(),
-            "--election",
-            &election,
-        ],
-    );
+    let init = run::ok(&db, &run::registry_init(&registry, &election));
     let commission_key = dir.path().join("commission-minisign.pub");
     std::fs::write(
         &commission_key,

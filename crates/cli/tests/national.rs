@@ -42,7 +42,18 @@ fn national_2023_majilis_tally_equals_the_published_result() {
     std::fs::create_dir_all(&dir).unwrap();
     let files = national::generate_with(&dir, national::Log::Least);
     let db = dir.join("receiver.db");
-    let hattama = env!("CARGO_BIN_EXE_hattama");
+    // `hattama tally` of the receiver's database against the national definition.
+    let tally_command = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_hattama"));
+        command.args([
+            "tally",
+            "--db",
+            db.to_str().unwrap(),
+            "--definition",
+            files.definition.to_str().unwrap(),
+        ]);
+        command
+    };
     let import = run_import(&files, &db);
     assert!(
         import.status.success(),
@@ -64,16 +75,7 @@ fn national_2023_majilis_tally_equals_the_published_result() {
         (Some(0), Some(national::PRECINCTS as u64))
     );
 
-    let tally = Command::new(hattama)
-        .args([
-            "tally",
-            "--db",
-            db.to_str().unwrap(),
-            "--definition",
-            files.definition.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let tally = tally_command().output().unwrap();
     assert!(
         tally.status.success(),
         "{}",
@@ -103,14 +105,7 @@ fn national_2023_majilis_tally_equals_the_published_result() {
 
     for format in ["csv", "html"] {
         let out = dir.join(format!("tally.{format}"));
-        let status = Command::new(hattama)
-            .args([
-                "tally",
-                "--db",
-                db.to_str().unwrap(),
-                "--definition",
-                files.definition.to_str().unwrap(),
-            ])
+        let status = tally_command()
             .args(["--format", format, "--out", out.to_str().unwrap()])
             .status()
             .unwrap();

@@ -10,7 +10,10 @@ pub mod run;
 
 use std::process::Command;
 
-use run::{add_user, enter_p1, hattama, hattama_env, ok, ok_env, setup_demo};
+use run::{
+    CHAIR_PIN, add_user, enter_p1, export_to, hattama, hattama_env, ok, ok_env, registry_init,
+    setup_demo,
+};
 
 const VALUES: &str = r#"{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800, "L5b": 20,
 "L6": 20, "L7": 780, "L8.1": 300, "L8.2": 100, "L8.3": 100, "L8.4": 80, "L8.5": 50, "L8.6": 60, "L8.7": 40, "L9": 50}"#;
@@ -23,10 +26,10 @@ fn from_the_precinct_to_the_commission() {
     std::fs::write(&values, VALUES).unwrap();
     let values = values.to_str().unwrap();
 
-    setup_demo(&db, "590417");
+    setup_demo(&db, CHAIR_PIN);
     for (name, role, pin) in [("Ana", "clerk", "268135"), ("Bek", "clerk", "731946")] {
         // The chair's PIN, then the new user's, one line each.
-        add_user(&db, "590417", name, role, pin);
+        add_user(&db, CHAIR_PIN, name, role, pin);
     }
     for (name, position) in [
         ("Aigul Sarsenova", "chair"),
@@ -45,7 +48,7 @@ fn from_the_precinct_to_the_commission() {
                 "--position",
                 position,
             ],
-            &[("HATTAMA_PIN", "590417")],
+            &[("HATTAMA_PIN", CHAIR_PIN)],
         );
     }
     ok_env(
@@ -61,7 +64,7 @@ fn from_the_precinct_to_the_commission() {
     ok_env(
         &db,
         &["finalize", "--contest", "majilis-list", "--user", "Aigul"],
-        &[("HATTAMA_PIN", "590417")],
+        &[("HATTAMA_PIN", CHAIR_PIN)],
     );
 
     // Printing before exporting is refused: the paper carries the batch hash.
@@ -75,35 +78,29 @@ fn from_the_precinct_to_the_commission() {
         "--out",
         out.to_str().unwrap(),
     ];
-    let early = hattama_env(&db, &print, &[("HATTAMA_PIN", "590417")]);
+    let early = hattama_env(&db, &print, &[("HATTAMA_PIN", CHAIR_PIN)]);
     assert_eq!(early.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&early.stderr).contains("[print.not_exported]"));
 
     let key = ok_env(
         &db,
         &["device-key", "--user", "Aigul"],
-        &[("HATTAMA_PIN", "590417")],
+        &[("HATTAMA_PIN", CHAIR_PIN)],
     );
     let public_key = key["public_key"].as_str().unwrap().to_owned();
     let stick = dir.path().join("stick");
     std::fs::create_dir_all(&stick).unwrap();
-    let export = [
-        "export",
-        "--user",
-        "Aigul",
-        "--out",
-        stick.to_str().unwrap(),
-    ];
-    let exported = ok_env(&db, &export, &[("HATTAMA_PIN", "590417")]);
+    let export = export_to(&stick);
+    let exported = ok_env(&db, &export, &[("HATTAMA_PIN", CHAIR_PIN)]);
     assert_eq!(exported["sequence"], 1);
     assert_eq!(exported["safe_to_remove"], true);
-    let again = ok_env(&db, &export, &[("HATTAMA_PIN", "590417")]);
+    let again = ok_env(&db, &export, &[("HATTAMA_PIN", CHAIR_PIN)]);
     assert_eq!(
         (again["hash"].clone(), again["reused"].clone()),
         (exported["hash"].clone(), serde_json::Value::Bool(true))
     );
 
-    ok_env(&db, &print, &[("HATTAMA_PIN", "590417")]);
+    ok_env(&db, &print, &[("HATTAMA_PIN", CHAIR_PIN)]);
     let text = Command::new("pdftotext")
         .arg(&out)
         .arg("-")
@@ -136,7 +133,7 @@ fn from_the_precinct_to_the_commission() {
             file.to_str().unwrap(),
         ];
         args.extend(extra);
-        ok_env(&db, &args, &[("HATTAMA_PIN", "590417")]);
+        ok_env(&db, &args, &[("HATTAMA_PIN", CHAIR_PIN)]);
         assert!(std::fs::read(&file).unwrap().starts_with(b"%PDF"));
     }
 
@@ -144,17 +141,7 @@ fn from_the_precinct_to_the_commission() {
     let registry = dir.path().join("registry");
     let receiver = dir.path().join("receiver.db");
     let election = "kz-2023-03-19-demo";
-    ok(
-        &db,
-        &[
-            "registry",
-            "init",
-            "--dir",
-            registry.to_str().unwrap(),
-            "--election",
-            election,
-        ],
-    );
+    ok(&db, &registry_init(&registry, election));
     let registry_str = registry.to_str().unwrap();
     ok(
         &db,
@@ -240,17 +227,7 @@ fn from_the_precinct_to_the_commission() {
 
     // The same picture against a registry that does not hold the device key is refused.
     let other = dir.path().join("other-registry");
-    ok(
-        &db,
-        &[
-            "registry",
-            "init",
-            "--dir",
-            other.to_str().unwrap(),
-            "--election",
-            election,
-        ],
-    );
+    ok(&db, &registry_init(&other, election));
     let refused = hattama(
         &db,
         &[

@@ -24,10 +24,9 @@ use std::time::{Duration, Instant};
 
 use hattama_protocol::builtin::DEMO_CLEAN_P1;
 use run::{
-    add_user, enter_p1, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo,
+    CHAIR_PIN, add_user, enter_p1, export_to, hattama, hattama_env, hattama_stdin, ok, ok_env,
+    ok_stdin, registry_init, setup_demo, user_add,
 };
-
-const CHAIR_PIN: &str = "590417";
 
 /// A demo precinct whose P1 is typed twice alike and so waits for the chair.
 fn agreed_precinct(dir: &Path) -> std::path::PathBuf {
@@ -37,9 +36,7 @@ fn agreed_precinct(dir: &Path) -> std::path::PathBuf {
     add_user(&db, CHAIR_PIN, "Ana", "clerk", "268135");
     ok_env(
         &db,
-        &[
-            "user", "add", "--user", "Aigul", "--name", "Bek", "--role", "clerk",
-        ],
+        &user_add("Bek", "clerk"),
         &[("HATTAMA_PIN", CHAIR_PIN), ("HATTAMA_NEW_PIN", "731946")],
     );
     let values: serde_json::Map<String, serde_json::Value> = DEMO_CLEAN_P1
@@ -137,18 +134,7 @@ fn pin_arguments_are_gone_and_refused_without_a_change() {
             "user", "add", "--user", "Aigul", "--pin", CHAIR_PIN, "--name", "Dana", "--role",
             "clerk",
         ][..],
-        &[
-            "user",
-            "add",
-            "--user",
-            "Aigul",
-            "--name",
-            "Dana",
-            "--role",
-            "clerk",
-            "--new-pin",
-            "482916",
-        ][..],
+        &[&user_add("Dana", "clerk")[..], &["--new-pin", "482916"]].concat()[..],
         &[
             "finalize",
             "--contest",
@@ -222,16 +208,7 @@ fn a_secret_comes_from_the_environment_and_its_absence_is_explained() {
 fn with_pin_stdin_the_signed_in_pin_comes_first_then_the_new_pin_then_the_passphrase() {
     let dir = tempfile::tempdir().unwrap();
     let db = agreed_precinct(dir.path());
-    let add_dana = [
-        "user",
-        "add",
-        "--user",
-        "Aigul",
-        "--name",
-        "Dana",
-        "--role",
-        "secretary",
-    ];
+    let add_dana = user_add("Dana", "secretary");
     // The new PIN first: it is taken for the chair's, and the chair's is not a new user's.
     let refused = hattama_stdin(&db, &add_dana, &format!("482916\n{CHAIR_PIN}\n"));
     assert_eq!(refused.status.code(), Some(2));
@@ -258,13 +235,7 @@ fn with_pin_stdin_the_signed_in_pin_comes_first_then_the_new_pin_then_the_passph
     assert!(made["fingerprint"].is_string(), "{made}");
     let stick = dir.path().join("stick");
     std::fs::create_dir_all(&stick).unwrap();
-    let export = [
-        "export",
-        "--user",
-        "Aigul",
-        "--out",
-        stick.to_str().unwrap(),
-    ];
+    let export = export_to(&stick);
     let refused = hattama_stdin(
         &db,
         &export,
@@ -285,25 +256,16 @@ fn with_pin_stdin_the_signed_in_pin_comes_first_then_the_new_pin_then_the_passph
 
 /// Runs `hattama ARGS` under umask 000 with the passphrase on standard input.
 fn under_open_umask(args: &[&str]) -> std::process::Output {
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg("umask 000; exec \"$0\" \"$@\"")
-        .arg(env!("CARGO_BIN_EXE_hattama"))
-        .arg("--pin-stdin")
-        .args(args)
-        .env_remove("HATTAMA_PASSPHRASE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"commission passphrase 2023\n")
-        .unwrap();
-    child.wait_with_output().unwrap()
+    binary::output_with_stdin(
+        Command::new("sh")
+            .arg("-c")
+            .arg("umask 000; exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_hattama"))
+            .arg("--pin-stdin")
+            .args(args)
+            .env_remove("HATTAMA_PASSPHRASE"),
+        b"commission passphrase 2023\n",
+    )
 }
 
 fn mode(path: &Path) -> u32 {
@@ -312,14 +274,7 @@ fn mode(path: &Path) -> u32 {
 
 /// `hattama registry init` of the demo's election into the folder `registry`, under an open umask.
 fn init_registry(registry: &Path) -> std::process::Output {
-    under_open_umask(&[
-        "registry",
-        "init",
-        "--dir",
-        registry.to_str().unwrap(),
-        "--election",
-        "demo",
-    ])
+    under_open_umask(&registry_init(registry, "demo"))
 }
 
 #[test]

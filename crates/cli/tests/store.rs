@@ -14,11 +14,9 @@ pub mod run;
 use std::path::Path;
 
 use run::{
-    add_user, enter_p1, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin, setup_demo,
+    CHAIR_PIN, add_user, enter_p1, hattama, hattama_env, hattama_stdin, ok, ok_env, ok_stdin,
+    setup_demo,
 };
-
-/// The first chair's PIN, chosen at setup.
-const CHAIR_PIN: &str = "590417";
 
 /// P1 values with L6 = 41 of L5 = 800 (above 5 %: warning W05) and everything else whole.
 fn values(l9: u32) -> String {
@@ -30,6 +28,21 @@ fn values(l9: u32) -> String {
         r#"{{"L1": 1000, "L2": 1000, "L3": 800, "L3a": 10, "L3b": 20, "L4": 200, "L5": 800,
         "L5b": 20, "L6": 41, "L7": 759, {l8}, "L9": {l9}}}"#
     )
+}
+
+/// The arguments of `hattama reconcile`: the chair Aigul types `value` from the paper for P1's L9.
+fn reconcile_l9(value: &str) -> [&str; 9] {
+    [
+        "reconcile",
+        "--contest",
+        "majilis-list",
+        "--line",
+        "L9",
+        "--value",
+        value,
+        "--user",
+        "Aigul",
+    ]
 }
 
 #[test]
@@ -77,42 +90,14 @@ fn a_whole_precinct_scripted() {
     assert!(differences[0].get("first").is_none() && differences[0].get("second").is_none());
 
     // A paper value on neither entry is stored only when confirmed.
-    let unconfirmed = hattama_env(
-        &db,
-        &[
-            "reconcile",
-            "--contest",
-            "majilis-list",
-            "--line",
-            "L9",
-            "--value",
-            "60",
-            "--user",
-            "Aigul",
-        ],
-        &[("HATTAMA_PIN", CHAIR_PIN)],
-    );
+    let unconfirmed = hattama_env(&db, &reconcile_l9("60"), &[("HATTAMA_PIN", CHAIR_PIN)]);
     assert_eq!(unconfirmed.status.code(), Some(2));
     let answer: serde_json::Value = serde_json::from_slice(&unconfirmed.stdout).unwrap();
     assert_eq!(answer["needs_confirmation"], true);
     let state = ok(&db, &["state", "--contest", "majilis-list"]);
     assert!(state["protocol"]["differences"][0]["settled"].is_null());
 
-    let reconciled = ok_env(
-        &db,
-        &[
-            "reconcile",
-            "--contest",
-            "majilis-list",
-            "--line",
-            "L9",
-            "--value",
-            "59",
-            "--user",
-            "Aigul",
-        ],
-        &[("HATTAMA_PIN", CHAIR_PIN)],
-    );
+    let reconciled = ok_env(&db, &reconcile_l9("59"), &[("HATTAMA_PIN", CHAIR_PIN)]);
     assert_eq!(reconciled["matched"], "first");
     assert_eq!(reconciled["state"]["phase"], "agreed");
 

@@ -26,9 +26,8 @@ use hattama_precinct::{device_key, export};
 use hattama_protocol::audit_chain::{self, Link};
 use hattama_protocol::tally::Tally;
 use hattama_protocol::{Mode, builtin};
-use hattama_store::EntryNo;
 
-use common::{NOW, P1, Precinct, abai_1, clean_p1, precinct, type_entry, with};
+use common::{NOW, P1, Precinct, abai_1, clean_p1, precinct};
 
 const PASSPHRASE: &str = "chair passphrase 2023";
 
@@ -42,8 +41,7 @@ struct Road {
 
 fn road() -> Road {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.type_both(&clean_p1());
     p.store.finalize(&p.chair, P1, NOW).unwrap();
     let key = device_key::make(&mut p.store, &p.chair, PASSPHRASE, PASSPHRASE, NOW).unwrap();
     let mut registry = Registry::new(&builtin::demo().definition.id, keys::KeyId([0; 8]));
@@ -79,19 +77,7 @@ impl Road {
 
     /// A repeated P1 (version 2) with `L8.1` one higher and `L9` one lower, finalized.
     fn repeat_p1(&mut self) {
-        let p = &mut self.precinct;
-        p.store
-            .repeat(
-                &p.chair,
-                P1,
-                "recount ordered by the territorial commission",
-                NOW,
-            )
-            .unwrap();
-        let corrected = with(&with(&clean_p1(), "L8.1", 101), "L9", 79);
-        type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &corrected);
-        type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &corrected);
-        p.store.finalize(&p.chair, P1, NOW).unwrap();
+        self.precinct.repeat_and_finalize_p1();
     }
 
     /// Signs `payload` with the precinct's device key, as an insider with its passphrase can,

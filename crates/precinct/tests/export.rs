@@ -9,9 +9,9 @@ use hattama_batch::receive::{Decision, Expect, Imported, decide, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_precinct::{PrecinctError, device_key, export};
 use hattama_protocol::{Mode, builtin};
-use hattama_store::{EntryNo, StoreError, Timestamp};
+use hattama_store::{StoreError, Timestamp};
 
-use common::{NOW, P1, abai_1, clean_p1, file_hashes, precinct, type_entry, with};
+use common::{NOW, P1, abai_1, clean_p1, file_hashes, precinct};
 
 const PASSPHRASE: &str = "chair passphrase 2023";
 
@@ -39,8 +39,7 @@ fn an_export_verifies_at_the_receiver_and_chains() {
         export::sign(&mut p.store, &p.chair, PASSPHRASE, "0.1.0", NOW),
         Err(PrecinctError::Store(StoreError::NothingToExport))
     ));
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.type_both(&clean_p1());
     p.store.finalize(&p.chair, P1, NOW).unwrap().backup.unwrap();
     assert!(matches!(
         export::sign(&mut p.store, &p.chair, PASSPHRASE, "0.1.0", NOW),
@@ -105,18 +104,7 @@ fn an_export_verifies_at_the_receiver_and_chains() {
     ));
 
     // A repeated protocol makes a second batch, chained to the first.
-    p.store
-        .repeat(
-            &p.chair,
-            P1,
-            "recount ordered by the territorial commission",
-            NOW,
-        )
-        .unwrap();
-    let corrected = with(&with(&clean_p1(), "L8.1", 101), "L9", 79);
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &corrected);
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &corrected);
-    p.store.finalize(&p.chair, P1, NOW).unwrap().backup.unwrap();
+    p.repeat_and_finalize_p1().backup.unwrap();
     let before = export::overview(&p.store).unwrap();
     assert!(!before.up_to_date);
     assert!(before.finals[0].printable() && !before.finals[1].printable());
@@ -155,8 +143,7 @@ fn an_export_verifies_at_the_receiver_and_chains() {
 #[test]
 fn a_wrong_passphrase_changes_nothing() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.type_both(&clean_p1());
     p.store.finalize(&p.chair, P1, NOW).unwrap().backup.unwrap();
     device_key::make(&mut p.store, &p.chair, PASSPHRASE, PASSPHRASE, NOW).unwrap();
     let path = p.path.clone();
@@ -172,8 +159,7 @@ fn a_wrong_passphrase_changes_nothing() {
 #[test]
 fn only_the_chair_makes_the_key_exports_and_a_clerk_does_not_print() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.type_both(&clean_p1());
     p.store.finalize(&p.chair, P1, NOW).unwrap();
     let path = p.path.clone();
     p.store.close().unwrap();

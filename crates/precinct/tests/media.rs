@@ -16,20 +16,9 @@ use hattama_precinct::export::{self, Target};
 use hattama_precinct::print::{Document, Pdf, save_as, save_in};
 use hattama_precinct::{PrecinctError, device_key};
 
-use hattama_store::EntryNo;
-
-use common::{NOW, P1, clean_p1, precinct, type_entry};
+use common::{NOW, P1, clean_p1, file_names, precinct};
 
 const PASSPHRASE: &str = "chair passphrase 2023";
-
-fn names(folder: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 /// A folder `elsewhere` holding one file, and `stick/link` pointing at it.
 fn planted(dir: &Path) -> (PathBuf, PathBuf) {
@@ -46,8 +35,7 @@ fn planted(dir: &Path) -> (PathBuf, PathBuf) {
 #[test]
 fn an_export_to_a_symlinked_folder_is_refused_before_anything_is_signed() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.type_both(&clean_p1());
     p.store.finalize(&p.chair, P1, NOW).unwrap();
     device_key::make(&mut p.store, &p.chair, PASSPHRASE, PASSPHRASE, NOW).unwrap();
     let (elsewhere, link) = planted(p.dir.path());
@@ -66,7 +54,7 @@ fn an_export_to_a_symlinked_folder_is_refused_before_anything_is_signed() {
         Some(&link.display().to_string())
     );
     assert!(p.store.exports().unwrap().is_empty(), "nothing signed");
-    assert_eq!(names(&elsewhere), ["keep.txt"]);
+    assert_eq!(file_names(&elsewhere), ["keep.txt"]);
 }
 
 fn pdf() -> Pdf {
@@ -86,7 +74,7 @@ fn a_pdf_saved_into_a_symlinked_folder_is_refused_and_nothing_lands_outside() {
     assert_eq!(error.code(), "batch.link_in_path");
     let error = save_as(&link.join("blank.pdf"), b"%PDF").unwrap_err();
     assert_eq!(error.code(), "batch.link_in_path");
-    assert_eq!(names(&elsewhere), ["keep.txt"]);
+    assert_eq!(file_names(&elsewhere), ["keep.txt"]);
 }
 
 #[test]
@@ -107,8 +95,8 @@ fn a_link_planted_at_the_pdf_or_its_temporary_name_is_refused() {
     // Without the links: saved, and only the PDF is left.
     let saved = save_in(folder.to_str().unwrap(), &[pdf()]).unwrap();
     assert_eq!(std::fs::read(&saved[0].path).unwrap(), b"%PDF-1.7 test");
-    assert_eq!(names(&folder), ["blank.pdf"]);
+    assert_eq!(file_names(&folder), ["blank.pdf"]);
     // Saving again replaces it.
     save_in(folder.to_str().unwrap(), &[pdf()]).unwrap();
-    assert_eq!(names(&folder), ["blank.pdf"]);
+    assert_eq!(file_names(&folder), ["blank.pdf"]);
 }

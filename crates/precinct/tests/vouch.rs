@@ -16,17 +16,16 @@ use std::path::Path;
 
 use hattama_precinct::export::{self, Target};
 use hattama_precinct::{device_key, print};
-use hattama_store::{EntryNo, Session, Store};
+use hattama_store::{Session, Store};
 
-use common::{NOW, P1, Precinct, clean_p1, file_hashes, precinct, test_config, type_entry};
+use common::{NOW, P1, Precinct, clean_p1, file_hashes, file_names, precinct, test_config};
 
 const PASSPHRASE: &str = "chair passphrase 2023";
 
 /// P1 finalized with its device key made.
 fn finalized() -> Precinct {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
+    p.type_both(&clean_p1());
     p.store.finalize(&p.chair, P1, NOW).unwrap().backup.unwrap();
     device_key::make(&mut p.store, &p.chair, PASSPHRASE, PASSPHRASE, NOW).unwrap();
     p
@@ -42,15 +41,6 @@ fn edit_a_final_value(path: &Path) {
     )
     .unwrap();
     conn.close().unwrap();
-}
-
-fn files_in(folder: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Export to a fresh folder and print, each on a fresh open of the tampered file: both refused
@@ -76,7 +66,7 @@ fn assert_export_and_print_refused(path: &Path, chair: &Session) {
     store.close().unwrap();
 
     assert_eq!(
-        files_in(drive.path()),
+        file_names(drive.path()),
         Vec::<String>::new(),
         "nothing on the drive"
     );
@@ -104,7 +94,7 @@ fn an_edit_after_an_export_is_not_written_again_either() {
     let first_drive = tempfile::tempdir().unwrap();
     let target = Target::Folder(first_drive.path().display().to_string());
     export::export(&mut p.store, &p.chair, PASSPHRASE, &target, "0.1.0", NOW).unwrap();
-    assert_eq!(files_in(first_drive.path()).len(), 2);
+    assert_eq!(file_names(first_drive.path()).len(), 2);
     let path = p.path.clone();
     p.store.close().unwrap();
     edit_a_final_value(&path);
@@ -119,6 +109,6 @@ fn an_untouched_file_exports_after_vouching() {
     let exported =
         export::export(&mut p.store, &p.chair, PASSPHRASE, &target, "0.1.0", NOW).unwrap();
     assert_eq!(exported.export.batch.sequence, 1);
-    assert_eq!(files_in(drive.path()).len(), 2);
+    assert_eq!(file_names(drive.path()).len(), 2);
     p.store.vouch().unwrap();
 }

@@ -52,39 +52,7 @@ fn device_key() -> DeviceKey {
 
 /// Values for `contest` that satisfy every equality: 45 votes a row, the rest against all.
 fn final_version(contest: &str, signed_at: DateTime<FixedOffset>) -> FinalVersion {
-    let definition = builtin::demo();
-    let contest_def = definition.contest(contest).unwrap();
-    let template = builtin::templates()
-        .template(&contest_def.template)
-        .unwrap();
-    let n_rows = contest_def.rows.len();
-    let per_row = 45;
-    let valid = 1950;
-    let fixed = [
-        ("L1", 2500),
-        ("L2", 2600),
-        ("L3", 2000),
-        ("L3a", 10),
-        ("L3b", 40),
-        ("L4", 600),
-        ("L5", 2000),
-        ("L5b", 40),
-        ("L6", 50),
-        ("L7", valid),
-    ];
-    let rows_total = per_row * u32::try_from(n_rows).unwrap();
-    let values = template
-        .line_ids(n_rows)
-        .into_iter()
-        .map(|id| {
-            let value = match fixed.iter().find(|(line, _)| *line == id) {
-                Some((_, value)) => *value,
-                None if id == "L9" => valid - rows_total,
-                None => per_row,
-            };
-            (id.clone(), value)
-        })
-        .collect();
+    let values = common::balanced_values(contest);
     FinalVersion {
         contest: contest.to_owned(),
         version: 1,

@@ -9,13 +9,15 @@
 //! `HATTAMA_BENCH_DIR` names another folder; `HATTAMA_BENCH_N` sets the samples (default 1000).
 //! The target is a p50 within 1.5× the floor. Figures are printed, never asserted.
 
+#[path = "../tests/common/mod.rs"]
+pub mod common;
+
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
-use hattama_protocol::{PrecinctId, builtin};
-use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
+use hattama_store::{EntryNo, Role, Store, Timestamp};
 
 fn percentile(sorted: &[Duration], pct: usize) -> Duration {
     let idx = (sorted.len() * pct / 100).min(sorted.len().saturating_sub(1));
@@ -38,15 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let now = Timestamp::from_system(SystemTime::now());
     let mut store = Store::open(&dir.path().join("bench.db"))?;
-    let precinct = PrecinctId {
-        region: "abai".into(),
-        number: 1,
-    };
-    let first = FirstChair {
-        name: "Chair",
-        pin: "590417",
-    };
-    let chair = store.setup_precinct(builtin::DEMO_JSON, &precinct, &first, now)?;
+    let chair = common::set_up_demo(&mut store, "Chair", "590417")?;
     store.add_user(&chair, "Bench", Role::Clerk, "402917", None, now)?;
     let clerk = store.sign_in("Bench", "402917", now)?;
     let lines = [

@@ -18,14 +18,12 @@ pub mod common;
 
 use std::path::Path;
 
-use hattama_store::{
-    BreakKind, EntryNo, ExportRow, FirstChair, Permission, Role, Session, Store, StoreError,
-    StoredKey,
-};
+use hattama_store::{BreakKind, EntryNo, Permission, Role, Session, Store, StoreError};
 
 use common::{
-    CHAIR_PIN, NOW, P1, Precinct, clean_p1, file_hashes, fresh_copy, precinct, sign_in,
-    test_config, type_entry, with,
+    CHAIR_PIN, NOW, P1, Precinct, agreed_with, clean_p1, differing_on, file_hashes, fresh_copy,
+    placeholder_export, placeholder_key, precinct, set_up_demo, sign_in, test_config, type_entry,
+    with,
 };
 
 /// Which of the precinct's signed-in people acts.
@@ -44,23 +42,16 @@ fn assert_refused_unchanged(
     code: &str,
     step: impl FnOnce(&mut Store, &Session) -> Result<(), StoreError>,
 ) {
-    let Precinct {
-        dir,
-        path,
-        store,
-        ana,
-        bek,
-        chair,
-    } = p;
-    store.close().unwrap();
+    p.store.close().unwrap();
     let actor = match who {
-        Who::Ana => &ana,
-        Who::Bek => &bek,
-        Who::Chair => &chair,
+        Who::Ana => p.ana,
+        Who::Bek => p.bek,
+        Who::Chair => p.chair,
     };
+    let path = p.path;
     let before = file_hashes(&path);
     let mut store = Store::open_with(&path, test_config()).unwrap();
-    let outcome = step(&mut store, actor);
+    let outcome = step(&mut store, &actor);
     store.close().unwrap();
     let error = outcome.expect_err("the attack was not refused");
     assert_eq!(error.code(), code, "{error}");
@@ -69,14 +60,7 @@ fn assert_refused_unchanged(
         before,
         "a refused step changed the file"
     );
-    drop(dir);
-}
-
-fn agreed_with(values: &[(&'static str, u32)]) -> Precinct {
-    let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, values);
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, values);
-    p
+    drop(p.dir);
 }
 
 #[test]
@@ -102,52 +86,27 @@ fn finding_1_a_clerk_cannot_add_a_chair_or_a_puppet() {
 
 #[test]
 fn finding_1_a_clerk_cannot_settle_acknowledge_act_or_finalize() {
-    let differing = || {
-        let mut p = precinct();
-        type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-        type_entry(
-            &mut p.store,
-            P1,
-            EntryNo::Second,
-            &p.bek,
-            &with(&clean_p1(), "L9", 81),
-        );
-        p
-    };
-    // A clerk who typed neither entry, so only the role stands in the way.
-    let carl = |store: &mut Store, chair: &Session| -> Session {
-        store
-            .add_user(chair, "Carl", Role::Clerk, "480263", None, NOW)
+    // A clerk who typed neither entry, so only the role stands in the way: Carl, signed in
+    // where Ana's session was.
+    let with_carl = |mut p: Precinct| -> Precinct {
+        p.store
+            .add_user(&p.chair, "Carl", Role::Clerk, "480263", None, NOW)
             .unwrap();
-        sign_in(store, "Carl", "480263")
+        let carl = sign_in(&mut p.store, "Carl", "480263");
+        Precinct { ana: carl, ..p }
     };
-    let mut p = differing();
-    let carl_session = carl(&mut p.store, &p.chair);
-    let p = Precinct {
-        ana: carl_session,
-        ..p
-    };
+    let p = with_carl(differing_on("L9", 81));
     assert_refused_unchanged(p, Who::Ana, "store.not_permitted", |store, carl| {
         store.reconcile(carl, P1, "L9", "80", false, NOW).map(drop)
     });
 
     // W05 fails and E04 fails on these values (L6 = 50 of L5 = 800; L7 stays 780).
     let values = with(&clean_p1(), "L6", 50);
-    let mut p = agreed_with(&values);
-    let carl_session = carl(&mut p.store, &p.chair);
-    let p = Precinct {
-        ana: carl_session,
-        ..p
-    };
+    let p = with_carl(agreed_with(&values));
     assert_refused_unchanged(p, Who::Ana, "store.not_permitted", |store, carl| {
         store.acknowledge(carl, P1, "W05", NOW)
     });
-    let mut p = agreed_with(&values);
-    let carl_session = carl(&mut p.store, &p.chair);
-    let p = Precinct {
-        ana: carl_session,
-        ..p
-    };
+    let p = with_carl(agreed_with(&values));
     assert_refused_unchanged(p, Who::Ana, "store.not_permitted", |store, carl| {
         store.attach_act(carl, P1, "E04", "1", "x", NOW)
     });
@@ -169,32 +128,12 @@ fn finding_1_a_clerk_cannot_settle_acknowledge_act_or_finalize() {
 #[test]
 fn finding_1_a_clerk_cannot_make_the_device_key_or_export() {
     assert_refused_unchanged(precinct(), Who::Bek, "store.not_permitted", |store, bek| {
-        store.save_device_key(
-            bek,
-            &StoredKey {
-                key_id: "0123456789ABCDEF".into(),
-                public_key: "public".into(),
-                secret_key: "secret".into(),
-                created_at: NOW,
-            },
-        )
+        store.save_device_key(bek, &placeholder_key())
     });
     let mut p = agreed_with(&clean_p1());
     p.store.finalize(&p.chair, P1, NOW).unwrap();
     assert_refused_unchanged(p, Who::Bek, "store.not_permitted", |store, bek| {
-        store.record_export(
-            bek,
-            &ExportRow {
-                sequence: 1,
-                hash: "00".repeat(32),
-                previous: None,
-                base_name: "batch".into(),
-                payload: b"{}".to_vec(),
-                signature: "signature".into(),
-                protocols: vec![(P1.to_owned(), 1)],
-                created_at: NOW,
-            },
-        )
+        store.record_export(bek, &placeholder_export(vec![(P1.to_owned(), 1)]))
     });
     assert_refused_unchanged(precinct(), Who::Bek, "store.not_permitted", |store, bek| {
         store.require(bek, Permission::Export).map(drop)
@@ -230,17 +169,7 @@ fn finding_2_weak_pins_are_refused() {
     store.close().unwrap();
     let before = file_hashes(&path);
     let mut store = Store::open_with(&path, test_config()).unwrap();
-    let refused = store
-        .setup_precinct(
-            hattama_protocol::builtin::DEMO_JSON,
-            &common::abai_1(),
-            &FirstChair {
-                name: "Chair",
-                pin: "123456",
-            },
-            NOW,
-        )
-        .unwrap_err();
+    let refused = set_up_demo(&mut store, "Chair", "123456").unwrap_err();
     store.close().unwrap();
     assert_eq!(refused.code(), "store.weak_pin");
     assert_eq!(file_hashes(&path), before);
@@ -384,17 +313,7 @@ fn finding_8_the_data_folder_database_wal_and_backups_are_the_owners_only() {
     let folder = root.path().join("data").join("hattama");
     let path = folder.join("hattama.db");
     let mut store = Store::open_with(&path, test_config()).unwrap();
-    let chair = store
-        .setup_precinct(
-            hattama_protocol::builtin::DEMO_JSON,
-            &common::abai_1(),
-            &FirstChair {
-                name: "Chair",
-                pin: CHAIR_PIN,
-            },
-            NOW,
-        )
-        .unwrap();
+    let chair = set_up_demo(&mut store, "Chair", CHAIR_PIN).unwrap();
     assert_eq!(mode(&folder), 0o700, "the data folder");
     assert_eq!(
         mode(&root.path().join("data")),
@@ -443,17 +362,7 @@ fn new_pins_get_the_installation_cost() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("hattama.db");
     let mut store = Store::open(&path).unwrap();
-    store
-        .setup_precinct(
-            hattama_protocol::builtin::DEMO_JSON,
-            &common::abai_1(),
-            &FirstChair {
-                name: "Chair",
-                pin: CHAIR_PIN,
-            },
-            NOW,
-        )
-        .unwrap();
+    set_up_demo(&mut store, "Chair", CHAIR_PIN).unwrap();
     store.close().unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
     let phc: String = conn

@@ -7,20 +7,12 @@ use std::path::Path;
 
 use hattama_store::{BreakKind, EntryNo, Store};
 
-use common::{NOW, P1, clean_p1, precinct, type_entry, with};
+use common::{NOW, P1, differing_on};
 
 /// A finalized protocol plus a few saves on another; returns the temp dir, the path and the
 /// head seq.
 fn populated() -> (tempfile::TempDir, std::path::PathBuf, i64) {
-    let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(
-        &mut p.store,
-        P1,
-        EntryNo::Second,
-        &p.bek,
-        &with(&clean_p1(), "L1", 1001),
-    );
+    let mut p = differing_on("L1", 1001);
     p.store
         .reconcile(&p.chair, P1, "L1", "1000", false, NOW)
         .expect("test helper");

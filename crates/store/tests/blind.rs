@@ -16,7 +16,9 @@ use hattama_protocol::Count;
 use hattama_store::audit;
 use hattama_store::{EntryNo, Matched, Phase, Reconciled, Session, Store, Timestamp, UserId};
 
-use common::{NOW, P1, Precinct, clean_p1, file_hashes, precinct, test_config, type_entry, with};
+use common::{
+    NOW, P1, Precinct, clean_p1, differing_on, file_hashes, precinct, test_config, type_entry, with,
+};
 
 /// Every audit row `viewer` sees for `contest`, as (action, payload JSON, hidden).
 fn view_of(
@@ -140,16 +142,7 @@ fn an_entry_is_blind_to_everyone_but_its_clerk_while_the_entries_differ() {
 
 /// Entry 1 clean (L9 = 80), entry 2 the same but L9 = 81: only L9 differs.
 fn differ_on_l9() -> Precinct {
-    let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(
-        &mut p.store,
-        P1,
-        EntryNo::Second,
-        &p.bek,
-        &with(&clean_p1(), "L9", 81),
-    );
-    p
+    differing_on("L9", 81)
 }
 
 #[test]

@@ -17,8 +17,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
-use hattama_protocol::{Count, PrecinctId, Status, builtin};
-use hattama_store::{EntryNo, FirstChair, Phase, Role, Session, Store, Timestamp};
+use hattama_protocol::{Count, Status, builtin};
+use hattama_store::{EntryNo, Phase, Role, Session, Store, Timestamp};
 
 const CHILD_ENV: &str = "HATTAMA_CRASH_CHILD";
 const CHILD_SEED_ENV: &str = "HATTAMA_CRASH_CHILD_SEED";
@@ -328,17 +328,7 @@ fn setup(path: &Path) {
     let now = Timestamp(1_679_245_200_000);
     // PINs hashed cheaply: every child signs three users in, and there are hundreds of children.
     let mut store = Store::open_with(path, common::test_config()).expect("crash child");
-    let precinct = PrecinctId {
-        region: "abai".into(),
-        number: 1,
-    };
-    let first = FirstChair {
-        name: "Chair",
-        pin: CHAIR_PIN,
-    };
-    let chair = store
-        .setup_precinct(builtin::DEMO_JSON, &precinct, &first, now)
-        .expect("crash child");
+    let chair = common::set_up_demo(&mut store, "Chair", CHAIR_PIN).expect("crash child");
     for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
         store
             .add_user(&chair, name, Role::Clerk, pin, None, now)

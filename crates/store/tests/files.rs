@@ -7,9 +7,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use hattama_store::schema::{self, APPLICATION_ID};
-use hattama_store::{EntryNo, FirstChair, Phase, Store, StoreError, Timestamp, restore};
+use hattama_store::{EntryNo, Phase, Store, StoreError, Timestamp, restore};
 
-use common::{CHAIR_PIN, NOW, P1, clean_p1, precinct, type_entry};
+use common::{CHAIR_PIN, NOW, P1, clean_p1, precinct, set_up_demo, type_entry};
 
 /// A database with one finalized protocol (so one automatic backup) and one more save after it.
 fn with_backup() -> (tempfile::TempDir, PathBuf) {
@@ -214,16 +214,7 @@ fn every_earlier_schema_version_upgrades_with_its_data() {
             );
             assert_eq!(store.backups().len(), 1, "a backup before migrating");
         }
-        let first = FirstChair {
-            name: "Chair",
-            pin: CHAIR_PIN,
-        };
-        let setup = store.setup_precinct(
-            hattama_protocol::builtin::DEMO_JSON,
-            &common::abai_1(),
-            &first,
-            NOW,
-        );
+        let setup = set_up_demo(&mut store, "Chair", CHAIR_PIN);
         if 1 <= version {
             // The users it held entered the chain with the migration; setup is for an
             // installation with no user.

@@ -17,15 +17,9 @@ fn phase(store: &Store) -> Phase {
 #[test]
 fn two_entries_differing_in_one_line_are_reconciled_and_finalized() {
     let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
+    p.type_first(&clean_p1());
     assert_eq!(phase(&p.store), Phase::FirstDone);
-    type_entry(
-        &mut p.store,
-        P1,
-        EntryNo::Second,
-        &p.bek,
-        &with(&clean_p1(), "L9", 81),
-    );
+    p.type_second(&with(&clean_p1(), "L9", 81));
     assert_eq!(phase(&p.store), Phase::Differ);
     let differences = p.store.differences(P1).unwrap();
     assert_eq!(differences.len(), 1);

@@ -7,9 +7,12 @@
 
 pub mod common;
 
-use hattama_store::{EntryNo, ExportRow, Permission, Role, Session, Store, StoreError, StoredKey};
+use hattama_store::{EntryNo, Permission, Role, Session, Store, StoreError};
 
-use common::{NOW, P1, SARA_PIN, file_hashes, precinct, sign_in, test_config};
+use common::{
+    NOW, P1, SARA_PIN, file_hashes, placeholder_export, placeholder_key, precinct, sign_in,
+    test_config,
+};
 
 /// Runs the action that needs `permission` as `actor`.
 fn act(
@@ -45,28 +48,8 @@ fn act(
         ),
         Permission::Finalize => store.finalize(actor, P1, NOW).map(drop),
         Permission::Repeat => store.repeat(actor, P1, "recount", NOW).map(drop),
-        Permission::MakeDeviceKey => store.save_device_key(
-            actor,
-            &StoredKey {
-                key_id: "0123456789ABCDEF".into(),
-                public_key: "public".into(),
-                secret_key: "secret".into(),
-                created_at: NOW,
-            },
-        ),
-        Permission::Export => store.record_export(
-            actor,
-            &ExportRow {
-                sequence: 1,
-                hash: "00".repeat(32),
-                previous: None,
-                base_name: "batch".into(),
-                payload: b"{}".to_vec(),
-                signature: "signature".into(),
-                protocols: Vec::new(),
-                created_at: NOW,
-            },
-        ),
+        Permission::MakeDeviceKey => store.save_device_key(actor, &placeholder_key()),
+        Permission::Export => store.record_export(actor, &placeholder_export(Vec::new())),
         Permission::ViewAudit => store
             .audit_view(actor, 0)
             .map(drop)
@@ -214,8 +197,8 @@ fn the_last_chair_stays_a_chair() {
 fn an_act_has_a_paper_number_and_says_enough() {
     let mut p = precinct();
     let values = common::with(&common::clean_p1(), "L4", 199);
-    common::type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &values);
-    common::type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &values);
+    p.type_first(&values);
+    p.type_second(&values);
     let attach = |store: &mut Store, number: &str, text: &str| {
         store
             .attach_act(&p.chair, P1, "E01", number, text, NOW)

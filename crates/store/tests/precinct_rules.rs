@@ -11,7 +11,7 @@ pub mod common;
 use hattama_protocol::{Status, builtin};
 use hattama_store::{EntryNo, StoreError, TransitionError};
 
-use common::{NOW, P1, abai_1, clean_p1, precinct, type_entry};
+use common::{NOW, P1, Precinct, abai_1, agreed_with, clean_p1, type_entry};
 
 /// The precinct's Majilis single-member district contest (template P2) and its row count.
 fn p2_contest() -> (String, usize) {
@@ -49,22 +49,27 @@ fn p2_values(rows: usize, voters: u32) -> Vec<(String, u32)> {
     values
 }
 
-#[test]
-fn w06_must_be_acknowledged_before_finalizing_a_later_protocol() {
-    let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
-    p.store.finalize(&p.chair, P1, NOW).unwrap();
-
-    // P1 has 1000 voters on the list; the district protocol says 1001.
+/// Types the P2 values with `voters` on L1 into both entries of P2 (Ana, then Bek), so they
+/// agree; returns P2's contest id.
+fn p2_typed_twice(p: &mut Precinct, voters: u32) -> String {
     let (p2, rows) = p2_contest();
-    let values = p2_values(rows, 1001);
+    let values = p2_values(rows, voters);
     let borrowed: Vec<(&str, u32)> = values
         .iter()
         .map(|(line, value)| (line.as_str(), *value))
         .collect();
     type_entry(&mut p.store, &p2, EntryNo::First, &p.ana, &borrowed);
     type_entry(&mut p.store, &p2, EntryNo::Second, &p.bek, &borrowed);
+    p2
+}
+
+#[test]
+fn w06_must_be_acknowledged_before_finalizing_a_later_protocol() {
+    let mut p = agreed_with(&clean_p1());
+    p.store.finalize(&p.chair, P1, NOW).unwrap();
+
+    // P1 has 1000 voters on the list; the district protocol says 1001.
+    let p2 = p2_typed_twice(&mut p, 1001);
 
     let review = p.store.review(&p2).unwrap();
     let w06 = review
@@ -88,17 +93,8 @@ fn w06_must_be_acknowledged_before_finalizing_a_later_protocol() {
 
 #[test]
 fn w06_passes_when_p1_has_the_most() {
-    let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, &clean_p1());
-    let (p2, rows) = p2_contest();
-    let values = p2_values(rows, 990);
-    let borrowed: Vec<(&str, u32)> = values
-        .iter()
-        .map(|(line, value)| (line.as_str(), *value))
-        .collect();
-    type_entry(&mut p.store, &p2, EntryNo::First, &p.ana, &borrowed);
-    type_entry(&mut p.store, &p2, EntryNo::Second, &p.bek, &borrowed);
+    let mut p = agreed_with(&clean_p1());
+    let p2 = p2_typed_twice(&mut p, 990);
     let review = p.store.review(&p2).unwrap();
     assert_eq!(
         review

@@ -6,9 +6,12 @@ pub mod common;
 
 use std::path::Path;
 
-use hattama_store::{EntryNo, FirstChair, Session, Store, StoreError};
+use hattama_store::{EntryNo, Session, Store, StoreError};
 
-use common::{NOW, P1, Precinct, clean_p1, file_hashes, precinct, type_entry, with};
+use common::{
+    NOW, P1, Precinct, agreed_with, clean_p1, differing_on, file_hashes, precinct, set_up_demo,
+    type_entry, with,
+};
 
 /// Closes the precinct's store, then asserts that `step` on a fresh open fails with `code` and
 /// changes no byte of the database files.
@@ -50,13 +53,6 @@ struct Ids {
 fn first_done() -> Precinct {
     let mut p = precinct();
     type_entry(&mut p.store, P1, EntryNo::First, &p.ana, &clean_p1());
-    p
-}
-
-fn agreed_with(values: &[(&'static str, u32)]) -> Precinct {
-    let mut p = precinct();
-    type_entry(&mut p.store, P1, EntryNo::First, &p.ana, values);
-    type_entry(&mut p.store, P1, EntryNo::Second, &p.bek, values);
     p
 }
 
@@ -189,35 +185,21 @@ fn steps_out_of_order() {
 
 #[test]
 fn reconciling_a_line_the_entries_agree_on() {
-    let mut p = first_done();
-    type_entry(
-        &mut p.store,
-        P1,
-        EntryNo::Second,
-        &p.bek,
-        &with(&clean_p1(), "L9", 81),
+    assert_refused(
+        differing_on("L9", 81),
+        "store.line_not_differing",
+        |store, ids| {
+            store
+                .reconcile(&ids.chair, P1, "L1", "1000", true, NOW)
+                .unwrap_err()
+        },
     );
-    assert_refused(p, "store.line_not_differing", |store, ids| {
-        store
-            .reconcile(&ids.chair, P1, "L1", "1000", true, NOW)
-            .unwrap_err()
-    });
 }
 
 #[test]
 fn setting_up_twice() {
     assert_refused(precinct(), "store.already_set_up", |store, _| {
-        store
-            .setup_precinct(
-                hattama_protocol::builtin::DEMO_JSON,
-                &common::abai_1(),
-                &FirstChair {
-                    name: "Other",
-                    pin: "480263",
-                },
-                NOW,
-            )
-            .unwrap_err()
+        set_up_demo(store, "Other", "480263").unwrap_err()
     });
 }
 

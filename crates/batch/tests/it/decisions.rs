@@ -4,22 +4,15 @@
 
 use hattama_batch::format::{Act, AuditHead, Payload};
 use hattama_batch::keys;
-use hattama_batch::receive::{
-    Decision, Imported, ModeName, VerifiedBatch, VerifyError, decide, verify_batch,
-};
+use hattama_batch::receive::{Decision, Imported, ModeName, VerifiedBatch, VerifyError, decide};
 use hattama_protocol::Mode;
 
-use crate::sample::{Keys, expect, keys, payload, precinct, protocol, sign};
+use crate::sample::{Keys, keys, payload, precinct, protocol, sign, verify_signed};
 
 /// Signs `payload` with abai/1's key and verifies it with a receiver in `mode`.
 fn receive(keys: &Keys, payload: &Payload, mode: Mode) -> Result<VerifiedBatch, VerifyError> {
     let batch = sign(payload, &keys.device);
-    verify_batch(
-        &batch.payload,
-        &batch.signature,
-        &keys.registry,
-        &expect(mode),
-    )
+    verify_signed(&batch, keys, mode)
 }
 
 fn live(mut payload: Payload) -> Payload {
@@ -181,12 +174,7 @@ fn a_precinct_the_definition_does_not_hold_is_refused() {
     far.precinct = precinct(999);
     let batch = sign(&far, &stranger);
     assert_eq!(
-        refusal(verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )),
+        refusal(verify_signed(&batch, &keys, Mode::Test)),
         "precinct abai/999 is not in the definition"
     );
 }

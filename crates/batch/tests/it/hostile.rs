@@ -18,7 +18,8 @@ use hattama_batch::receive::{VerifyError, read_and_verify, verify_batch};
 use hattama_batch::registry::{KeyStatus, Registry, RegistryEntry, RegistryError};
 use hattama_protocol::{Mode, builtin};
 
-use crate::sample::{self, expect, keys, payload, precinct, sign};
+use crate::deadline;
+use crate::sample::{self, expect, keys, payload, precinct, sign, verify_signed};
 
 /// Set in the child process that runs a case's body.
 const CHILD: &str = "HATTAMA_HOSTILE_CHILD";
@@ -53,17 +54,7 @@ fn in_limited_child(name: &str) -> bool {
         .stderr(Stdio::piped())
         .spawn()
         .expect("prlimit (util-linux) runs");
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if DEADLINE < started.elapsed() {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!("{test}: still running after {DEADLINE:?}, killed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let status = deadline::wait_or_kill(&mut child, started, DEADLINE, &test);
     let output = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!(
@@ -85,9 +76,43 @@ fn stick() -> (tempfile::TempDir, sample::Keys, std::path::PathBuf) {
     let batch = sign(&payload(1, None), &keys.device);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join(format!("{}.json", batch.base_name));
-    std::fs::write(&file, &batch.payload).unwrap();
-    std::fs::write(read::signature_path(&file), &batch.signature).unwrap();
+    write_batch(&file, &batch);
     (dir, keys, file)
+}
+
+/// [`stick`], its payload file replaced by what `make` puts at the path it is given.
+fn stick_with_payload(
+    make: impl FnOnce(&Path),
+) -> (tempfile::TempDir, sample::Keys, std::path::PathBuf) {
+    let (dir, keys, file) = stick();
+    std::fs::remove_file(&file).unwrap();
+    make(&file);
+    (dir, keys, file)
+}
+
+/// [`stick`], its signature file replaced by what `make` puts at the path it is given.
+fn stick_with_signature(
+    make: impl FnOnce(&Path),
+) -> (tempfile::TempDir, sample::Keys, std::path::PathBuf) {
+    let (dir, keys, file) = stick();
+    let signature = read::signature_path(&file);
+    std::fs::remove_file(&signature).unwrap();
+    make(&signature);
+    (dir, keys, file)
+}
+
+/// Writes `batch` to `file` and its signature beside it.
+fn write_batch(file: &Path, batch: &hattama_batch::export::SignedBatch) {
+    std::fs::write(file, &batch.payload).unwrap();
+    std::fs::write(read::signature_path(file), &batch.signature).unwrap();
+}
+
+/// Asserts that `error` refuses a name that is not a regular file, found to be `kind`.
+fn assert_not_regular(error: &VerifyError, kind: FileKind) {
+    assert!(
+        matches!(error, VerifyError::NotRegularFile { kind: found, .. } if *found == kind),
+        "{error:?} is not the refusal of a {kind:?}"
+    );
 }
 
 fn refusal(file: &Path, keys: &sample::Keys) -> VerifyError {
@@ -114,27 +139,16 @@ fn a_fifo_named_like_a_batch_is_refused_without_blocking() {
     if !in_limited_child("a_fifo_named_like_a_batch_is_refused_without_blocking") {
         return;
     }
-    let (_dir, keys, file) = stick();
     // The payload a FIFO: no writer ever opens it, so reading it would wait forever.
-    std::fs::remove_file(&file).unwrap();
-    mkfifo(&file);
+    let (_dir, keys, file) = stick_with_payload(mkfifo);
     let error = refusal(&file, &keys);
     assert_eq!(error.code(), "not_regular_file");
     assert!(
         matches!(&error, VerifyError::NotRegularFile { kind: FileKind::Fifo, file: named } if named == &file.display().to_string())
     );
     // The signature a FIFO beside a real payload.
-    let (_dir, keys, file) = stick();
-    let signature = read::signature_path(&file);
-    std::fs::remove_file(&signature).unwrap();
-    mkfifo(&signature);
-    assert!(matches!(
-        refusal(&file, &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::Fifo,
-            ..
-        }
-    ));
+    let (_dir, keys, file) = stick_with_signature(mkfifo);
+    assert_not_regular(&refusal(&file, &keys), FileKind::Fifo);
 }
 
 #[test]
@@ -142,38 +156,22 @@ fn a_link_to_dev_zero_is_refused_unread() {
     if !in_limited_child("a_link_to_dev_zero_is_refused_unread") {
         return;
     }
-    let (_dir, keys, file) = stick();
-    std::fs::remove_file(&file).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", &file).unwrap();
+    let (_dir, keys, file) = stick_with_payload(|file| {
+        std::os::unix::fs::symlink("/dev/zero", file).unwrap();
+    });
     let error = refusal(&file, &keys);
     assert_eq!(error.code(), "not_regular_file");
-    assert!(matches!(
-        error,
-        VerifyError::NotRegularFile {
-            kind: FileKind::Symlink,
-            ..
-        }
-    ));
+    assert_not_regular(&error, FileKind::Symlink);
     // The device itself, named as a batch (a file named on the command line).
-    assert!(matches!(
-        refusal(Path::new("/dev/zero"), &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::CharDevice,
-            ..
-        }
-    ));
+    assert_not_regular(
+        &refusal(Path::new("/dev/zero"), &keys),
+        FileKind::CharDevice,
+    );
     // The signature a link to /dev/zero.
-    let (_dir, keys, file) = stick();
-    let signature = read::signature_path(&file);
-    std::fs::remove_file(&signature).unwrap();
-    std::os::unix::fs::symlink("/dev/zero", &signature).unwrap();
-    assert!(matches!(
-        refusal(&file, &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::Symlink,
-            ..
-        }
-    ));
+    let (_dir, keys, file) = stick_with_signature(|signature| {
+        std::os::unix::fs::symlink("/dev/zero", signature).unwrap();
+    });
+    assert_not_regular(&refusal(&file, &keys), FileKind::Symlink);
 }
 
 #[test]
@@ -184,27 +182,13 @@ fn a_link_to_a_good_batch_elsewhere_is_not_followed() {
     let target = elsewhere.join("real.json");
     std::fs::rename(&file, &target).unwrap();
     std::os::unix::fs::symlink(&target, &file).unwrap();
-    assert!(matches!(
-        refusal(&file, &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::Symlink,
-            ..
-        }
-    ));
+    assert_not_regular(&refusal(&file, &keys), FileKind::Symlink);
 }
 
 #[test]
 fn a_folder_named_like_a_batch_is_refused() {
-    let (_dir, keys, file) = stick();
-    std::fs::remove_file(&file).unwrap();
-    std::fs::create_dir(&file).unwrap();
-    assert!(matches!(
-        refusal(&file, &keys),
-        VerifyError::NotRegularFile {
-            kind: FileKind::Directory,
-            ..
-        }
-    ));
+    let (_dir, keys, file) = stick_with_payload(|file| std::fs::create_dir(file).unwrap());
+    assert_not_regular(&refusal(&file, &keys), FileKind::Directory);
 }
 
 #[test]
@@ -212,33 +196,38 @@ fn a_sparse_8_gib_file_is_refused_unread() {
     if !in_limited_child("a_sparse_8_gib_file_is_refused_unread") {
         return;
     }
-    let (_dir, keys, file) = stick();
-    std::fs::File::create(&file)
-        .unwrap()
-        .set_len(8 << 30)
-        .unwrap();
-    let error = refusal(&file, &keys);
-    assert_eq!(error.code(), "payload_too_large");
-    assert_eq!(
-        error,
-        VerifyError::PayloadTooLarge {
-            limit: MAX_PAYLOAD_BYTES
-        }
-    );
-    // A sparse 1 GiB signature beside a real payload.
-    let (_dir, keys, file) = stick();
-    std::fs::File::create(read::signature_path(&file))
-        .unwrap()
-        .set_len(1 << 30)
-        .unwrap();
-    let error = refusal(&file, &keys);
-    assert_eq!(error.code(), "signature_too_large");
-    assert_eq!(
-        error,
-        VerifyError::SignatureTooLarge {
-            limit: MAX_SIGNATURE_BYTES
-        }
-    );
+    // A sparse 8 GiB payload, then a sparse 1 GiB signature beside a real payload.
+    for (part, len, code, expected) in [
+        (
+            "payload",
+            8_u64 << 30,
+            "payload_too_large",
+            VerifyError::PayloadTooLarge {
+                limit: MAX_PAYLOAD_BYTES,
+            },
+        ),
+        (
+            "signature",
+            1 << 30,
+            "signature_too_large",
+            VerifyError::SignatureTooLarge {
+                limit: MAX_SIGNATURE_BYTES,
+            },
+        ),
+    ] {
+        let (_dir, keys, file) = stick();
+        let sparse = match part {
+            "payload" => file.clone(),
+            _ => read::signature_path(&file),
+        };
+        std::fs::File::create(&sparse)
+            .unwrap()
+            .set_len(len)
+            .unwrap();
+        let error = refusal(&file, &keys);
+        assert_eq!(error.code(), code, "a sparse {part}");
+        assert_eq!(error, expected, "a sparse {part}");
+    }
 }
 
 /// abai/1's first batch with an act whose text makes the payload `extra` bytes larger.
@@ -263,21 +252,14 @@ fn a_validly_signed_batch_above_the_limit_is_refused() {
     assert!(MAX_PAYLOAD_BYTES < u64::try_from(batch.payload.len()).unwrap());
     // In memory: refused before the signature is even looked at.
     assert_eq!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .unwrap_err(),
+        verify_signed(&batch, &keys, Mode::Test).unwrap_err(),
         VerifyError::PayloadTooLarge {
             limit: MAX_PAYLOAD_BYTES
         }
     );
     // On a stick: refused after reading at most limit + 1 bytes.
     let file = dir.path().join("hattama-large.json");
-    std::fs::write(&file, &batch.payload).unwrap();
-    std::fs::write(read::signature_path(&file), &batch.signature).unwrap();
+    write_batch(&file, &batch);
     assert_eq!(
         refusal(&file, &keys),
         VerifyError::PayloadTooLarge {
@@ -323,8 +305,7 @@ fn a_batch_just_under_the_limit_is_read_and_verified() {
     );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("hattama-limit.json");
-    std::fs::write(&file, &batch.payload).unwrap();
-    std::fs::write(read::signature_path(&file), &batch.signature).unwrap();
+    write_batch(&file, &batch);
     let read = read_and_verify(&file, &keys.registry, &expect(Mode::Test));
     // Read whole and verified; the act is for an error that holds, so the content is fine.
     assert_eq!(read.payload, batch.payload);
@@ -429,13 +410,7 @@ fn a_live_payload_naming_the_test_definition_is_refused() {
     live.election.mode = Mode::Live;
     let batch = sign(&live, &keys.device);
     for receiver in [Mode::Live, Mode::Test] {
-        let error = verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(receiver),
-        )
-        .unwrap_err();
+        let error = verify_signed(&batch, &keys, receiver).unwrap_err();
         assert_eq!(error.code(), "mode_mismatch", "{error}");
         assert_eq!(
             error.to_string(),
@@ -463,23 +438,18 @@ fn a_live_batch_of_a_live_definition_is_imported_live_and_refused_in_test_mode()
         templates: builtin::templates(),
         mode,
     };
-    assert!(
+    // Verified against the live definition by a receiver in `mode`.
+    let verify = |batch: &hattama_batch::export::SignedBatch, mode| {
         verify_batch(
             &batch.payload,
             &batch.signature,
             &keys.registry,
-            &expect(Mode::Live)
+            &expect(mode),
         )
-        .is_ok()
-    );
+    };
+    assert!(verify(&batch, Mode::Live).is_ok());
     assert_eq!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .unwrap_err(),
+        verify(&batch, Mode::Test).unwrap_err(),
         VerifyError::LiveBatchInTestMode
     );
     // A test payload naming the live definition: the mode is the definition's.
@@ -487,14 +457,7 @@ fn a_live_batch_of_a_live_definition_is_imported_live_and_refused_in_test_mode()
     test.election.mode = Mode::Test;
     let batch = sign(&test, &keys.device);
     assert_eq!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .unwrap_err()
-        .code(),
+        verify(&batch, Mode::Test).unwrap_err().code(),
         "mode_mismatch"
     );
 }
@@ -598,6 +561,12 @@ fn signed_registry(registry: &Registry, keys: &sample::Keys) -> Result<Registry,
     Registry::verify_and_load(&bytes, &signature, &keys.commission.public_key)
 }
 
+/// Asserts that `registry`, signed by the commission, is refused at load with `code`.
+fn assert_registry_refused(registry: &Registry, keys: &sample::Keys, code: &str) {
+    let error = signed_registry(registry, keys).unwrap_err();
+    assert_eq!(error.code(), code, "{error}");
+}
+
 #[test]
 fn a_registry_with_two_valid_keys_for_one_precinct_is_refused_at_load() {
     let keys = keys();
@@ -633,17 +602,11 @@ fn a_registry_listing_a_key_twice_or_under_another_id_is_refused() {
     let mut again = twice.keys[1].clone();
     again.precinct = precinct(7);
     twice.keys.push(again);
-    assert_eq!(
-        signed_registry(&twice, &keys).unwrap_err().code(),
-        "registry_duplicate_key"
-    );
+    assert_registry_refused(&twice, &keys, "registry_duplicate_key");
     let mut misnamed = keys.registry.clone();
     misnamed.keys[0].key_id = keys.revoked.key_id;
     misnamed.keys.remove(2);
-    assert_eq!(
-        signed_registry(&misnamed, &keys).unwrap_err().code(),
-        "registry_key_id_mismatch"
-    );
+    assert_registry_refused(&misnamed, &keys, "registry_key_id_mismatch");
 }
 
 #[test]
@@ -668,10 +631,7 @@ fn a_registry_whose_signed_comment_or_commission_key_disagrees_is_refused() {
     }
     let mut renamed = keys.registry.clone();
     renamed.commission_key = keys.device.key_id;
-    assert_eq!(
-        signed_registry(&renamed, &keys).unwrap_err().code(),
-        "registry_commission_key_mismatch"
-    );
+    assert_registry_refused(&renamed, &keys, "registry_commission_key_mismatch");
 }
 
 #[test]

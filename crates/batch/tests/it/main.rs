@@ -5,6 +5,8 @@
     reason = "test helpers unwrap: a panic there is a failed test"
 )]
 
+#[path = "../support/deadline.rs"]
+mod deadline;
 mod decisions;
 mod durability;
 mod fuzz;

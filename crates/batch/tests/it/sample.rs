@@ -3,7 +3,7 @@
 use hattama_batch::export::{SignedBatch, sign_batch};
 use hattama_batch::format::{AuditHead, BatchProtocol, ElectionRef, LineValue, LogEntry, Payload};
 use hattama_batch::keys::{self, NewKeyPair};
-use hattama_batch::receive::Expect;
+use hattama_batch::receive::{Expect, VerifiedBatch, VerifyError, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_protocol::audit_chain::{self, Link};
 use hattama_protocol::{Mode, PrecinctId, builtin};
@@ -200,6 +200,20 @@ fn bare_payload(sequence: u64, previous: Option<String>) -> Payload {
 
 pub(crate) fn sign(payload: &Payload, key: &NewKeyPair) -> SignedBatch {
     sign_batch(payload, &keys::unlock(&key.secret_key, None).unwrap()).unwrap()
+}
+
+/// Verifies `batch` against the sample registry, with a receiver in `mode`.
+pub(crate) fn verify_signed(
+    batch: &SignedBatch,
+    keys: &Keys,
+    mode: Mode,
+) -> Result<VerifiedBatch, VerifyError> {
+    verify_batch(
+        &batch.payload,
+        &batch.signature,
+        &keys.registry,
+        &expect(mode),
+    )
 }
 
 pub(crate) fn expect(mode: Mode) -> Expect<'static> {

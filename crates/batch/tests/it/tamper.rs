@@ -5,19 +5,13 @@ use hattama_batch::keys;
 use hattama_batch::receive::{Decision, Imported, VerifyError, decide, verify_batch};
 use hattama_protocol::Mode;
 
-use crate::sample::{expect, keys, payload, protocol, sign};
+use crate::sample::{expect, keys, payload, protocol, sign, verify_signed};
 
 #[test]
 fn a_good_batch_verifies() {
     let keys = keys();
     let batch = sign(&payload(1, None), &keys.device);
-    let verified = verify_batch(
-        &batch.payload,
-        &batch.signature,
-        &keys.registry,
-        &expect(Mode::Test),
-    )
-    .unwrap();
+    let verified = verify_signed(&batch, &keys, Mode::Test).unwrap();
     assert_eq!(verified.hash, batch.hash);
     assert_eq!(
         verified.payload.protocols[0].contest, "abai-list",
@@ -99,13 +93,7 @@ fn truncation_and_appended_bytes_have_their_own_errors() {
 fn a_signature_from_another_precinct_is_rejected() {
     let keys = keys();
     let batch = sign(&payload(1, None), &keys.neighbour);
-    let error = verify_batch(
-        &batch.payload,
-        &batch.signature,
-        &keys.registry,
-        &expect(Mode::Test),
-    )
-    .unwrap_err();
+    let error = verify_signed(&batch, &keys, Mode::Test).unwrap_err();
     assert!(
         matches!(error, VerifyError::KeyPrecinctMismatch { .. }),
         "{error}"
@@ -118,25 +106,13 @@ fn a_revoked_or_unknown_key_is_rejected() {
     let keys = keys();
     let revoked = sign(&payload(1, None), &keys.revoked);
     assert_eq!(
-        verify_batch(
-            &revoked.payload,
-            &revoked.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .err(),
+        verify_signed(&revoked, &keys, Mode::Test).err(),
         Some(VerifyError::RevokedKey(keys.revoked.key_id))
     );
     let stranger = keys::generate_unencrypted("stranger").unwrap();
     let unknown = sign(&payload(1, None), &stranger);
     assert_eq!(
-        verify_batch(
-            &unknown.payload,
-            &unknown.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .err(),
+        verify_signed(&unknown, &keys, Mode::Test).err(),
         Some(VerifyError::UnknownKey(stranger.key_id))
     );
 }
@@ -146,13 +122,7 @@ fn a_test_batch_is_rejected_in_live_mode() {
     let keys = keys();
     let batch = sign(&payload(1, None), &keys.device);
     assert_eq!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Live)
-        )
-        .err(),
+        verify_signed(&batch, &keys, Mode::Live).err(),
         Some(VerifyError::TestBatchInLiveMode)
     );
 }
@@ -164,12 +134,7 @@ fn another_definition_is_rejected() {
     other.election.definition_hash = "00".repeat(32);
     let batch = sign(&other, &keys.device);
     assert!(matches!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        ),
+        verify_signed(&batch, &keys, Mode::Test),
         Err(VerifyError::DefinitionMismatch(_))
     ));
 }
@@ -198,13 +163,7 @@ fn a_protocol_that_breaks_an_error_check_without_an_act_is_rejected() {
     bad.protocols[1].values[0].value += 1; // L1 of the Majilis list: fine (E02 still holds)
     bad.protocols[1].values[1].value += 1; // L2: E01 breaks
     let batch = sign(&bad, &keys.device);
-    let error = verify_batch(
-        &batch.payload,
-        &batch.signature,
-        &keys.registry,
-        &expect(Mode::Test),
-    )
-    .unwrap_err();
+    let error = verify_signed(&batch, &keys, Mode::Test).unwrap_err();
     assert_eq!(
         error,
         VerifyError::BadProtocol {
@@ -219,15 +178,7 @@ fn a_protocol_that_breaks_an_error_check_without_an_act_is_rejected() {
         at: "t".into(),
     });
     let batch = sign(&bad, &keys.device);
-    assert!(
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test)
-        )
-        .is_ok()
-    );
+    assert!(verify_signed(&batch, &keys, Mode::Test).is_ok());
 }
 
 #[test]
@@ -237,7 +188,7 @@ fn a_contest_the_precinct_does_not_hold_is_rejected() {
     bad.protocols.push(protocol("akmola-list", 1));
     let batch = sign(&bad, &keys.device);
     assert!(matches!(
-        verify_batch(&batch.payload, &batch.signature, &keys.registry, &expect(Mode::Test)),
+        verify_signed(&batch, &keys, Mode::Test),
         Err(VerifyError::BadProtocol { contest, .. }) if contest == "akmola-list"
     ));
 }
@@ -246,13 +197,7 @@ fn a_contest_the_precinct_does_not_hold_is_rejected() {
 fn sequence_and_chain_decisions() {
     let keys = keys();
     let verify = |batch: &hattama_batch::export::SignedBatch| {
-        verify_batch(
-            &batch.payload,
-            &batch.signature,
-            &keys.registry,
-            &expect(Mode::Test),
-        )
-        .unwrap()
+        verify_signed(batch, &keys, Mode::Test).unwrap()
     };
     let first = sign(&payload(1, None), &keys.device);
     let second = sign(&payload(2, Some(first.hash.clone())), &keys.device);

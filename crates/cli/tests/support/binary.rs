@@ -3,7 +3,8 @@
 //! sets them to the Windows `hattama.exe` and `wine`, so the same tests check the Windows build's
 //! JSON and exit codes.
 
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 /// The binary under test (the Windows one under Wine when configured, else the native one).
 pub(crate) fn command() -> Command {
@@ -18,6 +19,23 @@ pub(crate) fn command() -> Command {
         },
         _ => native(),
     }
+}
+
+/// Runs `command` with `stdin` written to its standard input, and collects what it printed.
+pub(crate) fn output_with_stdin(command: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command runs");
+    child
+        .stdin
+        .take()
+        .expect("its standard input is piped")
+        .write_all(stdin)
+        .expect("the command reads its standard input");
+    child.wait_with_output().expect("the command finishes")
 }
 
 /// The binary cargo built for this machine, whatever the environment says.

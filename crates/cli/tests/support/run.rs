@@ -6,12 +6,14 @@
 //! The binary is `binary::command()` (`support/binary.rs`): the Windows one under Wine when
 //! `cargo xtask test` says so; a test file that uses this module declares that one too.
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 /// The passphrase the device key is made and unlocked with.
 const PASSPHRASE: &str = "chair passphrase 2023";
+
+/// The PIN the first chair, Aigul, chooses at setup in the scripted precincts.
+pub const CHAIR_PIN: &str = "590417";
 
 /// `command` (a `hattama` binary) set up to run against the database at `db` with the chair's
 /// passphrase, no PIN from this process's environment (only what `env` adds: `HATTAMA_PIN`, …)
@@ -35,21 +37,12 @@ pub fn hattama(db: &Path, args: &[&str]) -> Output {
 
 /// Runs `hattama --pin-stdin ARGS` with `stdin` (one line per secret) on its standard input.
 pub fn hattama_stdin(db: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = against(crate::binary::command(), db, &[])
-        .arg("--pin-stdin")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the hattama binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("hattama reads its stdin");
-    child.wait_with_output().expect("the hattama binary runs")
+    crate::binary::output_with_stdin(
+        against(crate::binary::command(), db, &[])
+            .arg("--pin-stdin")
+            .args(args),
+        stdin.as_bytes(),
+    )
 }
 
 /// Runs `hattama ARGS` with the extra environment variables `env` (`HATTAMA_PIN`, …).
@@ -119,14 +112,38 @@ pub fn enter_p1<'a>(user: &'a str, entry: &'a str, file: &'a str) -> [&'a str; 9
     ]
 }
 
+/// The arguments of `hattama user add`: the chair Aigul adds `name` with `role`.
+pub fn user_add<'a>(name: &'a str, role: &'a str) -> [&'a str; 8] {
+    [
+        "user", "add", "--user", "Aigul", "--name", name, "--role", role,
+    ]
+}
+
 /// Adds the user `name` with `role` and `pin`, the chair Aigul signed in: her PIN, then the new
 /// user's, one line each on standard input.
 pub fn add_user(db: &Path, chair_pin: &str, name: &str, role: &str, pin: &str) {
-    ok_stdin(
-        db,
-        &[
-            "user", "add", "--user", "Aigul", "--name", name, "--role", role,
-        ],
-        &format!("{chair_pin}\n{pin}\n"),
-    );
+    ok_stdin(db, &user_add(name, role), &format!("{chair_pin}\n{pin}\n"));
+}
+
+/// The arguments of `hattama export`: Aigul exports to the folder `out`.
+pub fn export_to(out: &Path) -> [&str; 5] {
+    [
+        "export",
+        "--user",
+        "Aigul",
+        "--out",
+        out.to_str().expect("a UTF-8 path"),
+    ]
+}
+
+/// The arguments of `hattama registry init`: a registry for `election` in the folder `dir`.
+pub fn registry_init<'a>(dir: &'a Path, election: &'a str) -> [&'a str; 6] {
+    [
+        "registry",
+        "init",
+        "--dir",
+        dir.to_str().expect("a UTF-8 path"),
+        "--election",
+        election,
+    ]
 }

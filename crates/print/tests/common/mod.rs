@@ -315,18 +315,10 @@ pub(crate) fn demo_protocol(version: u32) -> (PrintableProtocol, QrProtocol) {
 
 /// The P2 protocol of the demo precinct (42 invented candidates, 45 votes each, the rest against
 /// all), filled through `assemble` as the app prints it and signed with the fixed test key.
-pub(crate) fn demo_p2() -> PrintableProtocol {
-    let demo = builtin::demo();
-    let id = PrecinctId {
-        region: "abai".to_owned(),
-        number: 1,
-    };
-    let precinct = assemble::Precinct {
-        definition: demo,
-        precinct: &id,
-        members: members(),
-    };
-    let contest = demo.contest("majilis-smd-1").unwrap();
+/// Values for the demo contest `contest` that satisfy every equality: 1,950 valid votes, 45 a
+/// row, the rest against all.
+pub(crate) fn balanced_values(contest: &str) -> Vec<(String, u32)> {
+    let contest = builtin::demo().contest(contest).unwrap();
     let template = builtin::templates().template(&contest.template).unwrap();
     let n_rows = contest.rows.len();
     let fixed = [
@@ -342,7 +334,7 @@ pub(crate) fn demo_p2() -> PrintableProtocol {
         ("L7", 1950),
         ("L9", 1950 - 45 * u32::try_from(n_rows).unwrap()),
     ];
-    let values = template
+    template
         .line_ids(n_rows)
         .into_iter()
         .map(|line| {
@@ -352,7 +344,22 @@ pub(crate) fn demo_p2() -> PrintableProtocol {
                 .map_or(45, |(_, value)| *value);
             (line, value)
         })
-        .collect();
+        .collect()
+}
+
+pub(crate) fn demo_p2() -> PrintableProtocol {
+    let demo = builtin::demo();
+    let id = PrecinctId {
+        region: "abai".to_owned(),
+        number: 1,
+    };
+    let precinct = assemble::Precinct {
+        definition: demo,
+        precinct: &id,
+        members: members(),
+    };
+    let contest = demo.contest("majilis-smd-1").unwrap();
+    let values = balanced_values(&contest.id);
     let protocol = assemble::FinalVersion {
         contest: contest.id.clone(),
         version: 1,

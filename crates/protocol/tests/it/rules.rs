@@ -117,22 +117,19 @@ fn w05_invalid_at_most_five_percent_of_found() {
 
 #[test]
 fn w06_p1_has_the_most_voters_and_ballots_issued() {
-    assert_eq!(
-        precinct_status("W06", "P2", "L1=1000 L3=700", "L1=1000 L3=700"),
-        Status::Pass
-    );
-    assert_eq!(
-        precinct_status("W06", "P5", "L1=1000 L3=700", "L1=990 L3=650"),
-        Status::Pass
-    );
-    assert_eq!(
-        precinct_status("W06", "P2", "L1=1000 L3=700", "L1=1001 L3=700"),
-        Status::Fail
-    );
-    assert_eq!(
-        precinct_status("W06", "P4", "L1=1000 L3=700", "L1=1000 L3=701"),
-        Status::Fail
-    );
+    // (later protocol's template, P1's values, the later protocol's values, W06's status)
+    for (later, p1, values, expected) in [
+        ("P2", "L1=1000 L3=700", "L1=1000 L3=700", Status::Pass),
+        ("P5", "L1=1000 L3=700", "L1=990 L3=650", Status::Pass),
+        ("P2", "L1=1000 L3=700", "L1=1001 L3=700", Status::Fail),
+        ("P4", "L1=1000 L3=700", "L1=1000 L3=701", Status::Fail),
+    ] {
+        assert_eq!(
+            precinct_status("W06", later, p1, values),
+            expected,
+            "{later}: {values} against P1's {p1}"
+        );
+    }
 }
 
 #[test]

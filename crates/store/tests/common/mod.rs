@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use hattama_protocol::{PrecinctId, builtin};
-use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Session, Store, Timestamp};
+use hattama_store::{
+    Config, EntryNo, ExportRow, Finalized, FirstChair, PinCost, Role, Session, Store, StoreError,
+    StoredKey, Timestamp,
+};
 
 /// The contest used by most tests: the Majilis party list, 7 rows.
 pub const P1: &str = "majilis-list";
@@ -58,13 +61,7 @@ fn template() -> &'static Path {
         let dir = tempfile::tempdir().expect("test helper").keep();
         let path = dir.join("template.db");
         let mut store = Store::open_with(&path, test_config()).expect("test helper");
-        let first = FirstChair {
-            name: "Chair",
-            pin: CHAIR_PIN,
-        };
-        let chair = store
-            .setup_precinct(builtin::DEMO_JSON, &abai_1(), &first, NOW)
-            .expect("test helper");
+        let chair = set_up_demo(&mut store, "Chair", CHAIR_PIN).expect("test helper");
         for (name, role, pin) in [
             ("Ana", Role::Clerk, ANA_PIN),
             ("Bek", Role::Clerk, BEK_PIN),
@@ -77,6 +74,12 @@ fn template() -> &'static Path {
         store.close().expect("test helper");
         path
     })
+}
+
+/// Sets up the demo definition's precinct abai/1 with `name` as its first chair, PIN `pin`.
+pub fn set_up_demo(store: &mut Store, name: &str, pin: &str) -> Result<Session, StoreError> {
+    let first = FirstChair { name, pin };
+    store.setup_precinct(builtin::DEMO_JSON, &abai_1(), &first, NOW)
 }
 
 /// A fresh copy of the template database in its own temp dir, unopened.
@@ -121,6 +124,97 @@ pub fn with(values: &[(&'static str, u32)], line: &str, value: u32) -> Vec<(&'st
         .iter()
         .map(|(id, old)| (*id, if *id == line { value } else { *old }))
         .collect()
+}
+
+/// A fresh precinct where Ana typed `first` as entry 1 and Bek `second` as entry 2.
+pub fn typed_twice(first: &[(&str, u32)], second: &[(&str, u32)]) -> Precinct {
+    let mut p = precinct();
+    p.type_first(first);
+    p.type_second(second);
+    p
+}
+
+/// A fresh precinct where both clerks typed `values`: the entries agree.
+pub fn agreed_with(values: &[(&str, u32)]) -> Precinct {
+    typed_twice(values, values)
+}
+
+/// The names of the files in `folder`, sorted.
+pub fn file_names(folder: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(folder)
+        .expect("test helper")
+        .map(|entry| {
+            let entry = entry.expect("test helper");
+            entry.file_name().to_string_lossy().into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// A fresh precinct whose entry 1 is clean and whose entry 2 is the same but for `line`, typed
+/// as `value`: only that line differs.
+pub fn differing_on(line: &str, value: u32) -> Precinct {
+    typed_twice(&clean_p1(), &with(&clean_p1(), line, value))
+}
+
+impl Precinct {
+    /// Ana types `values` into P1's first entry and marks it done.
+    pub fn type_first(&mut self, values: &[(&str, u32)]) {
+        type_entry(&mut self.store, P1, EntryNo::First, &self.ana, values);
+    }
+
+    /// Bek types `values` into P1's second entry and marks it done.
+    pub fn type_second(&mut self, values: &[(&str, u32)]) {
+        type_entry(&mut self.store, P1, EntryNo::Second, &self.bek, values);
+    }
+
+    /// Both clerks type `values` into P1: the entries agree.
+    pub fn type_both(&mut self, values: &[(&str, u32)]) {
+        self.type_first(values);
+        self.type_second(values);
+    }
+
+    /// The chair repeats P1 as the territorial commission ordered; both clerks type the new
+    /// paper (L8.1 one higher, L9 one lower) into version 2 and the chair finalizes it.
+    pub fn repeat_and_finalize_p1(&mut self) -> Finalized {
+        self.store
+            .repeat(
+                &self.chair,
+                P1,
+                "recount ordered by the territorial commission",
+                NOW,
+            )
+            .expect("test helper");
+        self.type_both(&with(&with(&clean_p1(), "L8.1", 101), "L9", 79));
+        self.store
+            .finalize(&self.chair, P1, NOW)
+            .expect("test helper")
+    }
+}
+
+/// A device key record with placeholder text for every field.
+pub fn placeholder_key() -> StoredKey {
+    StoredKey {
+        key_id: "0123456789ABCDEF".into(),
+        public_key: "public".into(),
+        secret_key: "secret".into(),
+        created_at: NOW,
+    }
+}
+
+/// A first export record with placeholder bytes, carrying `protocols`.
+pub fn placeholder_export(protocols: Vec<(String, u32)>) -> ExportRow {
+    ExportRow {
+        sequence: 1,
+        hash: "00".repeat(32),
+        previous: None,
+        base_name: "batch".into(),
+        payload: b"{}".to_vec(),
+        signature: "signature".into(),
+        protocols,
+        created_at: NOW,
+    }
 }
 
 /// Types `values` into `entry` as `user` and marks it done.
