@@ -3,7 +3,7 @@
 
 use hattama_protocol::check::{FindingReport, Status, check};
 use hattama_protocol::template::{ExprErrorKind, LoadError, LoadErrorKind, Outcome, Type};
-use hattama_protocol::{Count, TemplateSet, Values, builtin};
+use hattama_protocol::{Count, Lang, TemplateSet, Values, builtin};
 
 use crate::support::{self, TEXT};
 
@@ -238,4 +238,130 @@ fn w06_message_names_the_protocol() {
         reports[0].message.as_ref().unwrap().en,
         "Protocol P3 has 1\u{202f}001, more than P1 (1\u{202f}000): P1 must have the most voters on the list and ballots issued"
     );
+}
+
+#[test]
+fn a_message_names_only_fixed_lines_its_rule_reads() {
+    // L2 is a line of the template, but the rule does not read it.
+    let error = load_error(&support::one_rule_set("mini", "L1 == 5", Some("{L2}")));
+    assert_eq!(error.kind, LoadErrorKind::UnknownPlaceholder("L2".into()));
+    // A row block has no single value to show.
+    let error = load_error(&support::one_rule_set("mini", "L1 == sum(R)", Some("{R}")));
+    assert_eq!(error.kind, LoadErrorKind::UnknownPlaceholder("R".into()));
+    assert!(
+        TemplateSet::from_toml(
+            "mini.toml",
+            &support::one_rule_set("mini", "L1 == 5", Some("{L1}"))
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_warning_code_needs_the_warning_severity() {
+    let good = support::one_rule_set("mini", "L1 == L2", Some("x"));
+    let text = good.replace(r#"code = "E01""#, r#"code = "W01""#);
+    assert_eq!(load_error(&text).kind, LoadErrorKind::SeverityMismatch);
+    let text = text.replace(r#"severity = "error""#, r#"severity = "warning""#);
+    assert!(TemplateSet::from_toml("mini.toml", &text).is_ok());
+}
+
+#[test]
+fn a_template_built_on_a_base_takes_the_base_lines_and_no_own_ones() {
+    let good = support::one_rule_set("mini", "L1 == L2", Some("x"));
+    let derived = |lines: &str| {
+        format!(
+            "{good}\n[[templates]]\nid = \"U\"\nversion = 1\nbase = \"T\"\nrows_from = \"parties\"\nregion_kinds = [\"oblast\"]\ntitle = {TEXT}\n{lines}"
+        )
+    };
+    let set = TemplateSet::from_toml("mini.toml", &derived("")).unwrap();
+    let ids: Vec<&str> = set
+        .template("U")
+        .unwrap()
+        .lines()
+        .iter()
+        .map(|line| line.id.as_str())
+        .collect();
+    assert_eq!(ids, ["L1", "L2", "R"]);
+    let own = format!("lines = [{{ id = \"L1\", label = {TEXT} }}]");
+    assert_eq!(
+        load_error(&derived(&own)).kind,
+        LoadErrorKind::BadBase("T".into())
+    );
+}
+
+/// `one_rule_set` with a precinct rule W09 comparing T with `reference`, applied to `targets`.
+fn with_precinct_rule(reference: &str, targets: &str) -> String {
+    format!(
+        "{}\n[[precinct_rules]]\ncode = \"W09\"\nseverity = \"warning\"\nreference = \"{reference}\"\napplies_to = [{targets}]\nexpr = \"L1 <= ref.L1\"\nstatement = {TEXT}\nmessage = {TEXT}\n",
+        support::one_rule_set("mini", "L1 == L2", Some("x"))
+    )
+}
+
+#[test]
+fn a_precinct_rule_names_templates_of_its_set() {
+    let set = TemplateSet::from_toml("mini.toml", &with_precinct_rule("T", r#""T""#)).unwrap();
+    let rule = &set.precinct_rules()[0];
+    assert_eq!(rule.applies_to().collect::<Vec<_>>(), ["T"]);
+    assert!(rule.for_template("T").is_some());
+    assert_eq!(
+        load_error(&with_precinct_rule("T9", r#""T""#)).kind,
+        LoadErrorKind::UnknownTemplate("T9".into())
+    );
+    assert_eq!(
+        load_error(&with_precinct_rule("T", r#""T", "T8""#)).kind,
+        LoadErrorKind::UnknownTemplate("T8".into())
+    );
+    assert_eq!(
+        load_error(&with_precinct_rule("T", "")).kind,
+        LoadErrorKind::NoTargets
+    );
+}
+
+#[test]
+fn w06_compares_p1_with_every_other_protocol_of_the_precinct() {
+    let w06 = builtin::templates()
+        .precinct_rules()
+        .iter()
+        .find(|rule| rule.rule().code.to_string() == "W06")
+        .unwrap();
+    assert_eq!(
+        w06.applies_to().collect::<Vec<_>>(),
+        ["P2", "P3", "P4", "P5"]
+    );
+}
+
+#[test]
+fn a_failed_relation_reports_the_operator_as_written() {
+    for (op, l1, l2) in [
+        ("==", 1, 2),
+        ("!=", 2, 2),
+        ("<", 2, 2),
+        ("<=", 3, 2),
+        (">", 2, 2),
+        (">=", 1, 2),
+    ] {
+        let text = support::one_rule_set("mini", &format!("L1 {op} L2"), Some("x"));
+        let set = TemplateSet::from_toml("mini.toml", &text).unwrap();
+        let template = set.template("T").unwrap();
+        let mut values = Values::new(template, 1);
+        for (id, value) in [("L1", l1), ("L2", l2), ("R.1", 0)] {
+            values.set(template.slot(id, 1).unwrap(), Count::new(value));
+        }
+        let finding = check(template, &values).next().unwrap();
+        let report = FindingReport::new(template, &values, &finding);
+        assert_eq!(report.status, Status::Fail, "L1 {op} L2 with {l1}, {l2}");
+        assert_eq!(report.relation.as_deref(), Some(op));
+    }
+}
+
+#[test]
+fn a_language_is_named_by_its_code() {
+    for lang in [Lang::Kk, Lang::Ru, Lang::En] {
+        assert_eq!(Lang::from_code(lang.code()), Some(lang));
+    }
+    assert_eq!(Lang::from_code("kk"), Some(Lang::Kk));
+    assert_eq!(Lang::from_code("ru"), Some(Lang::Ru));
+    assert_eq!(Lang::from_code("de"), None);
+    assert_eq!(Lang::from_code(""), None);
 }
