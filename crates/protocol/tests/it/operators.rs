@@ -213,6 +213,16 @@ fn a_rule_needing_33_stack_slots_is_refused_at_load() {
 }
 
 #[test]
+fn a_negation_keeps_its_stack_slot_in_the_bound() {
+    // `-L1 + (-L1 + (… -L1))`: each line is pushed and negated before the next, so the stack
+    // still holds every one of them before the first addition.
+    let negated = |n: usize| format!("{}-L1{} == 0", "-L1 + (".repeat(n - 1), ")".repeat(n - 1));
+    assert!(holds(&negated(32), 0, 0));
+    assert!(!holds(&negated(32), 1, 0));
+    assert_eq!(load_error_kind(&negated(33)).0, ExprErrorKind::TooDeep);
+}
+
+#[test]
 fn nesting_64_deep_loads_and_65_is_refused() {
     let nested = |n: usize| format!("{}L1{} == 1", "(".repeat(n), ")".repeat(n));
     assert!(holds(&nested(63), 1, 0));
@@ -313,4 +323,45 @@ fn syntax_errors_name_the_column_of_the_token() {
 fn type_errors_name_the_column_where_the_operand_starts() {
     assert_eq!(load_error_kind("L1 == 1 and -L2").1, Some(13));
     assert_eq!(load_error_kind("L1 == 1 and not L2").1, Some(17));
+}
+
+#[test]
+fn a_sum_over_rows_is_bounded_by_every_row_at_its_largest() {
+    // A sum of up to 1,000 rows of 9,999,999 squared passes i64; a max of one row squared does not.
+    assert_eq!(
+        load_error_kind("sum(R) * sum(R) == L1").0,
+        ExprErrorKind::MayOverflow
+    );
+    assert!(load("max(R) * max(R) == L1").is_ok());
+    assert!(load("min(R) * min(R) == L1").is_ok());
+    assert!(load("sum(R) * 1000 == L1").is_ok());
+}
+
+#[test]
+fn ref_lines_belong_to_precinct_rules_only() {
+    assert_eq!(
+        load_error_kind("sum(ref.R) == L1").0,
+        ExprErrorKind::BadQualifier("ref".into())
+    );
+    assert_eq!(
+        load_error_kind("ref.L1 == L1").0,
+        ExprErrorKind::BadQualifier("ref".into())
+    );
+}
+
+#[test]
+fn a_line_read_twice_is_named_once() {
+    let set = load("L1 >= L2 and L1 <= L2 + 5").unwrap();
+    let rule = set.template("T").unwrap().rule("E01").unwrap();
+    let named: Vec<&str> = rule.lines().iter().map(|line| line.id.as_str()).collect();
+    assert_eq!(named, ["L1", "L2"]);
+}
+
+#[test]
+fn a_type_error_says_what_was_expected_and_found() {
+    let message = load("L1 + L2").unwrap_err().to_string();
+    assert!(
+        message.contains("a truth value") && message.contains("a number"),
+        "{message}"
+    );
 }
