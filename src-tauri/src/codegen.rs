@@ -7,17 +7,20 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
-use crate::dto::{
-    ActInfo, AppInfo, AuditLog, AuditRow, CommissionKeyChallenge, DefinitionChoices, Difference,
-    EntryMatch, FieldValue, Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText,
-    MemberInfo, Overview, PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase,
-    ProtocolState, ProtocolSummary, ReconcileOutcome, RegionChoice, ReviewInfo, RowInfo,
-    SavedField, SessionInfo, UserInfo, UserRole,
-};
+use crate::app::dto::{AppInfo, Language, LocalText};
 use crate::error::{ERROR_CODES, IpcError};
-use crate::outbound_dto::{
+use crate::outbound::dto::{
     AuditBreak, AuditCheck, DeviceKeyInfo, DocumentKind, DriveInfo, ExportInfo, ExportResult,
     FinalInfo, OutboundOverview, SavedFile,
+};
+use crate::precinct::dto::{
+    CommissionKeyChallenge, DefinitionChoices, MemberInfo, Overview, PrecinctChoice,
+    PrecinctOverview, RegionChoice, SessionInfo, UserInfo, UserRole,
+};
+use crate::protocol::dto::{
+    ActInfo, AuditLog, AuditRow, Difference, EntryMatch, FieldValue, Finding, FindingSeverity,
+    FindingStatus, FormLine, ProtocolForm, ProtocolPhase, ProtocolState, ProtocolSummary,
+    ReconcileOutcome, ReviewInfo, RowInfo, SavedField,
 };
 
 /// The committed file, relative to this crate.

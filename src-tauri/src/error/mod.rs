@@ -221,3 +221,6 @@ impl From<StoreError> for IpcError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

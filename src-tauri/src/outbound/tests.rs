@@ -5,27 +5,17 @@
 //! the other commands' business and tested with them.
 
 use std::path::Path;
-use std::sync::Mutex;
 
 use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_protocol::{Mode, PrecinctId, builtin};
 use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
 use serde_json::{Value, json};
-use tauri::test::{MockRuntime, mock_builder};
-use tauri::{App, Manager, WebviewWindow};
 
-use crate::state::AppState;
+use crate::tests::{P1, TestApp, err, invoke, ok};
 
-const P1: &str = "majilis-list";
 const PASSPHRASE: &str = "chair passphrase 2023";
 const NOW: Timestamp = Timestamp(1_679_245_200_000);
-
-struct TestApp {
-    _app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    dir: tempfile::TempDir,
-}
 
 /// Demo precinct abai/1 in `path`, P1 typed twice and finalized by the chair.
 fn finalized_precinct(path: &Path) {
@@ -72,42 +62,16 @@ fn finalized_precinct(path: &Path) {
     store.close().unwrap();
 }
 
-#[expect(
-    deprecated,
-    reason = "one iteration is the way to run setup on the mock runtime without blocking"
-)]
+/// The app over the finalized demo precinct, the chair signed in.
 fn app() -> TestApp {
-    let mut app = crate::configure(mock_builder())
-        .build(tauri::generate_context!())
-        .unwrap();
-    app.run_iteration(|_app, _event| {});
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("hattama.db");
-    finalized_precinct(&database);
-    app.state::<Mutex<AppState>>().lock().unwrap().database_path = database;
-    let window = app.get_webview_window("main").unwrap();
-    let app = TestApp {
-        _app: app,
-        window,
-        dir,
-    };
+    let app = crate::tests::app();
+    finalized_precinct(&app.dir.path().join("hattama.db"));
     ok(&app, "login", json!({ "name": "Aigul", "pin": "590417" }));
     app
 }
 
-fn invoke(app: &TestApp, command: &str, args: Value) -> Result<Value, Value> {
-    crate::tests::invoke_in(&app.window, command, args)
-}
-
-fn ok(app: &TestApp, command: &str, args: Value) -> Value {
-    invoke(app, command, args).unwrap_or_else(|error| panic!("`{command}` failed: {error}"))
-}
-
 fn code(app: &TestApp, command: &str, args: Value) -> String {
-    match invoke(app, command, args) {
-        Ok(value) => panic!("`{command}` succeeded with {value}"),
-        Err(error) => error["code"].as_str().unwrap().to_owned(),
-    }
+    err(app, command, args)["code"].as_str().unwrap().to_owned()
 }
 
 fn folder(app: &TestApp, name: &str) -> String {
