@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
 
 use crate::app::dto::{AppInfo, Language, LocalText};
-use crate::error::{ERROR_CODES, IpcError};
+use crate::error::{IpcError, error_codes};
 use crate::outbound::dto::{
     AuditBreak, AuditCheck, DeviceKeyInfo, DocumentKind, DriveInfo, ExportInfo, ExportResult,
     FinalInfo, OutboundOverview, SavedFile,
@@ -29,7 +29,7 @@ const GENERATED: &str = "../ui/src/lib/ipc/generated/ipc.ts";
 /// The whole generated file: one exported declaration per DTO, in a fixed order.
 pub(crate) fn typescript() -> String {
     let config = Config::new();
-    let error_codes: Vec<String> = ERROR_CODES
+    let error_codes: Vec<String> = error_codes()
         .iter()
         .map(|code| format!("\"{code}\""))
         .collect();

@@ -1,13 +1,23 @@
-//! The error codes that cross IPC: each has a message in every catalogue, and each code the
-//! store and the precinct's use cases can emit is one the UI knows.
+//! The error codes that cross IPC: the list is built from the error types' own tables, every
+//! code an error emits is in the generated TypeScript `ErrorCode` union, and each has a message
+//! in every catalogue.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use hattama_batch::keys::KeyError;
+use hattama_batch::write::{Step, WriteError};
+use hattama_precinct::PrecinctError;
+use hattama_print::assemble::AssembleError;
+use hattama_print::{FontError, PdfError};
 use hattama_protocol::{DefinitionError, InputError, PrecinctId};
 use hattama_store::{EntryNo, StoreError, TransitionError, UserId};
 use serde_json::Value;
 
-use crate::error::ERROR_CODES;
+use crate::error::{AppError, IpcError, error_codes};
+
+/// The committed generated TypeScript, whose `ErrorCode` union the UI's messages are typed by.
+const GENERATED: &str = include_str!("../../../ui/src/lib/ipc/generated/ipc.ts");
 
 #[test]
 fn every_error_code_has_a_message_in_every_catalogue() {
@@ -18,13 +28,191 @@ fn every_error_code_has_a_message_in_every_catalogue() {
     ];
     for (locale, text) in catalogues {
         let catalogue: Value = serde_json::from_str(text).unwrap();
-        for key in ERROR_CODES {
-            let message = catalogue[key].as_str().unwrap_or_default();
+        for key in error_codes() {
+            let message = catalogue[&key].as_str().unwrap_or_default();
             assert!(
                 !message.is_empty(),
                 "{locale}.json has no message for `{key}`"
             );
         }
+    }
+}
+
+#[test]
+fn every_error_code_is_listed_once() {
+    let codes = error_codes();
+    let distinct: BTreeSet<&String> = codes.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        codes.len(),
+        "a code is listed twice: {codes:?}"
+    );
+}
+
+/// The codes of the generated `ErrorCode` union.
+fn generated_error_codes() -> BTreeSet<&'static str> {
+    let union = GENERATED
+        .lines()
+        .find_map(|line| line.strip_prefix("export type ErrorCode = "))
+        .and_then(|rest| rest.strip_suffix(';'))
+        .expect("the generated TypeScript declares an `ErrorCode` union");
+    union
+        .split(" | ")
+        .map(|code| code.trim_matches('"'))
+        .collect()
+}
+
+#[test]
+fn every_code_an_error_emits_is_one_the_generated_typescript_knows() {
+    let known = generated_error_codes();
+    let emitted = every_app_error()
+        .into_iter()
+        .map(IpcError::from)
+        .chain(every_store_error().into_iter().map(IpcError::from))
+        .chain(every_precinct_error().into_iter().map(IpcError::from));
+    for error in emitted {
+        assert!(
+            known.contains(error.code.as_str()),
+            "`{}` is emitted but the generated `ErrorCode` union does not know it: give it its \
+             arm in its error type's `error_codes!` table and run `cargo xtask codegen`",
+            error.code
+        );
+    }
+}
+
+/// One value of every `AppError` variant: the match has no wildcard, so a new variant fails to
+/// compile until it is added here.
+fn every_app_error() -> Vec<AppError> {
+    let errors = vec![
+        AppError::UnknownLanguage {
+            language: "de".into(),
+        },
+        AppError::StateUnavailable,
+        AppError::NotSignedIn,
+        AppError::UnknownEntry { entry: 3 },
+        AppError::PathNotText {
+            path: String::new(),
+        },
+        AppError::NotPrinted {
+            kind: "protocol".into(),
+        },
+        AppError::ViewerFailed {
+            path: String::new(),
+            detail: String::new(),
+        },
+    ];
+    for error in &errors {
+        match error {
+            AppError::UnknownLanguage { .. }
+            | AppError::StateUnavailable
+            | AppError::NotSignedIn
+            | AppError::UnknownEntry { .. }
+            | AppError::PathNotText { .. }
+            | AppError::NotPrinted { .. }
+            | AppError::ViewerFailed { .. } => {}
+        }
+    }
+    errors
+}
+
+/// One value of every `PrecinctError` variant, with every key and drive error it wraps: the
+/// match in `precinct_error_variant` has no wildcard, so a new variant fails to compile until
+/// it is added here.
+fn every_precinct_error() -> Vec<PrecinctError> {
+    let io = || std::io::Error::other("test");
+    let errors = vec![
+        PrecinctError::Store(StoreError::NotSetUp),
+        PrecinctError::DefinitionFile {
+            path: String::new(),
+            detail: String::new(),
+        },
+        PrecinctError::DefinitionSignature {
+            path: String::new(),
+        },
+        PrecinctError::CommissionKeyNotPinned,
+        PrecinctError::CommissionKeyFile {
+            path: String::new(),
+            detail: String::new(),
+        },
+        PrecinctError::FingerprintMismatch,
+        PrecinctError::PassphraseMismatch,
+        PrecinctError::Key(KeyError::WeakPassphrase),
+        PrecinctError::Key(KeyError::WrongPassphrase),
+        PrecinctError::Key(KeyError::Malformed("public key")),
+        PrecinctError::Key(KeyError::Sign(String::new())),
+        PrecinctError::NoFolder,
+        PrecinctError::NotAFolder {
+            path: String::new(),
+        },
+        PrecinctError::NoDrive,
+        PrecinctError::SeveralDrives,
+        PrecinctError::Write(WriteError::NoSpace { step: Step::Marker }),
+        PrecinctError::Write(WriteError::Io {
+            step: Step::Marker,
+            source: io(),
+        }),
+        PrecinctError::Write(WriteError::ReadBackMismatch),
+        PrecinctError::Write(WriteError::LinkInPath {
+            path: String::new(),
+        }),
+        PrecinctError::Fonts(FontError::Unreadable {
+            path: PathBuf::from("font.ttf"),
+            source: io(),
+        }),
+        PrecinctError::Pdf(PdfError::Subset(String::new())),
+        PrecinctError::Assemble(AssembleError::DefinitionHash),
+        PrecinctError::NoFinal {
+            contest: String::new(),
+            version: String::new(),
+        },
+        PrecinctError::NotExported {
+            contest: String::new(),
+            version: 1,
+        },
+        PrecinctError::WriteFile {
+            path: String::new(),
+            detail: String::new(),
+        },
+    ];
+    for error in &errors {
+        precinct_error_variant(error);
+    }
+    errors
+}
+
+/// Fails to compile when `PrecinctError`, `KeyError` or `WriteError` gains a variant
+/// `every_precinct_error` does not build.
+fn precinct_error_variant(error: &PrecinctError) {
+    match error {
+        PrecinctError::Key(
+            KeyError::WeakPassphrase
+            | KeyError::WrongPassphrase
+            | KeyError::Malformed(_)
+            | KeyError::Sign(_),
+        )
+        | PrecinctError::Write(
+            WriteError::NoSpace { .. }
+            | WriteError::Io { .. }
+            | WriteError::ReadBackMismatch
+            | WriteError::LinkInPath { .. },
+        )
+        | PrecinctError::Store(_)
+        | PrecinctError::DefinitionFile { .. }
+        | PrecinctError::DefinitionSignature { .. }
+        | PrecinctError::CommissionKeyNotPinned
+        | PrecinctError::CommissionKeyFile { .. }
+        | PrecinctError::FingerprintMismatch
+        | PrecinctError::PassphraseMismatch
+        | PrecinctError::NoFolder
+        | PrecinctError::NotAFolder { .. }
+        | PrecinctError::NoDrive
+        | PrecinctError::SeveralDrives
+        | PrecinctError::Fonts(_)
+        | PrecinctError::Pdf(_)
+        | PrecinctError::Assemble(_)
+        | PrecinctError::NoFinal { .. }
+        | PrecinctError::NotExported { .. }
+        | PrecinctError::WriteFile { .. } => {}
     }
 }
 
@@ -218,27 +406,5 @@ fn store_error_variant(error: &StoreError) {
         | StoreError::AuditBroken { .. }
         | StoreError::FinalNotVouched { .. }
         | StoreError::CommissionKeyPinned { .. } => {}
-    }
-}
-
-#[test]
-fn every_precinct_error_code_is_listed_for_the_ui() {
-    for code in hattama_precinct::PrecinctError::CODES {
-        let key = format!("error.{code}");
-        assert!(
-            ERROR_CODES.contains(&key.as_str()),
-            "{key} is missing from ERROR_CODES (and so maybe from the catalogues)"
-        );
-    }
-}
-
-#[test]
-fn every_store_error_code_is_listed_for_the_ui() {
-    for error in every_store_error() {
-        let key = format!("error.{}", error.code());
-        assert!(
-            ERROR_CODES.contains(&key.as_str()),
-            "{key} is missing from ERROR_CODES (and so maybe from the catalogues)"
-        );
     }
 }
