@@ -19,8 +19,8 @@ use crate::precinct::dto::{
 };
 use crate::protocol::dto::{
     ActInfo, AuditLog, AuditRow, Difference, EntryMatch, FieldValue, Finding, FindingSeverity,
-    FindingStatus, FormLine, ProtocolForm, ProtocolPhase, ProtocolState, ProtocolSummary,
-    ReconcileOutcome, ReviewInfo, RowInfo, SavedField,
+    FindingStatus, FormLine, ProtocolForm, ProtocolState, ProtocolSummary, ReconcileOutcome,
+    ReviewInfo, RowInfo, SavedField,
 };
 
 /// The committed file, relative to this crate.
@@ -35,6 +35,10 @@ pub(crate) fn typescript() -> String {
         .collect();
     let action_codes: Vec<String> = hattama_store::Permission::all()
         .map(|permission| format!("\"{}\"", permission.code()))
+        .collect();
+    let phases: Vec<String> = hattama_store::Phase::ALL
+        .iter()
+        .map(|phase| format!("\"{}\"", phase.as_str()))
         .collect();
     let declarations = [
         Language::decl(&config),
@@ -51,7 +55,7 @@ pub(crate) fn typescript() -> String {
         RegionChoice::decl(&config),
         CommissionKeyChallenge::decl(&config),
         DefinitionChoices::decl(&config),
-        ProtocolPhase::decl(&config),
+        format!("type ProtocolPhase = {};", phases.join(" | ")),
         ProtocolState::decl(&config),
         ProtocolSummary::decl(&config),
         PrecinctOverview::decl(&config),

@@ -1,72 +1,44 @@
 //! The outbound commands through Tauri's IPC layer on the mock runtime: device key, export to a
 //! folder (verified as the commission's receiver would), printing, and the audit chain check.
 //!
-//! The precinct is set up and two entries finalized through the store directly: that part is
-//! the other commands' business and tested with them.
-
-use std::path::Path;
+//! The precinct is set up and P1 finalized through the other commands, which are tested with
+//! their own concerns.
 
 use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_protocol::{Mode, PrecinctId, builtin};
-use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
 use serde_json::{Value, json};
 
-use crate::tests::{P1, TestApp, err, invoke, ok};
+use crate::tests::{P1, TestApp, err, invoke, ok, precinct};
 
 const PASSPHRASE: &str = "chair passphrase 2023";
-const NOW: Timestamp = Timestamp(1_679_245_200_000);
 
-/// Demo precinct abai/1 in `path`, P1 typed twice and finalized by the chair.
-fn finalized_precinct(path: &Path) {
-    // PINs at a small Argon2 cost: these tests are about the outbound side, not PINs.
-    let config = Config {
-        pin_cost: PinCost {
-            memory_kib: 256,
-            passes: 1,
-            lanes: 1,
-        },
-        ..Config::default()
-    };
-    let mut store = Store::open_with(path, config).unwrap();
-    let precinct = PrecinctId {
-        region: "abai".into(),
-        number: 1,
-    };
-    let first = FirstChair {
-        name: "Aigul",
-        pin: "590417",
-    };
-    let chair = store
-        .setup_precinct(builtin::DEMO_JSON, &precinct, &first, NOW)
-        .unwrap();
-    store
-        .add_member(&chair, "Aigul Sarsen", "chair", NOW)
-        .unwrap();
-    for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
-        store
-            .add_user(&chair, name, Role::Clerk, pin, None, NOW)
-            .unwrap();
-    }
-    let ana = store.sign_in("Ana", "268135", NOW).unwrap();
-    let bek = store.sign_in("Bek", "731946", NOW).unwrap();
-    for (entry, user) in [(EntryNo::First, &ana), (EntryNo::Second, &bek)] {
-        for &(line, value) in hattama_protocol::builtin::DEMO_CLEAN_P1 {
-            store
-                .save_value(user, P1, entry, line, &value.to_string(), NOW)
-                .unwrap();
-        }
-        store.finish_entry(user, P1, entry, NOW).unwrap();
-    }
-    store.finalize(&chair, P1, NOW).unwrap();
-    store.close().unwrap();
-}
-
-/// The app over the finalized demo precinct, the chair signed in.
+/// The demo precinct of [`precinct`] with its chair on the commission, P1 typed twice (clean)
+/// by the two clerks and finalized, the chair signed in: all through the commands.
 fn app() -> TestApp {
-    let app = crate::tests::app();
-    finalized_precinct(&app.dir.path().join("hattama.db"));
+    let app = precinct();
+    for (name, pin, entry) in [("Ana", "268135", 1), ("Bek", "731946", 2)] {
+        ok(&app, "login", json!({ "name": name, "pin": pin }));
+        for &(line, value) in builtin::DEMO_CLEAN_P1 {
+            ok(
+                &app,
+                "save_value",
+                json!({ "contest": P1, "entry": entry, "line": line, "raw": value.to_string() }),
+            );
+        }
+        ok(
+            &app,
+            "finish_entry",
+            json!({ "contest": P1, "entry": entry }),
+        );
+    }
     ok(&app, "login", json!({ "name": "Aigul", "pin": "590417" }));
+    ok(
+        &app,
+        "add_member",
+        json!({ "name": "Aigul Sarsen", "position": "chair" }),
+    );
+    ok(&app, "finalize", json!({ "contest": P1 }));
     app
 }
 

@@ -4,53 +4,22 @@
 use hattama_protocol::check::Status;
 use hattama_protocol::{Count, FindingReport, LoadedDefinition, Severity};
 use hattama_store::{
-    AuditViewRow, EntryNo, Matched, Phase, ProtocolStatus, Reconciled, State, StoreError,
+    AuditViewRow, EntryNo, Matched, ProtocolStatus, Reconciled, State, StoreError,
 };
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::app::dto::LocalText;
 
-/// Where a protocol version stands (the store's entry state machine).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum ProtocolPhase {
-    /// Nothing typed yet.
-    Empty,
-    /// The first clerk is typing.
-    FirstInProgress,
-    /// Waiting for the second (blind) entry.
-    FirstDone,
-    /// The second clerk is typing.
-    SecondInProgress,
-    /// The entries differ; settle them against the paper.
-    Differ,
-    /// The entries agree; review and finalize.
-    Agreed,
-    /// Finalized by the chair.
-    Final,
-}
-
-impl From<Phase> for ProtocolPhase {
-    fn from(phase: Phase) -> ProtocolPhase {
-        match phase {
-            Phase::Empty => ProtocolPhase::Empty,
-            Phase::FirstInProgress => ProtocolPhase::FirstInProgress,
-            Phase::FirstDone => ProtocolPhase::FirstDone,
-            Phase::SecondInProgress => ProtocolPhase::SecondInProgress,
-            Phase::Differ => ProtocolPhase::Differ,
-            Phase::Agreed => ProtocolPhase::Agreed,
-            Phase::Final => ProtocolPhase::Final,
-        }
-    }
-}
-
 /// Where a protocol stands: its phase, who typed, and which entry is open.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct ProtocolState {
     /// The phase.
-    pub(crate) phase: ProtocolPhase,
+    // The store's name for it (`Phase::as_str`); codegen writes the `ProtocolPhase` union from
+    // `Phase::ALL`, so the store's enum is the one list of phases.
+    #[ts(type = "ProtocolPhase")]
+    pub(crate) phase: &'static str,
     /// The entry typed now (1 or 2), if one is open.
     pub(crate) open_entry: Option<u8>,
     /// The first clerk's id.
@@ -64,7 +33,7 @@ pub(crate) struct ProtocolState {
 impl From<State> for ProtocolState {
     fn from(state: State) -> ProtocolState {
         ProtocolState {
-            phase: state.phase().into(),
+            phase: state.phase().as_str(),
             open_entry: state.open_entry().map(|entry| match entry {
                 EntryNo::First => 1,
                 EntryNo::Second => 2,
