@@ -29,23 +29,16 @@ const GENERATED: &str = "../ui/src/lib/ipc/generated/ipc.ts";
 /// The whole generated file: one exported declaration per DTO, in a fixed order.
 pub(crate) fn typescript() -> String {
     let config = Config::new();
-    let error_codes: Vec<String> = error_codes()
-        .iter()
-        .map(|code| format!("\"{code}\""))
-        .collect();
-    let action_codes: Vec<String> = hattama_store::Permission::all()
-        .map(|permission| format!("\"{}\"", permission.code()))
-        .collect();
-    let phases: Vec<String> = hattama_store::Phase::ALL
-        .iter()
-        .map(|phase| format!("\"{}\"", phase.as_str()))
-        .collect();
+    let error_codes = error_codes();
     let declarations = [
         Language::decl(&config),
         AppInfo::decl(&config),
-        format!("type ErrorCode = {};", error_codes.join(" | ")),
+        string_union("ErrorCode", error_codes.iter().map(String::as_str)),
         IpcError::decl(&config),
-        format!("type ActionCode = {};", action_codes.join(" | ")),
+        string_union(
+            "ActionCode",
+            hattama_store::Permission::all().map(hattama_store::Permission::code),
+        ),
         SessionInfo::decl(&config),
         LocalText::decl(&config),
         UserRole::decl(&config),
@@ -55,7 +48,12 @@ pub(crate) fn typescript() -> String {
         RegionChoice::decl(&config),
         CommissionKeyChallenge::decl(&config),
         DefinitionChoices::decl(&config),
-        format!("type ProtocolPhase = {};", phases.join(" | ")),
+        string_union(
+            "ProtocolPhase",
+            hattama_store::Phase::ALL
+                .into_iter()
+                .map(hattama_store::Phase::as_str),
+        ),
         ProtocolState::decl(&config),
         ProtocolSummary::decl(&config),
         PrecinctOverview::decl(&config),
@@ -98,6 +96,13 @@ pub(crate) fn typescript() -> String {
         }
     }
     out
+}
+
+/// A TypeScript union of string literals, written from the list that is the one place for it
+/// (the error tables, the permission table, the store's phases).
+fn string_union<'a>(name: &str, members: impl Iterator<Item = &'a str>) -> String {
+    let members: Vec<String> = members.map(|member| format!("\"{member}\"")).collect();
+    format!("type {name} = {};", members.join(" | "))
 }
 
 fn generated_path() -> PathBuf {
