@@ -7,17 +7,20 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
-use crate::dto::{
-    ActInfo, AppInfo, AuditLog, AuditRow, CommissionKeyChallenge, DefinitionChoices, Difference,
-    EntryMatch, FieldValue, Finding, FindingSeverity, FindingStatus, FormLine, Language, LocalText,
-    MemberInfo, Overview, PrecinctChoice, PrecinctOverview, ProtocolForm, ProtocolPhase,
-    ProtocolState, ProtocolSummary, ReconcileOutcome, RegionChoice, ReviewInfo, RowInfo,
-    SavedField, SessionInfo, UserInfo, UserRole,
-};
-use crate::error::{ERROR_CODES, IpcError};
-use crate::outbound_dto::{
+use crate::app::dto::{AppInfo, Language, LocalText};
+use crate::error::{IpcError, error_codes};
+use crate::outbound::dto::{
     AuditBreak, AuditCheck, DeviceKeyInfo, DocumentKind, DriveInfo, ExportInfo, ExportResult,
     FinalInfo, OutboundOverview, SavedFile,
+};
+use crate::precinct::dto::{
+    CommissionKeyChallenge, DefinitionChoices, MemberInfo, Overview, PrecinctChoice,
+    PrecinctOverview, RegionChoice, SessionInfo, UserInfo, UserRole,
+};
+use crate::protocol::dto::{
+    ActInfo, AuditLog, AuditRow, Difference, EntryMatch, FieldValue, Finding, FindingSeverity,
+    FindingStatus, FormLine, ProtocolForm, ProtocolState, ProtocolSummary, ReconcileOutcome,
+    ReviewInfo, RowInfo, SavedField,
 };
 
 /// The committed file, relative to this crate.
@@ -26,19 +29,16 @@ const GENERATED: &str = "../ui/src/lib/ipc/generated/ipc.ts";
 /// The whole generated file: one exported declaration per DTO, in a fixed order.
 pub(crate) fn typescript() -> String {
     let config = Config::new();
-    let error_codes: Vec<String> = ERROR_CODES
-        .iter()
-        .map(|code| format!("\"{code}\""))
-        .collect();
-    let action_codes: Vec<String> = hattama_store::Permission::all()
-        .map(|permission| format!("\"{}\"", permission.code()))
-        .collect();
+    let error_codes = error_codes();
     let declarations = [
         Language::decl(&config),
         AppInfo::decl(&config),
-        format!("type ErrorCode = {};", error_codes.join(" | ")),
+        string_union("ErrorCode", error_codes.iter().map(String::as_str)),
         IpcError::decl(&config),
-        format!("type ActionCode = {};", action_codes.join(" | ")),
+        string_union(
+            "ActionCode",
+            hattama_store::Permission::all().map(hattama_store::Permission::code),
+        ),
         SessionInfo::decl(&config),
         LocalText::decl(&config),
         UserRole::decl(&config),
@@ -48,7 +48,12 @@ pub(crate) fn typescript() -> String {
         RegionChoice::decl(&config),
         CommissionKeyChallenge::decl(&config),
         DefinitionChoices::decl(&config),
-        ProtocolPhase::decl(&config),
+        string_union(
+            "ProtocolPhase",
+            hattama_store::Phase::ALL
+                .into_iter()
+                .map(hattama_store::Phase::as_str),
+        ),
         ProtocolState::decl(&config),
         ProtocolSummary::decl(&config),
         PrecinctOverview::decl(&config),
@@ -91,6 +96,13 @@ pub(crate) fn typescript() -> String {
         }
     }
     out
+}
+
+/// A TypeScript union of string literals, written from the list that is the one place for it
+/// (the error tables, the permission table, the store's phases).
+fn string_union<'a>(name: &str, members: impl Iterator<Item = &'a str>) -> String {
+    let members: Vec<String> = members.map(|member| format!("\"{member}\"")).collect();
+    format!("type {name} = {};", members.join(" | "))
 }
 
 fn generated_path() -> PathBuf {

@@ -24,7 +24,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
 use crate::error::{AppError, IpcError};
-use crate::outbound_dto::DocumentKind;
+use crate::outbound::dto::DocumentKind;
 use crate::state::{self, AppState};
 
 /// The file dialog, titled `title` (the UI's words in the clerk's language), over the main

@@ -12,12 +12,10 @@
 //! (`build.devUrl`); `ui/node_modules/.bin/tauri dev` at the workspace root starts both, with hot
 //! reload.
 
-mod commands;
+mod app;
 mod desktop;
-mod dto;
 mod error;
 mod outbound;
-mod outbound_dto;
 mod precinct;
 mod protocol;
 mod state;
@@ -26,8 +24,6 @@ mod state;
 mod codegen;
 #[cfg(test)]
 mod command_names;
-#[cfg(test)]
-mod outbound_tests;
 #[cfg(test)]
 mod tests;
 
@@ -44,36 +40,36 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .plugin(tauri_plugin_dialog::init())
         .setup(setup)
         .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::get_language,
-            commands::set_language,
-            precinct::commission_key_challenge,
-            precinct::pin_commission_key,
-            precinct::definition_choices,
-            precinct::setup_precinct,
-            precinct::add_user,
-            precinct::add_member,
-            precinct::unlock_user,
-            precinct::login,
-            precinct::logout,
-            precinct::overview,
-            protocol::open_protocol,
-            protocol::save_value,
-            protocol::finish_entry,
-            protocol::differences,
-            protocol::reconcile,
-            protocol::review,
-            protocol::acknowledge,
-            protocol::attach_act,
-            protocol::finalize,
-            protocol::repeat_protocol,
-            protocol::audit_log,
-            outbound::outbound_overview,
-            outbound::create_device_key,
-            outbound::save_enrolment_sheet,
-            outbound::export_batch,
-            outbound::print_protocol,
-            outbound::verify_audit,
+            app::commands::app_info,
+            app::commands::get_language,
+            app::commands::set_language,
+            precinct::commands::commission_key_challenge,
+            precinct::commands::pin_commission_key,
+            precinct::commands::definition_choices,
+            precinct::commands::setup_precinct,
+            precinct::commands::add_user,
+            precinct::commands::add_member,
+            precinct::commands::unlock_user,
+            precinct::commands::login,
+            precinct::commands::logout,
+            precinct::commands::overview,
+            protocol::commands::open_protocol,
+            protocol::commands::save_value,
+            protocol::commands::finish_entry,
+            protocol::commands::differences,
+            protocol::commands::reconcile,
+            protocol::commands::review,
+            protocol::commands::acknowledge,
+            protocol::commands::attach_act,
+            protocol::commands::finalize,
+            protocol::commands::repeat_protocol,
+            protocol::commands::audit_log,
+            outbound::commands::outbound_overview,
+            outbound::commands::create_device_key,
+            outbound::commands::save_enrolment_sheet,
+            outbound::commands::export_batch,
+            outbound::commands::print_protocol,
+            outbound::commands::verify_audit,
             desktop::choose_folder,
             desktop::choose_definition_file,
             desktop::open_document,

@@ -6,12 +6,13 @@
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
+use std::time::SystemTime;
 
 use hattama_precinct::print::{Document, Saved};
 use hattama_precinct::{PrecinctError, installation};
-use hattama_store::{Session, Store, StoreError};
+use hattama_store::{Session, Store, StoreError, Timestamp};
 
-use crate::dto::Language;
+use crate::app::dto::Language;
 use crate::error::{AppError, IpcError};
 
 /// The state shared by all commands.
@@ -107,6 +108,11 @@ impl AppState {
             _ => Err(AppError::NotSignedIn.into()),
         }
     }
+}
+
+/// The laptop clock, recorded as information only (the store never decides on it).
+pub(crate) fn now() -> Timestamp {
+    Timestamp::from_system(SystemTime::now())
 }
 
 /// Locks the state, turning a poisoned lock into an error the webview can show.

@@ -199,14 +199,13 @@ pub enum WriteError {
     },
 }
 
-impl WriteError {
-    /// The stable code (message key suffix).
-    pub fn code(&self) -> &'static str {
-        match self {
-            WriteError::NoSpace { .. } => "drive_full",
-            WriteError::Io { .. } => "drive_failed",
-            WriteError::ReadBackMismatch => "drive_read_back",
-            WriteError::LinkInPath { .. } => "link_in_path",
+hattama_protocol::error_codes! {
+    pub WriteError {
+        codes {
+            WriteError::NoSpace { .. } => "batch.drive_full",
+            WriteError::Io { .. } => "batch.drive_failed",
+            WriteError::ReadBackMismatch => "batch.drive_read_back",
+            WriteError::LinkInPath { .. } => "batch.link_in_path",
         }
     }
 }

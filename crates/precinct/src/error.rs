@@ -107,64 +107,37 @@ pub enum PrecinctError {
     },
 }
 
-impl PrecinctError {
-    /// Every code this error can carry besides the store's, for the generated IPC list and the
-    /// catalogue check.
-    pub const CODES: &'static [&'static str] = &[
-        "app.definition_file",
-        "app.definition_signature",
-        "app.commission_key_not_pinned",
-        "app.commission_key_file",
-        "app.fingerprint_mismatch",
-        "device_key.mismatch",
-        "store.weak_passphrase",
-        "store.wrong_passphrase",
-        "store.key_failed",
-        "export.no_folder",
-        "export.not_a_folder",
-        "export.no_drive",
-        "export.several_drives",
-        "batch.drive_full",
-        "batch.drive_read_back",
-        "batch.drive_failed",
-        "batch.link_in_path",
-        "print.fonts",
-        "print.pdf",
-        "print.assemble",
-        "print.no_final",
-        "print.not_exported",
-        "print.write_file",
-    ];
-
-    /// The stable code, used as a message key (`error.<code>`).
-    pub fn code(&self) -> String {
-        match self {
-            PrecinctError::Store(error) => error.code().to_owned(),
-            PrecinctError::DefinitionFile { .. } => "app.definition_file".to_owned(),
-            PrecinctError::DefinitionSignature { .. } => "app.definition_signature".to_owned(),
-            PrecinctError::CommissionKeyNotPinned => "app.commission_key_not_pinned".to_owned(),
-            PrecinctError::CommissionKeyFile { .. } => "app.commission_key_file".to_owned(),
-            PrecinctError::FingerprintMismatch => "app.fingerprint_mismatch".to_owned(),
-            PrecinctError::PassphraseMismatch => "device_key.mismatch".to_owned(),
-            PrecinctError::Key(KeyError::WeakPassphrase) => "store.weak_passphrase".to_owned(),
-            PrecinctError::Key(KeyError::WrongPassphrase) => "store.wrong_passphrase".to_owned(),
-            PrecinctError::Key(KeyError::Malformed(_) | KeyError::Sign(_)) => {
-                "store.key_failed".to_owned()
-            }
-            PrecinctError::NoFolder => "export.no_folder".to_owned(),
-            PrecinctError::NotAFolder { .. } => "export.not_a_folder".to_owned(),
-            PrecinctError::NoDrive => "export.no_drive".to_owned(),
-            PrecinctError::SeveralDrives => "export.several_drives".to_owned(),
-            PrecinctError::Write(error) => format!("batch.{}", error.code()),
-            PrecinctError::Fonts(_) => "print.fonts".to_owned(),
-            PrecinctError::Pdf(_) => "print.pdf".to_owned(),
-            PrecinctError::Assemble(_) => "print.assemble".to_owned(),
-            PrecinctError::NoFinal { .. } => "print.no_final".to_owned(),
-            PrecinctError::NotExported { .. } => "print.not_exported".to_owned(),
-            PrecinctError::WriteFile { .. } => "print.write_file".to_owned(),
+hattama_protocol::error_codes! {
+    pub PrecinctError {
+        nested {
+            PrecinctError::Store(error) => error: StoreError,
+            PrecinctError::Write(error) => error: WriteError,
+        }
+        codes {
+            PrecinctError::DefinitionFile { .. } => "app.definition_file",
+            PrecinctError::DefinitionSignature { .. } => "app.definition_signature",
+            PrecinctError::CommissionKeyNotPinned => "app.commission_key_not_pinned",
+            PrecinctError::CommissionKeyFile { .. } => "app.commission_key_file",
+            PrecinctError::FingerprintMismatch => "app.fingerprint_mismatch",
+            PrecinctError::PassphraseMismatch => "device_key.mismatch",
+            PrecinctError::Key(KeyError::WeakPassphrase) => "store.weak_passphrase",
+            PrecinctError::Key(KeyError::WrongPassphrase) => "store.wrong_passphrase",
+            PrecinctError::Key(KeyError::Malformed(_) | KeyError::Sign(_)) => "store.key_failed",
+            PrecinctError::NoFolder => "export.no_folder",
+            PrecinctError::NotAFolder { .. } => "export.not_a_folder",
+            PrecinctError::NoDrive => "export.no_drive",
+            PrecinctError::SeveralDrives => "export.several_drives",
+            PrecinctError::Fonts(_) => "print.fonts",
+            PrecinctError::Pdf(_) => "print.pdf",
+            PrecinctError::Assemble(_) => "print.assemble",
+            PrecinctError::NoFinal { .. } => "print.no_final",
+            PrecinctError::NotExported { .. } => "print.not_exported",
+            PrecinctError::WriteFile { .. } => "print.write_file",
         }
     }
+}
 
+impl PrecinctError {
     /// The parameters a message for this error fills in, by name.
     pub fn params(&self) -> BTreeMap<String, String> {
         let pairs: Vec<(&str, String)> = match self {

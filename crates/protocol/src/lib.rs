@@ -23,6 +23,7 @@ pub mod builtin;
 pub mod check;
 pub mod count;
 pub mod definition;
+pub mod error_codes;
 pub mod input;
 pub mod tally;
 pub mod template;

@@ -229,11 +229,12 @@ pub enum StoreError {
     },
 }
 
-impl StoreError {
-    /// The stable code, used as a message key (`error.<code>`).
-    pub fn code(&self) -> &'static str {
-        match self {
-            StoreError::Transition(error) => error.code(),
+hattama_protocol::error_codes! {
+    pub StoreError {
+        nested {
+            StoreError::Transition(error) => error: TransitionError,
+        }
+        codes {
             StoreError::Corrupt { .. } => "store.corrupt",
             StoreError::NotHattama { .. } => "store.not_hattama",
             StoreError::TooNew { .. } => "store.too_new",
@@ -277,7 +278,9 @@ impl StoreError {
             StoreError::CommissionKeyPinned { .. } => "store.commission_key_pinned",
         }
     }
+}
 
+impl StoreError {
     /// The parameters a message for this error fills in, by name.
     pub fn params(&self) -> BTreeMap<&'static str, String> {
         let mut params = BTreeMap::new();

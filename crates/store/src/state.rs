@@ -266,10 +266,9 @@ pub enum TransitionError {
     EmptyReason,
 }
 
-impl TransitionError {
-    /// The stable code, used as a message key (`error.<code>`).
-    pub fn code(&self) -> &'static str {
-        match self {
+hattama_protocol::error_codes! {
+    pub TransitionError {
+        codes {
             TransitionError::AlreadyFinal => "store.already_final",
             TransitionError::SameUserSecondEntry => "store.same_user_second_entry",
             TransitionError::NotYourEntry { .. } => "store.not_your_entry",

@@ -393,7 +393,7 @@ fn a_full_drive_gives_no_space_and_a_retry_after_freeing_succeeds() {
     }
     let error = write_batch(&RealIo, &point, &files(&batch)).unwrap_err();
     assert!(matches!(error, WriteError::NoSpace { .. }), "{error:?}");
-    assert_eq!(error.code(), "drive_full");
+    assert_eq!(error.code(), "batch.drive_full");
     assert!(!assert_safe(&point, &batch, &keys));
     std::fs::remove_file(&filler).unwrap();
     write_batch(&RealIo, &point, &files(&batch)).unwrap();
@@ -482,7 +482,7 @@ fn a_symlinked_in_progress_marker_is_refused_and_the_file_it_points_at_is_unchan
         matches!(&error, WriteError::LinkInPath { path } if *path == marker.display().to_string()),
         "{error:?}"
     );
-    assert_eq!(error.code(), "link_in_path");
+    assert_eq!(error.code(), "batch.link_in_path");
     target.assert_unchanged();
     assert!(!payload_file.exists() && !signature_file.exists());
     assert!(leftovers(&stick).is_empty());
@@ -515,7 +515,7 @@ fn a_symlink_at_any_name_the_export_writes_is_refused() {
         std::fs::create_dir_all(&stick).unwrap();
         std::os::unix::fs::symlink(&target.file, &planted).unwrap();
         let error = write_batch(&RealIo, &stick, &files(&batch)).unwrap_err();
-        assert_eq!(error.code(), "link_in_path", "{}", planted.display());
+        assert_eq!(error.code(), "batch.link_in_path", "{}", planted.display());
         target.assert_unchanged();
     }
     std::fs::remove_dir_all(&dir).unwrap();

@@ -18,14 +18,13 @@ use hattama_precinct::{audit, device_key, export, print};
 use hattama_store::StoreError;
 use tauri::{AppHandle, Manager, Runtime, State};
 
-use crate::dto::LocalText;
+use crate::app::dto::LocalText;
 use crate::error::IpcError;
-use crate::outbound_dto::{
+use crate::outbound::dto::{
     AuditCheck, DeviceKeyInfo, DriveInfo, ExportInfo, ExportResult, FinalInfo, OutboundOverview,
     SavedFile,
 };
-use crate::precinct::now;
-use crate::state::{self, AppState};
+use crate::state::{self, AppState, now};
 
 /// The folder suggested for saving documents: the user's Documents, else home, else nothing.
 fn documents_folder<R: Runtime>(app: &AppHandle<R>) -> String {

@@ -1,113 +1,49 @@
 //! The outbound commands through Tauri's IPC layer on the mock runtime: device key, export to a
 //! folder (verified as the commission's receiver would), printing, and the audit chain check.
 //!
-//! The precinct is set up and two entries finalized through the store directly: that part is
-//! the other commands' business and tested with them.
-
-use std::path::Path;
-use std::sync::Mutex;
+//! The precinct is set up and P1 finalized through the other commands, which are tested with
+//! their own concerns.
 
 use hattama_batch::receive::{Expect, verify_batch};
 use hattama_batch::registry::Registry;
 use hattama_protocol::{Mode, PrecinctId, builtin};
-use hattama_store::{Config, EntryNo, FirstChair, PinCost, Role, Store, Timestamp};
 use serde_json::{Value, json};
-use tauri::test::{MockRuntime, mock_builder};
-use tauri::{App, Manager, WebviewWindow};
 
-use crate::state::AppState;
+use crate::tests::{P1, TestApp, err, invoke, ok, precinct};
 
-const P1: &str = "majilis-list";
 const PASSPHRASE: &str = "chair passphrase 2023";
-const NOW: Timestamp = Timestamp(1_679_245_200_000);
 
-struct TestApp {
-    _app: App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-    dir: tempfile::TempDir,
-}
-
-/// Demo precinct abai/1 in `path`, P1 typed twice and finalized by the chair.
-fn finalized_precinct(path: &Path) {
-    // PINs at a small Argon2 cost: these tests are about the outbound side, not PINs.
-    let config = Config {
-        pin_cost: PinCost {
-            memory_kib: 256,
-            passes: 1,
-            lanes: 1,
-        },
-        ..Config::default()
-    };
-    let mut store = Store::open_with(path, config).unwrap();
-    let precinct = PrecinctId {
-        region: "abai".into(),
-        number: 1,
-    };
-    let first = FirstChair {
-        name: "Aigul",
-        pin: "590417",
-    };
-    let chair = store
-        .setup_precinct(builtin::DEMO_JSON, &precinct, &first, NOW)
-        .unwrap();
-    store
-        .add_member(&chair, "Aigul Sarsen", "chair", NOW)
-        .unwrap();
-    for (name, pin) in [("Ana", "268135"), ("Bek", "731946")] {
-        store
-            .add_user(&chair, name, Role::Clerk, pin, None, NOW)
-            .unwrap();
-    }
-    let ana = store.sign_in("Ana", "268135", NOW).unwrap();
-    let bek = store.sign_in("Bek", "731946", NOW).unwrap();
-    for (entry, user) in [(EntryNo::First, &ana), (EntryNo::Second, &bek)] {
-        for &(line, value) in hattama_protocol::builtin::DEMO_CLEAN_P1 {
-            store
-                .save_value(user, P1, entry, line, &value.to_string(), NOW)
-                .unwrap();
-        }
-        store.finish_entry(user, P1, entry, NOW).unwrap();
-    }
-    store.finalize(&chair, P1, NOW).unwrap();
-    store.close().unwrap();
-}
-
-#[expect(
-    deprecated,
-    reason = "one iteration is the way to run setup on the mock runtime without blocking"
-)]
+/// The demo precinct of [`precinct`] with its chair on the commission, P1 typed twice (clean)
+/// by the two clerks and finalized, the chair signed in: all through the commands.
 fn app() -> TestApp {
-    let mut app = crate::configure(mock_builder())
-        .build(tauri::generate_context!())
-        .unwrap();
-    app.run_iteration(|_app, _event| {});
-    let dir = tempfile::tempdir().unwrap();
-    let database = dir.path().join("hattama.db");
-    finalized_precinct(&database);
-    app.state::<Mutex<AppState>>().lock().unwrap().database_path = database;
-    let window = app.get_webview_window("main").unwrap();
-    let app = TestApp {
-        _app: app,
-        window,
-        dir,
-    };
+    let app = precinct();
+    for (name, pin, entry) in [("Ana", "268135", 1), ("Bek", "731946", 2)] {
+        ok(&app, "login", json!({ "name": name, "pin": pin }));
+        for &(line, value) in builtin::DEMO_CLEAN_P1 {
+            ok(
+                &app,
+                "save_value",
+                json!({ "contest": P1, "entry": entry, "line": line, "raw": value.to_string() }),
+            );
+        }
+        ok(
+            &app,
+            "finish_entry",
+            json!({ "contest": P1, "entry": entry }),
+        );
+    }
     ok(&app, "login", json!({ "name": "Aigul", "pin": "590417" }));
+    ok(
+        &app,
+        "add_member",
+        json!({ "name": "Aigul Sarsen", "position": "chair" }),
+    );
+    ok(&app, "finalize", json!({ "contest": P1 }));
     app
 }
 
-fn invoke(app: &TestApp, command: &str, args: Value) -> Result<Value, Value> {
-    crate::tests::invoke_in(&app.window, command, args)
-}
-
-fn ok(app: &TestApp, command: &str, args: Value) -> Value {
-    invoke(app, command, args).unwrap_or_else(|error| panic!("`{command}` failed: {error}"))
-}
-
 fn code(app: &TestApp, command: &str, args: Value) -> String {
-    match invoke(app, command, args) {
-        Ok(value) => panic!("`{command}` succeeded with {value}"),
-        Err(error) => error["code"].as_str().unwrap().to_owned(),
-    }
+    err(app, command, args)["code"].as_str().unwrap().to_owned()
 }
 
 fn folder(app: &TestApp, name: &str) -> String {

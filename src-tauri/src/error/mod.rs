@@ -2,9 +2,10 @@
 //!
 //! The `code` is a message key the UI looks up in its catalogues (`error.app.unknown_language`,
 //! `error.store.wrong_pin`); `params` fill the message's placeholders. A Rust `Display` string goes
-//! to the log, never to a clerk. [`ERROR_CODES`] lists every code a command can send; codegen
-//! writes it as the TypeScript `ErrorCode` union and a test checks each has a message in every
-//! catalogue.
+//! to the log, never to a clerk. [`error_codes`] lists every code a command can send, built from
+//! the error types' own tables; codegen writes it as the TypeScript `ErrorCode` union, and the
+//! tests check that every code an error emits is in the generated union and has a message in
+//! every catalogue.
 
 use std::collections::BTreeMap;
 
@@ -57,9 +58,9 @@ pub(crate) enum AppError {
     },
 }
 
-impl AppError {
-    fn code(&self) -> &'static str {
-        match self {
+hattama_protocol::error_codes! {
+    AppError {
+        codes {
             AppError::UnknownLanguage { .. } => "app.unknown_language",
             AppError::StateUnavailable => "app.state_unavailable",
             AppError::NotSignedIn => "app.not_signed_in",
@@ -69,7 +70,9 @@ impl AppError {
             AppError::ViewerFailed { .. } => "app.viewer_failed",
         }
     }
+}
 
+impl AppError {
     fn params(&self) -> BTreeMap<String, String> {
         match self {
             AppError::UnknownLanguage { language } => {
@@ -89,99 +92,24 @@ impl AppError {
     }
 }
 
-/// Every message key an error can carry across IPC: the app's own, then the store's.
+/// Every message key an error can carry across IPC, each from its error type's one table
+/// (`hattama_protocol::error_codes!`): the app's own, then the precinct's use cases', which hold
+/// the store's (with its transitions') and the batch writer's. A store error that reaches IPC
+/// directly carries one of the store's. Codegen writes this list as the TypeScript `ErrorCode`
+/// union.
 #[cfg(test)]
-pub(crate) const ERROR_CODES: &[&str] = &[
-    "error.app.unknown_language",
-    "error.app.state_unavailable",
-    "error.app.not_signed_in",
-    "error.app.unknown_entry",
-    "error.app.path_not_text",
-    "error.app.not_printed",
-    "error.app.viewer_failed",
-    "error.app.definition_file",
-    "error.app.definition_signature",
-    "error.app.commission_key_not_pinned",
-    "error.app.commission_key_file",
-    "error.app.fingerprint_mismatch",
-    "error.store.already_final",
-    "error.store.same_user_second_entry",
-    "error.store.not_your_entry",
-    "error.store.first_entry_not_done",
-    "error.store.entry_closed",
-    "error.store.incomplete_entry",
-    "error.store.entry_blind",
-    "error.store.nothing_to_reconcile",
-    "error.store.not_agreed",
-    "error.store.unacknowledged_warnings",
-    "error.store.errors_without_act",
-    "error.store.not_final",
-    "error.store.empty_reason",
-    "error.store.corrupt",
-    "error.store.not_hattama",
-    "error.store.too_new",
-    "error.store.not_set_up",
-    "error.store.already_set_up",
-    "error.store.bad_definition",
-    "error.store.unknown_precinct",
-    "error.store.unknown_contest",
-    "error.store.unknown_line",
-    "error.store.bad_value",
-    "error.store.line_not_differing",
-    "error.store.unknown_rule",
-    "error.store.wrong_severity",
-    "error.store.rule_not_failing",
-    "error.store.already_acknowledged",
-    "error.store.empty_text",
-    "error.store.unknown_user",
-    "error.store.duplicate_user",
-    "error.store.pin_format",
-    "error.store.weak_pin",
-    "error.store.wrong_pin",
-    "error.store.locked",
-    "error.store.not_permitted",
-    "error.store.typed_an_entry",
-    "error.store.pin_needed",
-    "error.store.last_chair",
-    "error.store.act_too_short",
-    "error.store.no_chair",
-    "error.store.io",
-    "error.store.no_data_dir",
-    "error.store.bad_backup",
-    "error.store.inconsistent",
-    "error.store.sqlite",
-    "error.store.device_key_exists",
-    "error.store.no_device_key",
-    "error.store.nothing_to_export",
-    "error.store.weak_passphrase",
-    "error.store.wrong_passphrase",
-    "error.store.key_failed",
-    "error.store.unknown_export",
-    "error.store.integrity_failed",
-    "error.store.audit_broken",
-    "error.store.final_not_vouched",
-    "error.store.commission_key_pinned",
-    "error.device_key.mismatch",
-    "error.export.no_folder",
-    "error.export.not_a_folder",
-    "error.export.no_drive",
-    "error.export.several_drives",
-    "error.batch.drive_full",
-    "error.batch.drive_failed",
-    "error.batch.drive_read_back",
-    "error.batch.link_in_path",
-    "error.print.fonts",
-    "error.print.pdf",
-    "error.print.assemble",
-    "error.print.no_final",
-    "error.print.not_exported",
-    "error.print.write_file",
-];
+pub(crate) fn error_codes() -> Vec<String> {
+    AppError::codes()
+        .into_iter()
+        .chain(PrecinctError::codes())
+        .map(|code| format!("error.{code}"))
+        .collect()
+}
 
 /// An error as the webview receives it: a message key and the values for its placeholders.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub(crate) struct IpcError {
-    /// The message key, one of [`ERROR_CODES`].
+    /// The message key, one of [`error_codes`].
     #[ts(type = "ErrorCode")]
     pub(crate) code: String,
     /// Values for the message's placeholders, by name.
@@ -221,3 +149,6 @@ impl From<StoreError> for IpcError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

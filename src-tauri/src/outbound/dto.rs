@@ -12,7 +12,7 @@ use hattama_store::{AuditReport, BreakKind, ExportRow};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::dto::LocalText;
+use crate::app::dto::LocalText;
 
 /// The device key as people see it: never the secret key.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]

@@ -19,13 +19,12 @@ use hattama_protocol::template::LineKind;
 use hattama_store::{EntryNo, StoreError, TransitionError};
 use tauri::State;
 
-use crate::dto::{
-    AuditLog, AuditRow, Difference, FieldValue, Finding, FormLine, ProtocolForm, ProtocolState,
-    ReconcileOutcome, ReviewInfo, RowInfo, SavedField,
-};
 use crate::error::{AppError, IpcError};
-use crate::precinct::{now, summary};
-use crate::state::{self, AppState};
+use crate::protocol::dto::{
+    AuditLog, AuditRow, Difference, FieldValue, Finding, FormLine, ProtocolForm, ProtocolState,
+    ProtocolSummary, ReconcileOutcome, ReviewInfo, RowInfo, SavedField,
+};
+use crate::state::{self, AppState, now};
 
 fn entry_no(entry: u8) -> Result<EntryNo, AppError> {
     EntryNo::from_number(i64::from(entry)).ok_or(AppError::UnknownEntry { entry })
@@ -97,7 +96,7 @@ pub(crate) fn open_protocol(
         _ => (None, None),
     };
     Ok(ProtocolForm {
-        summary: summary(loaded, &status)?,
+        summary: ProtocolSummary::of(loaded, &status)?,
         title: (&template.title).into(),
         demo: loaded.definition.demo,
         lines,

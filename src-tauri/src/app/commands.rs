@@ -1,7 +1,7 @@
-//! The IPC commands: thin adapters that take typed arguments and the state, and map errors.
+//! The app's own commands: its version, languages and database path, and the language switch.
 //!
-//! Each one is listed in `command_names.rs`, registered in `lib.rs` and granted in
-//! `capabilities/default.json`. Rules live in the library crates, not here.
+//! Like every command, each one is listed in `command_names.rs`, registered in `lib.rs` and
+//! granted in `capabilities/default.json`. Rules live in the library crates, not here.
 
 #![expect(
     clippy::needless_pass_by_value,
@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use tauri::State;
 
-use crate::dto::{AppInfo, Language};
+use crate::app::dto::{AppInfo, Language};
 use crate::error::{AppError, IpcError};
 use crate::state::{self, AppState};
 

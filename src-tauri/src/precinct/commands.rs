@@ -10,25 +10,20 @@
 )]
 
 use std::sync::Mutex;
-use std::time::SystemTime;
 
 use hattama_precinct::definition::{self, DefinitionSource};
 use hattama_precinct::people;
 use hattama_protocol::PrecinctId;
-use hattama_store::{FirstChair, Session, Store, StoreError, Timestamp, UserId};
+use hattama_store::{FirstChair, Session, Store, StoreError, UserId};
 use tauri::State;
 
-use crate::dto::{
-    CommissionKeyChallenge, DefinitionChoices, MemberInfo, Overview, PrecinctOverview,
-    ProtocolSummary, SessionInfo, UserInfo, UserRole,
-};
 use crate::error::IpcError;
-use crate::state::{self, AppState};
-
-/// The laptop clock, recorded as information only (the store never decides on it).
-pub(crate) fn now() -> Timestamp {
-    Timestamp::from_system(SystemTime::now())
-}
+use crate::precinct::dto::{
+    CommissionKeyChallenge, DefinitionChoices, MemberInfo, Overview, PrecinctOverview, SessionInfo,
+    UserInfo, UserRole,
+};
+use crate::protocol::dto::ProtocolSummary;
+use crate::state::{self, AppState, now};
 
 /// Where the UI's definition comes from: the built-in demo when `path` is `None`.
 fn source(path: Option<String>) -> DefinitionSource {
@@ -238,7 +233,7 @@ fn precinct_overview(store: &Store) -> Result<Option<PrecinctOverview>, IpcError
     let protocols = store
         .statuses()?
         .iter()
-        .map(|status| summary(loaded, status))
+        .map(|status| ProtocolSummary::of(loaded, status))
         .collect::<Result<_, _>>()?;
     Ok(Some(PrecinctOverview {
         election: (&loaded.definition.name).into(),
@@ -249,22 +244,4 @@ fn precinct_overview(store: &Store) -> Result<Option<PrecinctOverview>, IpcError
         address: (&precinct.address).into(),
         protocols,
     }))
-}
-
-/// The dashboard's line for one protocol.
-pub(crate) fn summary(
-    loaded: &hattama_protocol::LoadedDefinition,
-    status: &hattama_store::ProtocolStatus,
-) -> Result<ProtocolSummary, StoreError> {
-    let contest = loaded
-        .contest(&status.contest)
-        .ok_or_else(|| StoreError::UnknownContest(status.contest.clone()))?;
-    Ok(ProtocolSummary {
-        contest: status.contest.clone(),
-        template: status.template.clone(),
-        name: (&contest.name).into(),
-        version: status.version,
-        reason: status.reason.clone(),
-        state: status.state.into(),
-    })
 }
