@@ -12,17 +12,14 @@
 
 use std::sync::Mutex;
 
-use hattama_precinct::{PrecinctError, audit, protocol};
-use hattama_protocol::builtin;
-use hattama_protocol::check::row_id;
-use hattama_protocol::template::LineKind;
-use hattama_store::{EntryNo, StoreError, TransitionError};
+use hattama_precinct::{audit, protocol};
+use hattama_store::EntryNo;
 use tauri::State;
 
 use crate::error::{AppError, IpcError};
 use crate::protocol::dto::{
-    AuditLog, AuditRow, Difference, FieldValue, Finding, FormLine, ProtocolForm, ProtocolState,
-    ProtocolSummary, ReconcileOutcome, ReviewInfo, RowInfo, SavedField,
+    AuditLog, AuditRow, Difference, ProtocolForm, ProtocolState, ReconcileOutcome, ReviewInfo,
+    SavedField,
 };
 use crate::state::{self, AppState, now};
 
@@ -40,69 +37,8 @@ pub(crate) fn open_protocol(
 ) -> Result<ProtocolForm, IpcError> {
     let mut state = state::lock(&state)?;
     let (store, session) = state.store_and_any_session()?;
-    let status = store.status(&contest)?;
-    let loaded = store.definition().ok_or(StoreError::NotSetUp)?;
-    let unknown = || StoreError::UnknownContest(contest.clone());
-    let definition = loaded.contest(&contest).ok_or_else(unknown)?;
-    let template = builtin::templates()
-        .template(&status.template)
-        .ok_or_else(unknown)?;
-    let mut lines = Vec::new();
-    for line in template.lines() {
-        match line.kind {
-            LineKind::Fixed(_) => lines.push(FormLine {
-                id: line.id.clone(),
-                label: (&line.label).into(),
-                parent: line.parent.clone(),
-                row: None,
-            }),
-            LineKind::Rows => {
-                for (k, (number, row)) in (1_usize..).zip((1_u32..).zip(&definition.rows)) {
-                    lines.push(FormLine {
-                        id: row_id(line, k),
-                        label: (&line.label).into(),
-                        parent: line.parent.clone(),
-                        row: Some(RowInfo {
-                            number,
-                            name: (&row.name).into(),
-                            invented: row.invented,
-                        }),
-                    });
-                }
-            }
-        }
-    }
-    let (values, findings) = match (status.state.open_entry(), session) {
-        (Some(entry), Some(session)) => {
-            match protocol::entry_values_and_findings(store, session, &contest, entry) {
-                Ok((values, findings)) => (
-                    Some(
-                        values
-                            .iter()
-                            .map(|value| FieldValue {
-                                line: value.line.clone(),
-                                value: value.value.map(hattama_protocol::Count::get),
-                            })
-                            .collect(),
-                    ),
-                    Some(findings.iter().map(Finding::from).collect()),
-                ),
-                Err(PrecinctError::Store(StoreError::Transition(TransitionError::Blind {
-                    ..
-                }))) => (None, None),
-                Err(error) => return Err(error.into()),
-            }
-        }
-        _ => (None, None),
-    };
-    Ok(ProtocolForm {
-        summary: ProtocolSummary::of(loaded, &status)?,
-        title: (&template.title).into(),
-        demo: loaded.definition.demo,
-        lines,
-        values,
-        findings,
-    })
+    let form = protocol::form(store, session, &contest)?;
+    Ok(ProtocolForm::of(&form)?)
 }
 
 /// Saves what was typed into `line` of `entry`, raw; the store parses, saves and checks it.

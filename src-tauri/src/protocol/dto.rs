@@ -1,7 +1,8 @@
 //! The IPC values of one protocol: its form and state, a saved field with its findings, the
 //! blind differences and their reconciling, the review, and the audit log.
 
-use hattama_protocol::check::Status;
+use hattama_precinct::protocol::Form;
+use hattama_protocol::check::{PaperLine, Status};
 use hattama_protocol::{Count, FindingReport, LoadedDefinition, Severity};
 use hattama_store::{
     AuditViewRow, EntryNo, Matched, ProtocolStatus, Reconciled, State, StoreError,
@@ -132,6 +133,65 @@ pub(crate) struct ProtocolForm {
     /// Every check on those values as they stand, under the same blindness: the check panel
     /// of a form opened again (after a restart, say) shows what the last save returned.
     pub(crate) findings: Option<Vec<Finding>>,
+}
+
+impl ProtocolForm {
+    /// The form the precinct's use case gives, for the webview: the template's paper lines
+    /// with the contest's rows named (a row block's heading is no field), and the open entry
+    /// when the use case gives it.
+    pub(crate) fn of(form: &Form<'_>) -> Result<ProtocolForm, StoreError> {
+        let rows = &form.contest.rows;
+        let lines = form
+            .template
+            .paper_lines(rows.len())
+            .into_iter()
+            .filter_map(|line| match line {
+                PaperLine::Fixed(line) => Some(FormLine {
+                    id: line.id.clone(),
+                    label: (&line.label).into(),
+                    parent: line.parent.clone(),
+                    row: None,
+                }),
+                PaperLine::Heading(_) => None,
+                PaperLine::Row { block, k, id } => {
+                    let row = rows.get(k.checked_sub(1)?)?;
+                    Some(FormLine {
+                        id,
+                        label: (&block.label).into(),
+                        parent: block.parent.clone(),
+                        row: Some(RowInfo {
+                            number: u32::try_from(k).ok()?,
+                            name: (&row.name).into(),
+                            invented: row.invented,
+                        }),
+                    })
+                }
+            })
+            .collect();
+        let (values, findings) = match &form.open {
+            Some((values, findings)) => (
+                Some(
+                    values
+                        .iter()
+                        .map(|value| FieldValue {
+                            line: value.line.clone(),
+                            value: value.value.map(Count::get),
+                        })
+                        .collect(),
+                ),
+                Some(findings.iter().map(Finding::from).collect()),
+            ),
+            None => (None, None),
+        };
+        Ok(ProtocolForm {
+            summary: ProtocolSummary::of(form.definition, &form.status)?,
+            title: (&form.template.title).into(),
+            demo: form.definition.definition.demo,
+            lines,
+            values,
+            findings,
+        })
+    }
 }
 
 /// Error or warning.
