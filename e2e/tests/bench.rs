@@ -12,6 +12,12 @@
 //!
 //! Runs the binary in `HATTAMA_APP` (the xtask points it at the release build).
 
+#[path = "support/clerk.rs"]
+mod clerk;
+mod latency;
+#[path = "support/pins.rs"]
+mod pins;
+
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -100,6 +106,18 @@ fn xdotool(args: &[&str]) -> bool {
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|status| status.success())
+}
+
+/// Gives the app's window the X keyboard's focus; false when `xdotool` is missing or fails.
+fn focus_window() -> bool {
+    xdotool(&[
+        "search",
+        "--sync",
+        "--name",
+        "^Hattama$",
+        "windowfocus",
+        "--sync",
+    ])
 }
 
 /// The `WebKitWebProcess` children of `parent`, which render the app's page.
@@ -236,14 +254,7 @@ async fn main() {
     let typing = Instant::now();
     // Typed as a clerk types, through the X keyboard, when xdotool is there: WebDriver's own
     // commands (a script and an element lookup per key) grow the app process's memory too.
-    let by_keyboard = xdotool(&[
-        "search",
-        "--sync",
-        "--name",
-        "^Hattama$",
-        "windowfocus",
-        "--sync",
-    ]);
+    let by_keyboard = focus_window();
     for (line, value) in &lines {
         if by_keyboard {
             assert!(xdotool(&["type", "--delay", "20", value]), "xdotool types");
@@ -296,6 +307,7 @@ async fn main() {
     if !rendering.is_empty() {
         webkit_floor(&rendering).await;
     }
+    latency::run().await;
 }
 
 /// The GTK and `WebKit` rendering settings (`GDK_*`, `WEBKIT_*` but the inspector's, which the

@@ -7,17 +7,15 @@
 //! The precinct is set up through the store before the app starts; every string goes into its
 //! own line, so each starts from a field that holds nothing.
 
+#[path = "support/clerk.rs"]
+mod clerk;
 #[path = "support/pins.rs"]
 mod pins;
 
-use std::path::Path;
-
 use hattama_e2e::{Key, Session, Typing, message};
-use hattama_protocol::{PrecinctId, builtin};
-use hattama_store::{EntryNo, FirstChair, Role, Store, Timestamp};
+use hattama_store::{EntryNo, Store};
 
-const P1: &str = "majilis-list";
-const NOW: Timestamp = Timestamp(1_679_245_200_000);
+use crate::clerk::{NOW, P1, open_entry};
 
 /// What the app must make of one typed string.
 #[derive(Clone, Copy, Debug)]
@@ -43,29 +41,6 @@ const CASES: &[(&str, Outcome)] = &[
     ("007", Outcome::Stored(7)),
 ];
 
-/// The demo precinct abai/1 with one clerk, Ana (PIN 268135).
-fn precinct_with_a_clerk(database: &Path) {
-    let mut store = Store::open_with(database, pins::cheap_pins()).expect("a fresh database opens");
-    let precinct = PrecinctId {
-        region: "abai".into(),
-        number: 1,
-    };
-    let first = FirstChair {
-        name: "Aigul",
-        pin: "590417",
-    };
-    let chair = store
-        .setup_precinct(builtin::DEMO_JSON, &precinct, &first, NOW)
-        .expect("the demo precinct sets up");
-    store
-        .add_member(&chair, "Айгүл Сәрсенова", "chair", NOW)
-        .expect("a member is added");
-    store
-        .add_user(&chair, "Ana", Role::Clerk, "268135", None, NOW)
-        .expect("the clerk is added");
-    store.close().expect("the store closes");
-}
-
 /// The value stored for `line` of P1's first entry, read from the app's database file.
 fn stored_value(session: &Session, line: &str) -> Option<u32> {
     let mut store = Store::open(session.database()).expect("the database opens beside the app");
@@ -78,24 +53,6 @@ fn stored_value(session: &Session, line: &str) -> Option<u32> {
         .find(|value| value.line == line)
         .unwrap_or_else(|| panic!("P1 has no line {line}"));
     value.value.map(|count| count.get())
-}
-
-/// Signs Ana in and opens P1's first entry; the first field has focus.
-async fn open_entry() -> Session {
-    let session = Session::start_prepared(&precinct_with_a_clerk).await;
-    session
-        .wait_for_attribute("app-shell", "data-screen", "login")
-        .await;
-    session.click("login-user-Ana").await;
-    session.type_into("login-pin", "268135").await;
-    session.click("login-submit").await;
-    session
-        .wait_for_attribute("app-shell", "data-screen", "dashboard")
-        .await;
-    session.click(&format!("open-{P1}")).await;
-    session.wait_for_attribute("entry", "data-entry", "1").await;
-    session.wait_for_focus("field-L1").await;
-    session
 }
 
 /// Moves to `line` from the keyboard's side (a click, as a clerk with a mouse would) and types
