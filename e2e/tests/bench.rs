@@ -19,6 +19,7 @@
 
 #[path = "support/clerk.rs"]
 mod clerk;
+#[path = "bench/latency.rs"]
 mod latency;
 #[path = "support/pins.rs"]
 mod pins;

@@ -52,7 +52,7 @@ fn stored_value(session: &Session, line: &str) -> Option<u32> {
         .iter()
         .find(|value| value.line == line)
         .unwrap_or_else(|| panic!("P1 has no line {line}"));
-    value.value.map(|count| count.get())
+    value.value.map(hattama_protocol::Count::get)
 }
 
 /// Moves to `line` from the keyboard's side (a click, as a clerk with a mouse would) and types

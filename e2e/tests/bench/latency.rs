@@ -20,9 +20,13 @@
 //! printed too. For those keys, the time is split at the `save_value` call that answered last
 //! before the change: the page's work before it asks, the IPC round trip (the app's command,
 //! its store write and fsync, the check), and the page's work from the answer to the change
-//! (Svelte updating the panel).
+//! (Svelte updating the panel). Beside the round trip, the floor of one durable write on the
+//! database's file system, measured right after the typing under the same load: a 512-byte
+//! write and `fsync` of a file in the database's folder, [`FSYNC_SAMPLES`] times.
 
-use std::time::Duration;
+use std::io::{Seek, Write};
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use hattama_e2e::{Key, Session, Typing};
 use serde_json::Value;
@@ -37,6 +41,9 @@ const KEY_GAP_MS: u32 = 150;
 
 /// One frame at 60 Hz, the floor a change on screen cannot beat.
 const FRAME_MS: f64 = 1000.0 / 60.0;
+
+/// How many times the fsync floor is measured.
+const FSYNC_SAMPLES: usize = 200;
 
 /// The probe the page runs before the first key (see the module's doc); it keeps what it saw
 /// in `window.hattamaLatency`.
@@ -76,7 +83,7 @@ fn plan() -> Vec<(&'static str, Vec<char>)> {
     for &(line, value) in hattama_protocol::builtin::DEMO_CLEAN_P1 {
         let digits: Vec<char> = value.to_string().chars().collect();
         let erase = vec![backspace; digits.len()];
-        let mut keys = [&digits, &erase, &digits, &erase, &digits].concat();
+        let mut keys = [&digits[..], &erase, &digits, &erase, &digits].concat();
         keys.truncate(left);
         left -= keys.len();
         planned.push((line, keys));
@@ -212,10 +219,37 @@ pub(crate) async fn run() {
     // The last change's frame has been painted by now.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let seen = Seen::from(&session.script("return window.hattamaLatency;").await);
+    // The app is idle now; its folder goes away with the session.
+    let floor = session.database().parent().map(fsync_floor);
     session.finish().await;
     report(&seen, planned.len(), keyboard);
+    if let Some(floor) = floor {
+        println!(
+            "  for comparison, write + fsync of 512 bytes beside the database: {}",
+            quantiles(&floor)
+        );
+    }
 }
 
+/// Times a 512-byte write and `fsync` of one file in `folder`, [`FSYNC_SAMPLES`] times, in ms.
+fn fsync_floor(folder: &Path) -> Vec<f64> {
+    let path = folder.join("fsync-floor");
+    let mut file = std::fs::File::create(&path).expect("a file can be made beside the database");
+    let block = [b'x'; 512];
+    let mut samples = Vec::with_capacity(FSYNC_SAMPLES);
+    for _ in 0..FSYNC_SAMPLES {
+        let started = Instant::now();
+        file.rewind().expect("the file seeks");
+        file.write_all(&block).expect("the file takes a write");
+        file.sync_all().expect("the file syncs");
+        samples.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    drop(file);
+    let _ = std::fs::remove_file(&path);
+    samples
+}
+
+/// Prints the figures of what the probe saw, `lines` lines typed, on the X keyboard or not.
 fn report(seen: &Seen, lines: usize, keyboard: bool) {
     let mut to_change = Vec::new();
     let mut to_frame = Vec::new();
@@ -243,6 +277,8 @@ fn report(seen: &Seen, lines: usize, keyboard: bool) {
         "keystroke latency in the webview: {} keys (digits and Backspace) into {lines} lines of P1, {how}, {KEY_GAP_MS} ms apart; one frame is {FRAME_MS:.1} ms",
         seen.keys.len()
     );
+    let gaps: Vec<f64> = seen.keys.windows(2).map(|pair| pair[1] - pair[0]).collect();
+    println!("  between two keys in the page: {}", quantiles(&gaps));
     println!(
         "  keys that changed the check panel: {} of {}",
         to_change.len(),
