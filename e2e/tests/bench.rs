@@ -225,8 +225,18 @@ async fn main() {
 
     session.click("load-demo").await;
     session.find("precinct-form").await;
+    session.select("region", "abai").await;
+    session.select("precinct", "1").await;
+    // The person setting up becomes the first chair.
+    session.type_into("setup-chair-name", "Aigul").await;
+    session.type_into("setup-chair-pin", "590417").await;
     session.click("setup-precinct").await;
-    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Aigul", "chair", "590417")] {
+    session.find("setup-precinct-done").await;
+    session.type_into("member-name", "Айгүл Сәрсенова").await;
+    session.select("member-position", "chair").await;
+    session.click("add-member").await;
+    session.wait_for_value("member-name", "").await;
+    for (name, role, pin) in [("Ana", "clerk", "268135")] {
         session.type_into("user-name", name).await;
         session.select("user-role", role).await;
         session.type_into("user-pin", pin).await;
