@@ -3,8 +3,8 @@
 //! panel's update and to the next frame after it; printed beside the one-frame floor, never
 //! asserted.
 //!
-//! The page's clock does the timing (`performance.now()`), so nothing of the `WebDriver` or of
-//! `xdotool` is counted. A probe installed before the first key records:
+//! The page's clock does the timing (`performance.now()`, which `WebKit` rounds to whole
+//! milliseconds), so nothing of the `WebDriver` or of `xdotool` is counted. A probe installed before the first key records:
 //!
 //! - each digit's and Backspace's `keydown`, in a capturing listener on the document (it runs
 //!   before the field's own handlers);
