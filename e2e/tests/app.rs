@@ -15,7 +15,7 @@ use std::path::Path;
 
 use hattama_e2e::{Key, SCREENSHOTS_ENV, Session, message};
 use hattama_protocol::builtin;
-use hattama_store::{EntryNo, Store};
+use hattama_store::EntryNo;
 
 use precinct::NOW;
 

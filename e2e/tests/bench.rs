@@ -8,9 +8,23 @@
 //! - the binary's size (the xtask prints it, it knows the path);
 //! - for comparison, the resident memory of WebKitGTK's own `MiniBrowser` showing the same page,
 //!   with `WebKit`'s defaults and with the rendering settings the app runs with: what the webview
-//!   alone costs either way.
+//!   alone costs either way;
+//! - keystroke latency (the `latency` module): 240 digits and Backspaces typed into P1 on the
+//!   X keyboard, a quick clerk's pace, each timed inside the page from its `keydown` to the
+//!   check panel's update and to the next frame after it (p50, p95, p99, max beside the 16.7 ms
+//!   of one frame), with how many keys changed the panel at all, and the time split at the
+//!   `save_value` call: before the page asks, the IPC round trip, the answer to the update.
 //!
 //! Runs the binary in `HATTAMA_APP` (the xtask points it at the release build).
+
+#[path = "support/clerk.rs"]
+mod clerk;
+#[path = "bench/latency.rs"]
+mod latency;
+#[path = "support/pins.rs"]
+mod pins;
+#[path = "support/precinct.rs"]
+mod precinct;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -100,6 +114,18 @@ fn xdotool(args: &[&str]) -> bool {
         .stderr(std::process::Stdio::null())
         .status()
         .is_ok_and(|status| status.success())
+}
+
+/// Gives the app's window the X keyboard's focus; false when `xdotool` is missing or fails.
+fn focus_window() -> bool {
+    xdotool(&[
+        "search",
+        "--sync",
+        "--name",
+        "^Hattama$",
+        "windowfocus",
+        "--sync",
+    ])
 }
 
 /// The `WebKitWebProcess` children of `parent`, which render the app's page.
@@ -201,8 +227,18 @@ async fn main() {
 
     session.click("load-demo").await;
     session.find("precinct-form").await;
+    session.select("region", "abai").await;
+    session.select("precinct", "1").await;
+    // The person setting up becomes the first chair.
+    session.type_into("setup-chair-name", "Aigul").await;
+    session.type_into("setup-chair-pin", "590417").await;
     session.click("setup-precinct").await;
-    for (name, role, pin) in [("Ana", "clerk", "268135"), ("Aigul", "chair", "590417")] {
+    session.find("setup-precinct-done").await;
+    session.type_into("member-name", "Айгүл Сәрсенова").await;
+    session.select("member-position", "chair").await;
+    session.click("add-member").await;
+    session.wait_for_value("member-name", "").await;
+    for (name, role, pin) in [("Ana", "clerk", "268135")] {
         session.type_into("user-name", name).await;
         session.select("user-role", role).await;
         session.type_into("user-pin", pin).await;
@@ -236,14 +272,7 @@ async fn main() {
     let typing = Instant::now();
     // Typed as a clerk types, through the X keyboard, when xdotool is there: WebDriver's own
     // commands (a script and an element lookup per key) grow the app process's memory too.
-    let by_keyboard = xdotool(&[
-        "search",
-        "--sync",
-        "--name",
-        "^Hattama$",
-        "windowfocus",
-        "--sync",
-    ]);
+    let by_keyboard = focus_window();
     for (line, value) in &lines {
         if by_keyboard {
             assert!(xdotool(&["type", "--delay", "20", value]), "xdotool types");
@@ -296,6 +325,7 @@ async fn main() {
     if !rendering.is_empty() {
         webkit_floor(&rendering).await;
     }
+    latency::run().await;
 }
 
 /// The GTK and `WebKit` rendering settings (`GDK_*`, `WEBKIT_*` but the inspector's, which the

@@ -7,19 +7,17 @@
 //! The precinct is set up through the store before the app starts; every string goes into its
 //! own line, so each starts from a field that holds nothing.
 
+#[path = "support/clerk.rs"]
+mod clerk;
 #[path = "support/pins.rs"]
 mod pins;
 #[path = "support/precinct.rs"]
 mod precinct;
 
-use std::path::Path;
-
 use hattama_e2e::{Key, Session, Typing, message};
 use hattama_store::{EntryNo, Store};
 
-use precinct::NOW;
-
-const P1: &str = "majilis-list";
+use crate::clerk::{NOW, P1, open_entry};
 
 /// What the app must make of one typed string.
 #[derive(Clone, Copy, Debug)]
@@ -45,16 +43,6 @@ const CASES: &[(&str, Outcome)] = &[
     ("007", Outcome::Stored(7)),
 ];
 
-/// The demo precinct abai/1 with one clerk, Ana (PIN 268135).
-fn precinct_with_a_clerk(database: &Path) {
-    let (mut store, chair) = precinct::set_up_demo(database);
-    store
-        .add_member(&chair, "Айгүл Сәрсенова", "chair", NOW)
-        .expect("a member is added");
-    precinct::add_clerks(&mut store, &chair, &[("Ana", "268135")]);
-    store.close().expect("the store closes");
-}
-
 /// The value stored for `line` of P1's first entry, read from the app's database file.
 fn stored_value(session: &Session, line: &str) -> Option<u32> {
     let mut store = Store::open(session.database()).expect("the database opens beside the app");
@@ -66,25 +54,7 @@ fn stored_value(session: &Session, line: &str) -> Option<u32> {
         .iter()
         .find(|value| value.line == line)
         .unwrap_or_else(|| panic!("P1 has no line {line}"));
-    value.value.map(|count| count.get())
-}
-
-/// Signs Ana in and opens P1's first entry; the first field has focus.
-async fn open_entry() -> Session {
-    let session = Session::start_prepared(&precinct_with_a_clerk).await;
-    session
-        .wait_for_attribute("app-shell", "data-screen", "login")
-        .await;
-    session.click("login-user-Ana").await;
-    session.type_into("login-pin", "268135").await;
-    session.click("login-submit").await;
-    session
-        .wait_for_attribute("app-shell", "data-screen", "dashboard")
-        .await;
-    session.click(&format!("open-{P1}")).await;
-    session.wait_for_attribute("entry", "data-entry", "1").await;
-    session.wait_for_focus("field-L1").await;
-    session
+    value.value.map(hattama_protocol::Count::get)
 }
 
 /// Moves to `line` from the keyboard's side (a click, as a clerk with a mouse would) and types

@@ -238,7 +238,7 @@ async fn device_key_export_print_and_audit_through_the_ui() {
     );
     assert_eq!(
         session.desktop_opened(),
-        [sheet.clone()],
+        std::slice::from_ref(&sheet),
         "printing the sheet opens exactly the saved PDF in the desktop's viewer"
     );
     screenshots(&session, "device-key", None).await;
