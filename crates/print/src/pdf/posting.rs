@@ -120,14 +120,7 @@ fn layout<'f>(
 /// The time of signing, the batch hash and the note at the left, the QR code at the right with
 /// its quiet zone, all on one page.
 fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfError> {
-    let Binding {
-        qr,
-        quiet,
-        qr_side,
-        text_width,
-        signed_at,
-        hash_lines,
-    } = Binding::new(protocol, parts::QR_MODULE_POSTING, 4)?;
+    let binding = Binding::new(protocol, parts::QR_MODULE_POSTING, 4)?;
     let texts = [
         (Face::Regular, 10.0, phrase::SIGNED_AT.kk.to_owned(), 0.0),
         (
@@ -136,7 +129,7 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
             phrase::SIGNED_AT.ru.to_owned(),
             RU_GRAY,
         ),
-        (Face::Bold, 13.0, signed_at, 0.0),
+        (Face::Bold, 13.0, binding.signed_at, 0.0),
     ];
     let notes = [
         (Face::Regular, 8.5, phrase::BATCH_HASH.both(), 0.0),
@@ -150,29 +143,35 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
         (Face::Regular, 7.5, phrase::QR_NOTE.kk.to_owned(), 0.0),
         (Face::Regular, 7.5, phrase::QR_NOTE.ru.to_owned(), RU_GRAY),
     ];
-    let mut text_height = 6.0 + 8.0 + (leading(13.0) + 1.0) * parts::count_f32(hash_lines.len());
+    let mut text_height =
+        6.0 + 8.0 + (leading(13.0) + 1.0) * parts::count_f32(binding.hash_lines.len());
     for (face, size, text, _) in texts.iter().chain(&notes) {
-        text_height += flow.height(*face, *size, text, text_width);
+        text_height += flow.height(*face, *size, text, binding.text_width);
     }
-    let height = (text_height + quiet).max(qr_side + 2.0 * quiet);
+    let height = (text_height + binding.quiet).max(binding.qr_side + 2.0 * binding.quiet);
     flow.ensure(height);
     let top = flow.y;
-    let mut y = top - quiet;
+    let mut y = top - binding.quiet;
     for (face, size, text, gray) in &texts {
-        y -= flow.block((*face, *size, *gray), LEFT, y, text_width, text);
+        y -= flow.block((*face, *size, *gray), LEFT, y, binding.text_width, text);
     }
     y -= 6.0;
     let (face, size, text, gray) = &notes[0];
-    y -= flow.block((*face, *size, *gray), LEFT, y, text_width, text);
-    for line in &hash_lines {
+    y -= flow.block((*face, *size, *gray), LEFT, y, binding.text_width, text);
+    for line in &binding.hash_lines {
         flow.canvas.text(Face::Mono, 13.0, LEFT, y - 13.0, line);
         y -= leading(13.0) + 1.0;
     }
     y -= 8.0;
     for (face, size, text, gray) in &notes[1..] {
-        y -= flow.block((*face, *size, *gray), LEFT, y, text_width, text);
+        y -= flow.block((*face, *size, *gray), LEFT, y, binding.text_width, text);
     }
-    parts::qr_code(flow, &qr, RIGHT - qr_side, top - quiet);
+    parts::qr_code(
+        flow,
+        &binding.qr,
+        RIGHT - binding.qr_side,
+        top - binding.quiet,
+    );
     flow.skip(height);
     Ok(())
 }

@@ -296,58 +296,76 @@ fn checks(flow: &mut Flow<'_>, protocol: &PrintableProtocol) {
 /// Time of signing, the stamp place, the batch hash and the QR code, kept together on one page.
 /// The QR code sits at the right with its quiet zone clear of everything else.
 fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfError> {
-    let Binding {
-        qr,
-        quiet,
-        qr_side,
-        text_width,
-        signed_at,
-        hash_lines,
-    } = Binding::new(protocol, parts::QR_MODULE_PROTOCOL, 8)?;
+    let binding = Binding::new(protocol, parts::QR_MODULE_PROTOCOL, 8)?;
     let head_lines = audit_head_lines(protocol.audit_head.0, &protocol.audit_head.1);
-    let text_height = flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.kk, text_width)
-        + flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.ru, text_width)
+    let text_height = flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.kk, binding.text_width)
+        + flow.height(Face::Regular, 7.5, phrase::SIGNED_AT.ru, binding.text_width)
         + 26.0
-        + flow.height(Face::Regular, 7.5, phrase::BATCH_HASH.kk, text_width)
-        + flow.height(Face::Regular, 7.5, phrase::BATCH_HASH.ru, text_width)
+        + flow.height(
+            Face::Regular,
+            7.5,
+            phrase::BATCH_HASH.kk,
+            binding.text_width,
+        )
+        + flow.height(
+            Face::Regular,
+            7.5,
+            phrase::BATCH_HASH.ru,
+            binding.text_width,
+        )
         + 2.0
-        + (leading(10.5) + 1.0) * parts::count_f32(hash_lines.len())
+        + (leading(10.5) + 1.0) * parts::count_f32(binding.hash_lines.len())
         + 4.0
-        + flow.height(Face::Regular, 7.5, phrase::AUDIT_HEAD.kk, text_width)
-        + flow.height(Face::Regular, 7.5, phrase::AUDIT_HEAD.ru, text_width)
+        + flow.height(
+            Face::Regular,
+            7.5,
+            phrase::AUDIT_HEAD.kk,
+            binding.text_width,
+        )
+        + flow.height(
+            Face::Regular,
+            7.5,
+            phrase::AUDIT_HEAD.ru,
+            binding.text_width,
+        )
         + 2.0
         + (leading(9.0) + 1.0) * parts::count_f32(head_lines.len())
         + 6.0
-        + flow.height(Face::Regular, 6.5, phrase::QR_NOTE.kk, text_width)
-        + flow.height(Face::Regular, 6.5, phrase::QR_NOTE.ru, text_width);
-    let height = text_height.max(qr_side + 2.0 * quiet);
+        + flow.height(Face::Regular, 6.5, phrase::QR_NOTE.kk, binding.text_width)
+        + flow.height(Face::Regular, 6.5, phrase::QR_NOTE.ru, binding.text_width);
+    let height = text_height.max(binding.qr_side + 2.0 * binding.quiet);
     flow.ensure(height);
     let top = flow.y;
     let mut y = top;
-    y -= flow.both_blocks(7.5, LEFT, y, text_width, phrase::SIGNED_AT);
+    y -= flow.both_blocks(7.5, LEFT, y, binding.text_width, phrase::SIGNED_AT);
     flow.canvas
-        .text(Face::Bold, 11.0, LEFT, y - 14.0, &signed_at);
+        .text(Face::Bold, 11.0, LEFT, y - 14.0, &binding.signed_at);
     let stamp = phrase::STAMP.both();
-    let stamp_x = LEFT + text_width - flow.canvas.width(Face::Bold, 12.0, &stamp);
+    let stamp_x = LEFT + binding.text_width - flow.canvas.width(Face::Bold, 12.0, &stamp);
     flow.canvas
         .text_gray(Face::Bold, 12.0, stamp_x, y - 14.0, &stamp, CAPTION_GRAY);
     y -= 26.0;
-    y -= flow.both_blocks(7.5, LEFT, y, text_width, phrase::BATCH_HASH);
+    y -= flow.both_blocks(7.5, LEFT, y, binding.text_width, phrase::BATCH_HASH);
     y -= 2.0;
-    for line in &hash_lines {
+    for line in &binding.hash_lines {
         flow.canvas.text(Face::Mono, 10.5, LEFT, y - 11.0, line);
         y -= leading(10.5) + 1.0;
     }
     y -= 4.0;
-    y -= flow.both_blocks(7.5, LEFT, y, text_width, phrase::AUDIT_HEAD);
+    y -= flow.both_blocks(7.5, LEFT, y, binding.text_width, phrase::AUDIT_HEAD);
     y -= 2.0;
     for line in &head_lines {
         flow.canvas.text(Face::Mono, 9.0, LEFT, y - 9.5, line);
         y -= leading(9.0) + 1.0;
     }
     y -= 6.0;
-    flow.both_blocks(6.5, LEFT, y, text_width, phrase::QR_NOTE);
-    parts::qr_code(flow, &qr, RIGHT - qr_side, top - quiet);
+    flow.both_blocks(6.5, LEFT, y, binding.text_width, phrase::QR_NOTE);
+    parts::qr_code(
+        flow,
+        &binding.qr,
+        RIGHT - binding.qr_side,
+        top - binding.quiet,
+    );
     flow.skip(height);
     Ok(())
 }
