@@ -466,6 +466,15 @@ impl Binding {
     }
 }
 
+impl Binding {
+    /// Draws the QR code at the right, its quiet zone below `top`, and moves the flow past the
+    /// block's `height`.
+    pub(crate) fn close(&self, flow: &mut Flow<'_>, top: f32, height: f32) {
+        qr_code(flow, &self.qr, RIGHT - self.qr_side, top - self.quiet);
+        flow.skip(height);
+    }
+}
+
 /// Draws `qr` with its top left corner at (`x`, `top`), dark modules as filled squares (merged
 /// along each row).
 pub(crate) fn qr_code(flow: &mut Flow<'_>, qr: &Qr, x: f32, top: f32) {

@@ -166,12 +166,6 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
     for (face, size, text, gray) in &notes[1..] {
         y -= flow.block((*face, *size, *gray), LEFT, y, binding.text_width, text);
     }
-    parts::qr_code(
-        flow,
-        &binding.qr,
-        RIGHT - binding.qr_side,
-        top - binding.quiet,
-    );
-    flow.skip(height);
+    binding.close(flow, top, height);
     Ok(())
 }

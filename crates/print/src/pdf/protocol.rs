@@ -360,12 +360,6 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
     }
     y -= 6.0;
     flow.both_blocks(6.5, LEFT, y, binding.text_width, phrase::QR_NOTE);
-    parts::qr_code(
-        flow,
-        &binding.qr,
-        RIGHT - binding.qr_side,
-        top - binding.quiet,
-    );
-    flow.skip(height);
+    binding.close(flow, top, height);
     Ok(())
 }
