@@ -129,7 +129,7 @@ fn binding(flow: &mut Flow<'_>, protocol: &PrintableProtocol) -> Result<(), PdfE
             phrase::SIGNED_AT.ru.to_owned(),
             RU_GRAY,
         ),
-        (Face::Bold, 13.0, binding.signed_at, 0.0),
+        (Face::Bold, 13.0, binding.signed_at.clone(), 0.0),
     ];
     let notes = [
         (Face::Regular, 8.5, phrase::BATCH_HASH.both(), 0.0),
