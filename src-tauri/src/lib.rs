@@ -27,18 +27,26 @@ mod command_names;
 #[cfg(test)]
 mod tests;
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use tauri::{App, Manager, Runtime, Wry};
 
 use crate::state::AppState;
 
-/// Adds the app's setup and commands to `builder`, whatever its runtime. The dialog plugin is
-/// there for the Rust side's file dialog only (`desktop`): no capability grants its commands.
-pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+/// Adds the app's setup and commands to `builder`, whatever its runtime, with its database at
+/// `database_path`. The dialog plugin is there for the Rust side's file dialog only (`desktop`):
+/// no capability grants its commands.
+pub fn configure<R: Runtime>(
+    builder: tauri::Builder<R>,
+    database_path: PathBuf,
+) -> tauri::Builder<R> {
     builder
         .plugin(tauri_plugin_dialog::init())
-        .setup(setup)
+        .setup(move |app| {
+            setup(app, database_path);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             app::commands::app_info,
             app::commands::get_language,
@@ -76,24 +84,52 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         ])
 }
 
-/// The app's builder on the real (webview) runtime.
-pub fn builder() -> tauri::Builder<Wry> {
-    configure(tauri::Builder::default())
+/// The app's builder on the real (webview) runtime, with the installation's database (the one
+/// path rule the CLI follows too, `HATTAMA_DB` overriding it).
+///
+/// # Errors
+///
+/// When there is no home or data folder to keep the database in.
+pub fn builder() -> Result<tauri::Builder<Wry>, hattama_precinct::PrecinctError> {
+    let database_path = hattama_precinct::installation::database_path(None)?;
+    Ok(configure(tauri::Builder::default(), database_path))
 }
 
 /// Builds and runs the app until its last window closes.
 ///
 /// # Errors
 ///
-/// When the webview cannot start (no display, for one).
-pub fn run() -> Result<(), tauri::Error> {
-    builder().run(tauri::generate_context!())
+/// When there is no folder for the database, or the webview cannot start (no display, for one).
+pub fn run() -> Result<(), Box<dyn std::error::Error>> {
+    builder()?.run(tauri::generate_context!())?;
+    Ok(())
 }
 
-/// Registers the managed state, once, before any window loads.
-fn setup<R: Runtime>(app: &mut App<R>) -> Result<(), Box<dyn std::error::Error>> {
-    let database_path = hattama_precinct::installation::database_path(None)?;
+/// Registers the managed state, once, before any window loads, and opens the store on a thread
+/// of its own while the webview starts: opening checks the file (`quick_check`, the schema, the
+/// signed definition) and takes tens of milliseconds that the first screen would otherwise wait
+/// for. The state's lock is held while it opens, so a command that comes first waits for it
+/// rather than opening the file twice. When the file cannot be opened, the store stays closed
+/// and the first command that needs it opens it again and shows the UI that coded error.
+fn setup<R: Runtime>(app: &mut App<R>, database_path: PathBuf) {
     tracing::info!(database = %database_path.display(), "starting");
     app.manage(Mutex::new(AppState::new(database_path)));
-    Ok(())
+    let handle = app.handle().clone();
+    let opening = std::thread::Builder::new()
+        .name("open-store".into())
+        .spawn(move || open_early(&handle));
+    if let Err(error) = opening {
+        tracing::warn!(%error, "the store is opened on first use: no thread to open it early");
+    }
+}
+
+/// Opens the store of `app`'s state, if nothing has yet.
+fn open_early<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let state = app.state::<Mutex<AppState>>();
+    let Ok(mut state) = state::lock(&state) else {
+        return;
+    };
+    if let Err(error) = state.store() {
+        tracing::warn!(%error, "the store did not open at start; the first screen will say why");
+    }
 }

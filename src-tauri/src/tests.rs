@@ -8,7 +8,6 @@
 //! below: no display, milliseconds each.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
 
 use serde_json::{Value, json};
 use tauri::ipc::{CallbackFn, InvokeBody};
@@ -17,7 +16,6 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow};
 
 use crate::command_names::COMMANDS;
-use crate::state::AppState;
 
 /// The app, its main window and the temp dir its database (and anything a test writes) lives in.
 pub(crate) struct TestApp {
@@ -32,12 +30,11 @@ pub(crate) const P1: &str = "majilis-list";
 /// Builds the app and runs its setup once, which opens the configured `main` window; its
 /// database lives in a fresh temp dir.
 pub(crate) fn app() -> TestApp {
-    let mut app = crate::configure(mock_builder())
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = crate::configure(mock_builder(), dir.path().join("hattama.db"))
         .build(tauri::generate_context!())
         .unwrap();
     run_setup(&mut app);
-    let dir = tempfile::tempdir().unwrap();
-    app.state::<Mutex<AppState>>().lock().unwrap().database_path = dir.path().join("hattama.db");
     let window = app.get_webview_window("main").unwrap();
     TestApp {
         _app: app,
