@@ -8,9 +8,10 @@
 //! below: no display, milliseconds each.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, mock_builder};
 use tauri::webview::InvokeRequest;
 use tauri::{App, Manager, WebviewWindow};
@@ -22,7 +23,12 @@ pub(crate) struct TestApp {
     _app: App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
     pub(crate) dir: tempfile::TempDir,
+    /// Every message the app sent on a channel, in order: the channel's id and its JSON.
+    pub(crate) sent: Arc<Mutex<Vec<(u32, Value)>>>,
 }
+
+/// The id of the channel [`save_value`] hands the app for its early checks.
+pub(crate) const CHECKED_CHANNEL: u32 = 7;
 
 /// The demo's results protocol of the party lists (P1).
 pub(crate) const P1: &str = "majilis-list";
@@ -31,7 +37,17 @@ pub(crate) const P1: &str = "majilis-list";
 /// database lives in a fresh temp dir.
 pub(crate) fn app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let mut app = crate::configure(mock_builder(), dir.path().join("hattama.db"))
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let recorder = Arc::clone(&sent);
+    let builder = mock_builder().channel_interceptor(move |_webview, channel, _index, body| {
+        let InvokeResponseBody::Json(json) = body else {
+            panic!("a channel message that is not JSON");
+        };
+        let message = serde_json::from_str(json).unwrap();
+        recorder.lock().unwrap().push((channel.0, message));
+        true
+    });
+    let mut app = crate::configure(builder, dir.path().join("hattama.db"))
         .build(tauri::generate_context!())
         .unwrap();
     run_setup(&mut app);
@@ -40,7 +56,19 @@ pub(crate) fn app() -> TestApp {
         _app: app,
         window,
         dir,
+        sent,
     }
+}
+
+/// Saves `raw` into `line` of the demo P1's `entry` as the entry form does, with a channel
+/// ([`CHECKED_CHANNEL`]) for the checks that come before the write is durable.
+pub(crate) fn save_value(app: &TestApp, entry: u8, line: &str, raw: &str) -> Result<Value, Value> {
+    let checked = format!("__CHANNEL__:{CHECKED_CHANNEL}");
+    invoke(
+        app,
+        "save_value",
+        json!({ "contest": P1, "entry": entry, "line": line, "raw": raw, "checked": checked }),
+    )
 }
 
 #[expect(
@@ -211,7 +239,7 @@ const ACTING: &[(&str, &str)] = &[
     ("unlock_user", r#"{"user":1}"#),
     (
         "save_value",
-        r#"{"contest":"majilis-list","entry":1,"line":"L1","raw":"5"}"#,
+        r#"{"contest":"majilis-list","entry":1,"line":"L1","raw":"5","checked":"__CHANNEL__:1"}"#,
     ),
     ("finish_entry", r#"{"contest":"majilis-list","entry":1}"#),
     (

@@ -14,6 +14,13 @@ use hattama_store::{
 use crate::error::PrecinctError;
 
 /// Saves what the actor typed into `line` of `entry`, raw; the store parses and checks it.
+/// `checked` is handed the answer with its findings before the write is made durable (see
+/// [`Store::save_value_checked_first`]), for a screen that shows the checks as keys come; the
+/// value is saved only when this returns `Ok`.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the field's address, the text, the clock and the one hook"
+)]
 pub fn save_value(
     store: &mut Store,
     actor: &Session,
@@ -22,8 +29,9 @@ pub fn save_value(
     line: &str,
     raw: &str,
     now: Timestamp,
+    checked: impl FnOnce(&SavedField),
 ) -> Result<SavedField, PrecinctError> {
-    Ok(store.save_value(actor, contest, entry, line, raw, now)?)
+    Ok(store.save_value_checked_first(actor, contest, entry, line, raw, now, checked)?)
 }
 
 /// Marks `entry` done; finishing the second compares the two.

@@ -238,6 +238,53 @@ fn a_save_returns_the_value_and_the_live_findings_of_its_entry() {
 }
 
 #[test]
+fn a_save_hands_its_checks_over_before_it_commits_and_never_for_a_refused_text() {
+    let mut p = precinct();
+    let path = p.path.clone();
+    let committed_l2 = || -> i64 {
+        let other = rusqlite::Connection::open(&path).unwrap();
+        other
+            .query_row(
+                "SELECT count(*) FROM entry_values WHERE line = 'L2'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    let mut early = None;
+    let saved = p
+        .store
+        .save_value_checked_first(&p.ana, P1, EntryNo::First, "L2", "1000", NOW, |checked| {
+            // Another connection does not see the row yet: the commit (and its fsync) is still
+            // to come when the checks are handed over.
+            assert_eq!(committed_l2(), 0);
+            early = Some(checked.clone());
+        })
+        .unwrap();
+    assert_eq!(committed_l2(), 1);
+    let early = early.expect("the checks were handed over");
+    assert_eq!(early.findings, saved.findings);
+    assert_eq!(
+        (early.value, early.audit_seq),
+        (saved.value, saved.audit_seq)
+    );
+    assert!(early.findings.iter().any(|f| f.code == "E01"));
+
+    let mut told = false;
+    let refused = p
+        .store
+        .save_value_checked_first(&p.ana, P1, EntryNo::First, "L3", "8oo", NOW, |_| {
+            told = true
+        })
+        .unwrap_err();
+    assert_eq!(refused.code(), "store.bad_value");
+    assert!(
+        !told,
+        "a refused text is never checked as if it were stored"
+    );
+}
+
+#[test]
 fn an_entry_with_empty_lines_cannot_be_finished() {
     let mut p = precinct();
     p.store

@@ -17,10 +17,12 @@
 //! A key is paired with the first panel change after it and before the next key: keys come
 //! [`KEY_GAP_MS`] apart, far more than a change takes, and a key that changes no finding
 //! (a digit that keeps every check as it was) changes nothing, so the count of keys that did is
-//! printed too. For those keys, the time is split at the `save_value` call that answered last
-//! before the change: the page's work before it asks, the IPC round trip (the app's command,
-//! its store write and fsync, the check), and the page's work from the answer to the change
-//! (Svelte updating the panel). Beside the round trip, the floor of one durable write on the
+//! printed too. For those keys, the time is split at the `save_value` call that started last
+//! before the change, the save whose checks it shows: the page's work before it asks; from the
+//! ask to the change (the IPC, the command, the rows written, the check, the early message on
+//! the save's channel and Svelte updating the panel, but not the commit's fsync: the app sends
+//! the checks before it makes the write durable); and from the change to the save's answer
+//! (the commit, its fsync and the answer). Beside the round trip, the floor of one durable write on the
 //! database's file system, measured right after the typing under the same load: a 512-byte
 //! write and `fsync` of a file in the database's folder, [`FSYNC_SAMPLES`] times.
 
@@ -189,11 +191,12 @@ impl Seen {
             .position(|&change| key <= change && change < next)
     }
 
-    /// The `save_value` call started after `key` whose answer came last before `change`.
+    /// The `save_value` call started after `key` that started last before `change`: the save
+    /// whose checks the change shows (they come ahead of its answer, before the fsync).
     fn call_between(&self, key: f64, change: f64) -> Option<usize> {
         (0..self.starts.len())
-            .filter(|&call| key <= self.starts[call] && self.ends[call] <= change)
-            .max_by(|&a, &b| self.ends[a].total_cmp(&self.ends[b]))
+            .filter(|&call| key <= self.starts[call] && self.starts[call] <= change)
+            .max_by(|&a, &b| self.starts[a].total_cmp(&self.starts[b]))
     }
 }
 
@@ -253,7 +256,7 @@ fn fsync_floor(folder: &Path) -> Vec<f64> {
 fn report(seen: &Seen, lines: usize, keyboard: bool) {
     let mut to_change = Vec::new();
     let mut to_frame = Vec::new();
-    let (mut before_ask, mut round_trip, mut answer_to_change) =
+    let (mut before_ask, mut ask_to_change, mut change_to_answer) =
         (Vec::new(), Vec::new(), Vec::new());
     for (index, &key) in seen.keys.iter().enumerate() {
         let Some(change) = seen.change_after(index) else {
@@ -264,8 +267,8 @@ fn report(seen: &Seen, lines: usize, keyboard: bool) {
         to_frame.push(seen.frames[change] - key);
         if let Some(call) = seen.call_between(key, at) {
             before_ask.push(seen.starts[call] - key);
-            round_trip.push(seen.ends[call] - seen.starts[call]);
-            answer_to_change.push(at - seen.ends[call]);
+            ask_to_change.push(at - seen.starts[call]);
+            change_to_answer.push(seen.ends[call] - at);
         }
     }
     let how = if keyboard {
@@ -289,12 +292,12 @@ fn report(seen: &Seen, lines: usize, keyboard: bool) {
     println!("  of which, per key that changed the panel:");
     println!("    keydown → save_value asked: {}", quantiles(&before_ask));
     println!(
-        "    save_value round trip (IPC, command, store, check): {}",
-        quantiles(&round_trip)
+        "    save_value asked → check panel updated (IPC, command, rows written, check, its early message, Svelte): {}",
+        quantiles(&ask_to_change)
     );
     println!(
-        "    answer → check panel updated: {}",
-        quantiles(&answer_to_change)
+        "    check panel updated → the save's durable answer (commit and fsync, answer; negative: the answer came first): {}",
+        quantiles(&change_to_answer)
     );
     let all: Vec<f64> = seen
         .ends

@@ -9,7 +9,7 @@ use hattama_batch::registry::Registry;
 use hattama_protocol::{Mode, PrecinctId, builtin};
 use serde_json::{Value, json};
 
-use crate::tests::{P1, TestApp, err, invoke, ok, precinct};
+use crate::tests::{P1, TestApp, err, invoke, ok, precinct, save_value};
 
 const PASSPHRASE: &str = "chair passphrase 2023";
 
@@ -20,11 +20,7 @@ fn app() -> TestApp {
     for (name, pin, entry) in [("Ana", "268135", 1), ("Bek", "731946", 2)] {
         ok(&app, "login", json!({ "name": name, "pin": pin }));
         for &(line, value) in builtin::DEMO_CLEAN_P1 {
-            ok(
-                &app,
-                "save_value",
-                json!({ "contest": P1, "entry": entry, "line": line, "raw": value.to_string() }),
-            );
+            save_value(&app, entry, line, &value.to_string()).unwrap();
         }
         ok(
             &app,

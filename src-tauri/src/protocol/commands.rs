@@ -15,6 +15,7 @@ use std::sync::Mutex;
 use hattama_precinct::{audit, protocol};
 use hattama_store::EntryNo;
 use tauri::State;
+use tauri::ipc::Channel;
 
 use crate::error::{AppError, IpcError};
 use crate::protocol::dto::{
@@ -42,19 +43,37 @@ pub(crate) fn open_protocol(
 }
 
 /// Saves what was typed into `line` of `entry`, raw; the store parses, saves and checks it.
+/// The checks go out on `checked` as soon as they are known, before the write is made durable,
+/// so the check panel does not wait for the disk; the answer (the same fields) comes once the
+/// value is stored. A message that could not be sent is only logged: the answer still carries it.
 #[tauri::command(async)]
-#[tracing::instrument(skip(state))]
+#[tracing::instrument(skip(state, checked))]
 pub(crate) fn save_value(
     state: State<'_, Mutex<AppState>>,
     contest: String,
     entry: u8,
     line: String,
     raw: String,
+    checked: Channel<SavedField>,
 ) -> Result<SavedField, IpcError> {
     let entry = entry_no(entry)?;
     let mut state = state::lock(&state)?;
     let (store, session) = state.store_and_session()?;
-    let saved = protocol::save_value(store, session, &contest, entry, &line, &raw, now())?;
+    let send_early = |early: &hattama_store::SavedField| {
+        if let Err(error) = checked.send(SavedField::from(early)) {
+            tracing::warn!(%error, "the checks could not be sent before the save");
+        }
+    };
+    let saved = protocol::save_value(
+        store,
+        session,
+        &contest,
+        entry,
+        &line,
+        &raw,
+        now(),
+        send_early,
+    )?;
     Ok(SavedField::from(&saved))
 }
 

@@ -3,15 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::tests::{P1, TestApp, err, invoke, ok, precinct};
-
-fn save(app: &TestApp, entry: u8, line: &str, raw: &str) -> Result<Value, Value> {
-    invoke(
-        app,
-        "save_value",
-        json!({ "contest": P1, "entry": entry, "line": line, "raw": raw }),
-    )
-}
+use crate::tests::{CHECKED_CHANNEL, P1, TestApp, err, invoke, ok, precinct, save_value as save};
 
 /// The demo P1 with W05 (`builtin::DEMO_W05_P1`), with `l9` in L9: the two clerks differ there.
 fn p1_values(l9: u32) -> Vec<(&'static str, String)> {
@@ -84,6 +76,30 @@ fn the_form_lists_lines_in_paper_order_with_invented_rows() {
         .unwrap();
     assert_eq!(row["row"]["number"], 1);
     assert_eq!(row["row"]["invented"], true);
+}
+
+#[test]
+fn a_save_sends_its_checks_on_its_channel_and_answers_the_same_once_stored() {
+    let app = precinct();
+    ok(&app, "login", json!({ "name": "Ana", "pin": "268135" }));
+    let answer = save(&app, 1, "L4", "199").unwrap();
+    let sent = app.sent.lock().unwrap().clone();
+    // The one message on the save's channel is the answer itself, sent ahead of the commit.
+    let on_channel: Vec<&Value> = sent
+        .iter()
+        .filter(|(channel, _)| *channel == CHECKED_CHANNEL)
+        .map(|(_, message)| message)
+        .collect();
+    assert_eq!(on_channel, [&answer]);
+    assert_eq!(answer["value"], 199);
+    assert!(answer["findings"].as_array().is_some_and(|f| !f.is_empty()));
+
+    // A refused text is not checked: nothing more goes out on the channel.
+    assert_eq!(
+        save(&app, 1, "L4", "19x").unwrap_err()["code"],
+        "error.store.bad_value"
+    );
+    assert_eq!(app.sent.lock().unwrap().len(), sent.len());
 }
 
 #[test]

@@ -42,6 +42,8 @@ pub(super) fn enter(args: &EnterArgs, secrets: &mut Secrets) -> Result<ExitCode>
             line,
             &raw,
             now(),
+            // The CLI reports once the whole file is saved, so nothing is shown early.
+            |_checked| (),
         )
         .map_err(failed)
         .with_context(|| format!("line {line}"))?;

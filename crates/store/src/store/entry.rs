@@ -54,6 +54,28 @@ impl Store {
         raw: &str,
         now: Timestamp,
     ) -> Result<SavedField, StoreError> {
+        self.save_value_checked_first(actor, contest, entry, line, raw, now, |_checked| ())
+    }
+
+    /// Saves as [`Store::save_value`] does, and hands `checked` the same answer (the value, the
+    /// state, every finding) as soon as it is known: inside the transaction, after the rows are
+    /// written and before the commit and its fsync. So a screen can show the checks without
+    /// waiting for the disk. `checked` is told nothing that is stored yet: the value is saved only
+    /// when this returns `Ok`; on an error the transaction is rolled back and nothing changed.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "save_value's arguments and the one hook; a struct would only rename them"
+    )]
+    pub fn save_value_checked_first(
+        &mut self,
+        actor: &Session,
+        contest: &str,
+        entry: EntryNo,
+        line: &str,
+        raw: &str,
+        now: Timestamp,
+        checked: impl FnOnce(&SavedField),
+    ) -> Result<SavedField, StoreError> {
         let _span = tracing::debug_span!(
             "save_value",
             contest,
@@ -66,7 +88,7 @@ impl Store {
         let setup = self.setup.as_ref().ok_or(StoreError::NotSetUp)?;
         let (template, n_rows) = setup.contest_line(contest, line)?;
         let value = parse_field(line, raw)?;
-        let (audit_seq, next, values) = write_tx(&mut self.conn, |tx| {
+        write_tx(&mut self.conn, |tx| {
             let protocol = protocols::current(tx, contest)?;
             let next = state::edit(protocol.state, entry, user)?;
             if next != protocol.state {
@@ -108,14 +130,15 @@ impl Store {
                 },
             )?;
             let values = values::load(tx, protocol.id, entry, template, n_rows)?;
-            Ok((audit_seq, next, values))
-        })?;
-        Ok(SavedField {
-            line: line.to_owned(),
-            value,
-            audit_seq,
-            state: next,
-            findings: check::reports(template, &values),
+            let saved = SavedField {
+                line: line.to_owned(),
+                value,
+                audit_seq,
+                state: next,
+                findings: check::reports(template, &values),
+            };
+            checked(&saved);
+            Ok(saved)
         })
     }
 

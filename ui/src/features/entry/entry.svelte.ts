@@ -1,5 +1,5 @@
 // State of one entry form: the protocol's lines, each field as typed and as stored, and the live
-// findings the app returned with the last save.
+// findings the app sent for the last save (ahead of its durable write, then with its answer).
 //
 // Every keystroke and every visit to a field becomes a step in one queue, run one at a time in
 // the order the clerk made them, so what ends up stored depends only on the keys, never on how
@@ -33,6 +33,8 @@ export class EntryForm {
   // Plain records: nothing renders from them.
   #lastText: Record<string, number> = {};
   #lastVisit: Record<string, number> = {};
+  /** The findings of the last answer, that is of the values as stored. */
+  #storedFindings: ipc.Finding[] = [];
 
   constructor(contest: string) {
     this.contest = contest;
@@ -56,6 +58,7 @@ export class EntryForm {
       }
       this.fields = fields;
       this.findings = form.findings ?? [];
+      this.#storedFindings = this.findings;
       this.form = form;
       this.error = null;
     } catch (thrown) {
@@ -118,7 +121,7 @@ export class EntryForm {
       return;
     }
     try {
-      const saved = await ipc.saveValue(this.contest, entry, line, text);
+      const saved = await ipc.saveValue(this.contest, entry, line, text, (checked) => this.#checked(checked));
       const field = this.fields[line];
       if (field !== undefined) {
         this.fields[line] = stored(field, text, saved.value);
@@ -126,6 +129,9 @@ export class EntryForm {
       this.#answered(saved);
     } catch (thrown) {
       const error = ipc.toUiError(thrown);
+      // Checks shown ahead of a write that then failed are not what is stored: show the last
+      // stored answer's again.
+      this.findings = this.#storedFindings;
       const field = this.fields[line];
       if (field === undefined) {
         return;
@@ -144,18 +150,29 @@ export class EntryForm {
   /** Stores `base` for `line` again, after the app refused what was typed there. */
   async #restore(line: string, entry: number, base: number | null): Promise<void> {
     try {
-      const saved = await ipc.saveValue(this.contest, entry, line, textOf(base));
+      const saved = await ipc.saveValue(this.contest, entry, line, textOf(base), (checked) => this.#checked(checked));
       const field = this.fields[line];
       if (field !== undefined) {
         this.fields[line] = restored(field, saved.value);
       }
       this.#answered(saved);
     } catch (thrown) {
+      this.findings = this.#storedFindings;
       this.error = ipc.toUiError(thrown);
     }
   }
 
+  /**
+   * The app's checks of a save it has written but not yet made durable: the panel shows them
+   * now, without waiting for the disk. Steps run one at a time, so these always belong to the
+   * save in flight; the field itself stays "saving" until the answer says the value is stored.
+   */
+  #checked(checked: ipc.SavedField): void {
+    this.findings = checked.findings;
+  }
+
   #answered(saved: ipc.SavedField): void {
+    this.#storedFindings = saved.findings;
     this.findings = saved.findings;
     if (this.form) {
       this.form.summary.state = saved.state;

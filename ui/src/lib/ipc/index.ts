@@ -4,7 +4,7 @@
 // always throws a `UiError`: the app's `{ code, params }`, or `error.unexpected` for anything else
 // (such as Tauri refusing a command), so components only ever show catalogue messages.
 
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
 
 import type { MessageKey } from '../i18n/catalogues';
 import type {
@@ -149,8 +149,18 @@ export function openProtocol(contest: string): Promise<ProtocolForm> {
 }
 
 /** Sends what was typed into a field, raw; the app parses, saves and checks it. */
-export function saveValue(contest: string, entry: number, line: string, raw: string): Promise<SavedField> {
-  return call('save_value', { contest, entry, line, raw });
+export function saveValue(
+  contest: string,
+  entry: number,
+  line: string,
+  raw: string,
+  onChecked: (checked: SavedField) => void,
+): Promise<SavedField> {
+  // The app sends the checks here as soon as it has them, before it makes the write durable;
+  // the promise resolves (with the same fields) once the value is stored.
+  const checked = new Channel<SavedField>();
+  checked.onmessage = onChecked;
+  return call('save_value', { contest, entry, line, raw, checked });
 }
 
 /** Marks an entry done. */
