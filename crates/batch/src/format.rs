@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use hattama_protocol::definition::sha256_hex;
+use hattama_protocol::definition::{is_id, sha256_hex};
 use hattama_protocol::{Mode, PrecinctId};
 
 /// The `format` field of every payload.
@@ -175,6 +175,16 @@ pub fn decode(bytes: &[u8]) -> Result<Payload, String> {
             "payload version {} (this build reads {FORMAT_VERSION})",
             payload.version
         ));
+    }
+    // The election and region ids go into file names and the trusted comment: only an id as a
+    // definition has them is one (a region `ab a` would write a comment nobody parses).
+    for (what, id) in [
+        ("election id", &payload.election.id),
+        ("precinct region", &payload.precinct.region),
+    ] {
+        if !is_id(id) {
+            return Err(format!("{what} `{id}` is not an id"));
+        }
     }
     Ok(payload)
 }

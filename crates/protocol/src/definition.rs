@@ -271,7 +271,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     out
 }
 
-fn valid_id(id: &str) -> bool {
+/// Whether `id` is an id as a definition's (election, region, contest, row): 1 to 64 ASCII
+/// letters, digits, `-` or `_`. Ids go into file names and signed comments, so nothing else is
+/// one.
+pub fn is_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && id
@@ -326,7 +329,7 @@ pub fn validate(definition: &Definition, templates: &TemplateSet) -> Result<(), 
             have: templates.id.clone(),
         });
     }
-    if !valid_id(&definition.id) {
+    if !is_id(&definition.id) {
         return Err(DefinitionError::BadId(definition.id.clone()));
     }
     text("the election name", &definition.name)?;
@@ -335,7 +338,7 @@ pub fn validate(definition: &Definition, templates: &TemplateSet) -> Result<(), 
     }
     let mut regions: HashMap<&str, RegionKind> = HashMap::new();
     for region in &definition.regions {
-        if !valid_id(&region.id) {
+        if !is_id(&region.id) {
             return Err(DefinitionError::BadId(region.id.clone()));
         }
         text(&format!("region {}", region.id), &region.name)?;
@@ -345,7 +348,7 @@ pub fn validate(definition: &Definition, templates: &TemplateSet) -> Result<(), 
     }
     let mut contests: HashMap<&str, &Template> = HashMap::new();
     for contest in &definition.contests {
-        if !valid_id(&contest.id) {
+        if !is_id(&contest.id) {
             return Err(DefinitionError::BadId(contest.id.clone()));
         }
         text(&format!("contest {}", contest.id), &contest.name)?;
@@ -371,7 +374,7 @@ pub fn validate(definition: &Definition, templates: &TemplateSet) -> Result<(), 
         }
         let mut row_ids = HashSet::new();
         for row in &contest.rows {
-            if !valid_id(&row.id) {
+            if !is_id(&row.id) {
                 return Err(DefinitionError::BadId(row.id.clone()));
             }
             if !row_ids.insert(&row.id) {
