@@ -8,30 +8,23 @@ use hattama_protocol::definition::Contest;
 use hattama_protocol::{FindingReport, LoadedDefinition, Template, builtin};
 use hattama_store::{
     EntryNo, Finalized, LineValue, ProtocolStatus, Reconciled, SavedField, Session, State, Store,
-    StoreError, Timestamp, TransitionError,
+    StoreError, Timestamp, TransitionError, TypedField,
 };
 
 use crate::error::PrecinctError;
 
-/// Saves what the actor typed into `line` of `entry`, raw; the store parses and checks it.
-/// `checked` is handed the answer with its findings before the write is made durable (see
+/// Saves what the actor typed into a field, raw; the store parses and checks it. `checked` is
+/// handed the answer with its findings before the write is made durable (see
 /// [`Store::save_value_checked_first`]), for a screen that shows the checks as keys come; the
 /// value is saved only when this returns `Ok`.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "the field's address, the text, the clock and the one hook"
-)]
 pub fn save_value(
     store: &mut Store,
     actor: &Session,
-    contest: &str,
-    entry: EntryNo,
-    line: &str,
-    raw: &str,
+    field: &TypedField<'_>,
     now: Timestamp,
     checked: impl FnOnce(&SavedField),
 ) -> Result<SavedField, PrecinctError> {
-    Ok(store.save_value_checked_first(actor, contest, entry, line, raw, now, checked)?)
+    Ok(store.save_value_checked_first(actor, field, now, checked)?)
 }
 
 /// Marks `entry` done; finishing the second compares the two.

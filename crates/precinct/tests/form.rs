@@ -7,7 +7,7 @@ pub mod common;
 use hattama_precinct::protocol;
 use hattama_protocol::Count;
 use hattama_protocol::check::PaperLine;
-use hattama_store::EntryNo;
+use hattama_store::{EntryNo, TypedField};
 
 use common::{NOW, P1, precinct};
 
@@ -46,7 +46,13 @@ fn the_open_entry_is_offered_to_the_person_typing_it_and_to_nobody_else() {
     // Nothing typed yet: the first entry is open, every line empty.
     let empty = offered(&protocol::form(&p.store, Some(&p.ana), P1).unwrap()).unwrap();
     assert!(empty.iter().all(|(_, value)| value.is_none()), "{empty:?}");
-    protocol::save_value(&mut p.store, &p.ana, P1, EntryNo::First, "L1", "1000", NOW).unwrap();
+    let typed = TypedField {
+        contest: P1,
+        entry: EntryNo::First,
+        line: "L1",
+        raw: "1000",
+    };
+    protocol::save_value(&mut p.store, &p.ana, &typed, NOW, |_| ()).unwrap();
 
     let ana = offered(&protocol::form(&p.store, Some(&p.ana), P1).unwrap()).unwrap();
     assert!(ana.contains(&("L1".to_owned(), Some(1000))), "{ana:?}");

@@ -71,7 +71,7 @@ pub use state::{Phase, State, TransitionError};
 pub use store::export::FinalProtocol;
 pub use store::{
     ACT_MIN_CHARS, Config, Difference, Finalized, FirstChair, LineValue, Matched, ProtocolStatus,
-    Reconciled, Review, SavedField, Store,
+    Reconciled, Review, SavedField, Store, TypedField,
 };
 pub use types::{EntryNo, Role, Session, Timestamp, UserId};
 pub use users::{Member, PIN_COST, PinCost, User};

@@ -5,7 +5,7 @@ pub mod common;
 
 use hattama_protocol::{Count, Status};
 use hattama_store::{
-    EntryNo, Matched, Phase, Reconciled, State, Store, StoreError, TransitionError,
+    EntryNo, Matched, Phase, Reconciled, State, Store, StoreError, TransitionError, TypedField,
 };
 
 use common::{NOW, P1, clean_p1, precinct, type_entry, with};
@@ -237,6 +237,15 @@ fn a_save_returns_the_value_and_the_live_findings_of_its_entry() {
     assert!(p.store.verify_audit().unwrap().is_ok());
 }
 
+fn typed<'a>(line: &'a str, raw: &'a str) -> TypedField<'a> {
+    TypedField {
+        contest: P1,
+        entry: EntryNo::First,
+        line,
+        raw,
+    }
+}
+
 #[test]
 fn a_save_hands_its_checks_over_before_it_commits_and_never_for_a_refused_text() {
     let mut p = precinct();
@@ -254,7 +263,7 @@ fn a_save_hands_its_checks_over_before_it_commits_and_never_for_a_refused_text()
     let mut early = None;
     let saved = p
         .store
-        .save_value_checked_first(&p.ana, P1, EntryNo::First, "L2", "1000", NOW, |checked| {
+        .save_value_checked_first(&p.ana, &typed("L2", "1000"), NOW, |checked| {
             // Another connection does not see the row yet: the commit (and its fsync) is still
             // to come when the checks are handed over.
             assert_eq!(committed_l2(), 0);
@@ -273,8 +282,8 @@ fn a_save_hands_its_checks_over_before_it_commits_and_never_for_a_refused_text()
     let mut told = false;
     let refused = p
         .store
-        .save_value_checked_first(&p.ana, P1, EntryNo::First, "L3", "8oo", NOW, |_| {
-            told = true
+        .save_value_checked_first(&p.ana, &typed("L3", "8oo"), NOW, |_| {
+            told = true;
         })
         .unwrap_err();
     assert_eq!(refused.code(), "store.bad_value");

@@ -13,7 +13,7 @@
 use std::sync::Mutex;
 
 use hattama_precinct::{audit, protocol};
-use hattama_store::EntryNo;
+use hattama_store::{EntryNo, TypedField};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -64,16 +64,13 @@ pub(crate) fn save_value(
             tracing::warn!(%error, "the checks could not be sent before the save");
         }
     };
-    let saved = protocol::save_value(
-        store,
-        session,
-        &contest,
+    let typed = TypedField {
+        contest: &contest,
         entry,
-        &line,
-        &raw,
-        now(),
-        send_early,
-    )?;
+        line: &line,
+        raw: &raw,
+    };
+    let saved = protocol::save_value(store, session, &typed, now(), send_early)?;
     Ok(SavedField::from(&saved))
 }
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use hattama_precinct::protocol;
 use hattama_protocol::Status;
+use hattama_store::TypedField;
 use serde_json::json;
 
 use crate::access::{failed, now, open_as, refused};
@@ -34,19 +35,16 @@ pub(super) fn enter(args: &EnterArgs, secrets: &mut Secrets) -> Result<ExitCode>
             serde_json::Value::Null => String::new(),
             other => other.to_string(),
         };
-        let saved = protocol::save_value(
-            &mut store,
-            &actor,
-            &args.contest,
-            args.entry,
+        let typed = TypedField {
+            contest: &args.contest,
+            entry: args.entry,
             line,
-            &raw,
-            now(),
-            // The CLI reports once the whole file is saved, so nothing is shown early.
-            |_checked| (),
-        )
-        .map_err(failed)
-        .with_context(|| format!("line {line}"))?;
+            raw: &raw,
+        };
+        // The CLI reports once the whole file is saved, so nothing is shown early.
+        let saved = protocol::save_value(&mut store, &actor, &typed, now(), |_checked| ())
+            .map_err(failed)
+            .with_context(|| format!("line {line}"))?;
         last = Some(saved);
     }
     let state = if args.keep_open {

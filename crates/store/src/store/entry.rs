@@ -31,6 +31,19 @@ pub struct SavedField {
     pub findings: Vec<FindingReport>,
 }
 
+/// What a person typed into one field of an entry, raw, and where.
+#[derive(Clone, Copy, Debug)]
+pub struct TypedField<'a> {
+    /// The contest whose current protocol it is.
+    pub contest: &'a str,
+    /// The entry.
+    pub entry: EntryNo,
+    /// The line id.
+    pub line: &'a str,
+    /// The text as typed; the store parses it (empty clears the field).
+    pub raw: &'a str,
+}
+
 /// One line's value in an entry (`None` when not typed or cleared).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LineValue {
@@ -54,7 +67,13 @@ impl Store {
         raw: &str,
         now: Timestamp,
     ) -> Result<SavedField, StoreError> {
-        self.save_value_checked_first(actor, contest, entry, line, raw, now, |_checked| ())
+        let field = TypedField {
+            contest,
+            entry,
+            line,
+            raw,
+        };
+        self.save_value_checked_first(actor, &field, now, |_checked| ())
     }
 
     /// Saves as [`Store::save_value`] does, and hands `checked` the same answer (the value, the
@@ -62,20 +81,19 @@ impl Store {
     /// written and before the commit and its fsync. So a screen can show the checks without
     /// waiting for the disk. `checked` is told nothing that is stored yet: the value is saved only
     /// when this returns `Ok`; on an error the transaction is rolled back and nothing changed.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "save_value's arguments and the one hook; a struct would only rename them"
-    )]
     pub fn save_value_checked_first(
         &mut self,
         actor: &Session,
-        contest: &str,
-        entry: EntryNo,
-        line: &str,
-        raw: &str,
+        field: &TypedField<'_>,
         now: Timestamp,
         checked: impl FnOnce(&SavedField),
     ) -> Result<SavedField, StoreError> {
+        let &TypedField {
+            contest,
+            entry,
+            line,
+            raw,
+        } = field;
         let _span = tracing::debug_span!(
             "save_value",
             contest,

@@ -20,7 +20,7 @@ mod people;
 mod reconcile;
 mod vouch;
 
-pub use entry::{LineValue, SavedField};
+pub use entry::{LineValue, SavedField, TypedField};
 pub use finalize::{ACT_MIN_CHARS, Finalized, Review};
 pub use people::FirstChair;
 pub use reconcile::{Difference, Matched, Reconciled};
