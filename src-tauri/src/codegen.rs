@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ts_rs::{Config, TS};
 
 use crate::app::dto::{AppInfo, Language, LocalText};
-use crate::error::{IpcError, error_codes};
+use crate::error::{IpcError, error_codes, input_error_codes};
 use crate::outbound::dto::{
     AuditBreak, AuditCheck, DeviceKeyInfo, DocumentKind, DriveInfo, ExportInfo, ExportResult,
     FinalInfo, OutboundOverview, SavedFile,
@@ -35,6 +35,12 @@ pub(crate) fn typescript() -> String {
         AppInfo::decl(&config),
         string_union("ErrorCode", error_codes.iter().map(String::as_str)),
         IpcError::decl(&config),
+        string_union("InputErrorCode", input_error_codes().into_iter()),
+        string_list(
+            "INPUT_ERROR_CODES",
+            "InputErrorCode",
+            input_error_codes().into_iter(),
+        ),
         string_union(
             "ActionCode",
             hattama_store::Permission::all().map(hattama_store::Permission::code),
@@ -103,6 +109,16 @@ pub(crate) fn typescript() -> String {
 fn string_union<'a>(name: &str, members: impl Iterator<Item = &'a str>) -> String {
     let members: Vec<String> = members.map(|member| format!("\"{member}\"")).collect();
     format!("type {name} = {};", members.join(" | "))
+}
+
+/// A TypeScript constant holding the same string literals as the union `union`, for code that
+/// must look a value up in the list at run time.
+fn string_list<'a>(name: &str, union: &str, members: impl Iterator<Item = &'a str>) -> String {
+    let members: Vec<String> = members.map(|member| format!("\"{member}\"")).collect();
+    format!(
+        "const {name}: readonly {union}[] = [{}];",
+        members.join(", ")
+    )
 }
 
 fn generated_path() -> PathBuf {

@@ -109,17 +109,20 @@ pub enum InputError {
     TooLarge,
 }
 
-impl InputError {
-    /// The stable code, used as a message key by the UI (`error.input.<code>`).
-    pub fn code(self) -> &'static str {
-        match self {
+// The stable codes; the UI's message key is `error.input.<code>`, and codegen writes `codes()`
+// into the IPC contract so the UI holds no list of its own.
+crate::error_codes! {
+    pub InputError {
+        codes {
             InputError::Empty => "empty",
             InputError::NotANumber => "not_a_number",
             InputError::Negative => "negative",
             InputError::TooLarge => "too_large",
         }
     }
+}
 
+impl InputError {
     /// The message a clerk reads, in the three languages.
     pub fn message(self) -> Text {
         match self {

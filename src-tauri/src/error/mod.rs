@@ -106,6 +106,15 @@ pub(crate) fn error_codes() -> Vec<String> {
         .collect()
 }
 
+/// The codes of the protocol crate's input errors (`InputError::codes()`), which a refused count
+/// carries as the `input` param of `error.store.bad_value`; the UI shows `error.input.<code>`.
+/// Codegen writes this list as the TypeScript `InputErrorCode` union and `INPUT_ERROR_CODES`, so
+/// the UI keeps no copy of it.
+#[cfg(test)]
+pub(crate) fn input_error_codes() -> Vec<&'static str> {
+    hattama_protocol::InputError::codes()
+}
+
 /// An error as the webview receives it: a message key and the values for its placeholders.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
 pub(crate) struct IpcError {

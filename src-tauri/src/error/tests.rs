@@ -1,6 +1,6 @@
 //! The error codes that cross IPC: the list is built from the error types' own tables, every
 //! code an error emits is in the generated TypeScript `ErrorCode` union, and each has a message
-//! in every catalogue.
+//! in every catalogue, as has every input error (`error.input.<code>`) a refused count carries.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -14,7 +14,7 @@ use hattama_protocol::{DefinitionError, InputError, PrecinctId};
 use hattama_store::{EntryNo, StoreError, TransitionError, UserId};
 use serde_json::Value;
 
-use crate::error::{AppError, IpcError, error_codes};
+use crate::error::{AppError, IpcError, error_codes, input_error_codes};
 
 /// The committed generated TypeScript, whose `ErrorCode` union the UI's messages are typed by.
 const GENERATED: &str = include_str!("../../../ui/src/lib/ipc/generated/ipc.ts");
@@ -28,7 +28,10 @@ fn every_error_code_has_a_message_in_every_catalogue() {
     ];
     for (locale, text) in catalogues {
         let catalogue: Value = serde_json::from_str(text).unwrap();
-        for key in error_codes() {
+        let input_keys = input_error_codes()
+            .into_iter()
+            .map(|code| format!("error.input.{code}"));
+        for key in error_codes().into_iter().chain(input_keys) {
             let message = catalogue[&key].as_str().unwrap_or_default();
             assert!(
                 !message.is_empty(),
@@ -76,6 +79,36 @@ fn every_code_an_error_emits_is_one_the_generated_typescript_knows() {
             "`{}` is emitted but the generated `ErrorCode` union does not know it: give it its \
              arm in its error type's `error_codes!` table and run `cargo xtask codegen`",
             error.code
+        );
+    }
+}
+
+#[test]
+fn every_input_error_a_refused_count_carries_is_one_the_generated_typescript_knows() {
+    let union = GENERATED
+        .lines()
+        .find_map(|line| line.strip_prefix("export type InputErrorCode = "))
+        .and_then(|rest| rest.strip_suffix(';'))
+        .expect("the generated TypeScript declares an `InputErrorCode` union");
+    let known: BTreeSet<&str> = union
+        .split(" | ")
+        .map(|code| code.trim_matches('"'))
+        .collect();
+    for input in [
+        InputError::Empty,
+        InputError::NotANumber,
+        InputError::Negative,
+        InputError::TooLarge,
+    ] {
+        let error = IpcError::from(StoreError::BadValue {
+            line: "L1".into(),
+            error: input,
+        });
+        assert_eq!(error.code, "error.store.bad_value");
+        let carried = error.params.get("input").map(String::as_str);
+        assert!(
+            carried.is_some_and(|code| known.contains(code)),
+            "{input:?} is carried as {carried:?}, which the generated `InputErrorCode` does not know"
         );
     }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
+import { catalogues } from '../../lib/i18n/catalogues';
+import { INPUT_ERROR_CODES } from '../../lib/ipc';
+
 import { entered, loaded, needsRestore, refusalMessage, refused, restored, stored, storedAs, typed } from './field';
 
 const notANumber = { code: 'error.store.bad_value', params: { line: 'L1', input: 'not_a_number' } } as const;
@@ -67,6 +70,14 @@ describe('a field shows what the clerk typed and follows what the app stored', (
 describe('the message for a refused field', () => {
   it('is the input error when the app names one', () => {
     expect(refusalMessage(notANumber)).toEqual({ key: 'error.input.not_a_number', params: {} });
+  });
+
+  it.each(Object.entries(catalogues))('has a %s message for every input error the app names', (_locale, catalogue) => {
+    expect(INPUT_ERROR_CODES.length).toBeGreaterThan(0);
+    for (const input of INPUT_ERROR_CODES) {
+      const { key } = refusalMessage({ code: 'error.store.bad_value', params: { line: 'L1', input } });
+      expect([input, key in catalogue]).toEqual([input, true]);
+    }
   });
 
   it('is the error itself otherwise', () => {

@@ -8,7 +8,7 @@
 // that was there before, never a part of the text, and never something that depends on how fast
 // the keys came.
 
-import type { UiError } from '../../lib/ipc';
+import { INPUT_ERROR_CODES, type InputErrorCode, type UiError } from '../../lib/ipc';
 
 /** How a field stands: nothing typed, waiting for the app, stored, or the typed text refused. */
 export type FieldStatus = 'empty' | 'saving' | 'saved' | 'refused';
@@ -88,12 +88,13 @@ export function storedAs(field: Field): number | null {
   return field.draft === String(field.stored) ? null : field.stored;
 }
 
-/** Input error codes the protocol crate gives, each with an `error.input.*` message. */
-const INPUT_ERRORS = ['empty', 'not_a_number', 'negative', 'too_large'] as const;
-
-/** The message key and params that explain a refused field: the input error when it is one. */
-export function refusalMessage(error: UiError): { key: `error.input.${(typeof INPUT_ERRORS)[number]}` | UiError['code']; params: Readonly<Record<string, string>> } {
-  const input = INPUT_ERRORS.find((code) => code === error.params['input']);
+/**
+ * The message key and params that explain a refused field: the input error when it is one. The
+ * input error codes come from the protocol crate through the generated IPC contract, each with an
+ * `error.input.*` message.
+ */
+export function refusalMessage(error: UiError): { key: `error.input.${InputErrorCode}` | UiError['code']; params: Readonly<Record<string, string>> } {
+  const input = INPUT_ERROR_CODES.find((code) => code === error.params['input']);
   if (error.code === 'error.store.bad_value' && input !== undefined) {
     return { key: `error.input.${input}`, params: {} };
   }

@@ -27,6 +27,7 @@ import type {
 } from './generated/ipc';
 
 export type * from './generated/ipc';
+export { INPUT_ERROR_CODES } from './generated/ipc';
 
 /** An error the UI can show: a message key and its params. */
 export interface UiError {

@@ -28,6 +28,10 @@ code: ErrorCode,
  */
 params: { [key in string]: string }, };
 
+export type InputErrorCode = "empty" | "not_a_number" | "negative" | "too_large";
+
+export const INPUT_ERROR_CODES: readonly InputErrorCode[] = ["empty", "not_a_number", "negative", "too_large"];
+
 export type ActionCode = "perm.add_user" | "perm.add_chair" | "perm.change_user" | "perm.remove_user" | "perm.unlock_user" | "perm.add_member" | "perm.enter" | "perm.reconcile" | "perm.acknowledge" | "perm.attach_act" | "perm.finalize" | "perm.repeat" | "perm.make_device_key" | "perm.export" | "perm.print" | "perm.view_audit" | "perm.verify_audit";
 
 export type SessionInfo = {
