@@ -28,6 +28,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use hattama_precinct::definition::{self, DefinitionSource};
+use hattama_precinct::people::NewUser;
+use hattama_precinct::protocol::{ActPaper, PaperValue};
 use hattama_precinct::{installation, people, protocol};
 use hattama_protocol::PrecinctId;
 use hattama_store::{EntryNo, FirstChair, Reconciled, Role, restore};
@@ -291,8 +293,13 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             let (actor, pin) = sign_in_keeping_pin(&mut store, who, secrets)?;
             let new_pin = secrets.read_new("new-pin")?;
             let actor_pin = (*role == Role::Chair).then_some(pin.as_str());
-            let id = people::add_user(&mut store, &actor, name, *role, &new_pin, actor_pin, now())
-                .map_err(failed)?;
+            let user = NewUser {
+                name,
+                role: *role,
+                pin: &new_pin,
+                actor_pin,
+            };
+            let id = people::add_user(&mut store, &actor, &user, now()).map_err(failed)?;
             print_json(&json!({ "id": id.0, "name": name, "role": role.as_str() }))?;
         }
         StoreCommand::Enter(args) => return enter::enter(args, secrets),
@@ -305,16 +312,14 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             who,
         } => {
             let (mut store, actor) = open_as(db, who, secrets)?;
-            let reconciled = protocol::reconcile(
-                &mut store,
-                &actor,
+            let paper = PaperValue {
                 contest,
                 line,
-                value,
-                *confirm_neither,
-                now(),
-            )
-            .map_err(failed)?;
+                raw: value,
+                confirm_neither: *confirm_neither,
+            };
+            let reconciled =
+                protocol::reconcile(&mut store, &actor, &paper, now()).map_err(failed)?;
             let Reconciled::Settled { matched, state } = reconciled else {
                 print_json(
                     &json!({ "contest": contest, "line": line, "needs_confirmation": true }),
@@ -345,8 +350,13 @@ pub(crate) fn run(command: &StoreCommand, secrets: &mut Secrets) -> Result<ExitC
             who,
         } => {
             let (mut store, actor) = open_as(db, who, secrets)?;
-            protocol::attach_act(&mut store, &actor, contest, code, number, text, now())
-                .map_err(failed)?;
+            let act = ActPaper {
+                contest,
+                code,
+                paper_number: number,
+                text,
+            };
+            protocol::attach_act(&mut store, &actor, &act, now()).map_err(failed)?;
             print_json(&json!({ "contest": contest, "act": code }))?;
         }
         StoreCommand::Finalize { db, contest, who } => {

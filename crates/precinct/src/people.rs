@@ -21,17 +21,28 @@ pub fn allowed(store: &Store, actor: &Session) -> Result<Vec<Permission>, Precin
     Ok(store.allowed(actor)?)
 }
 
-/// Adds a user (a chair adds; a new chair needs the acting chair's `actor_pin` again).
+/// A user to add: the name typed at sign-in, the role and the new PIN, with the acting chair's
+/// own PIN again when the new user is a chair. No `Debug`: it holds PINs.
+#[derive(Clone, Copy)]
+pub struct NewUser<'a> {
+    /// The name.
+    pub name: &'a str,
+    /// The role.
+    pub role: Role,
+    /// The new user's PIN.
+    pub pin: &'a str,
+    /// The acting chair's PIN, asked again to add a chair.
+    pub actor_pin: Option<&'a str>,
+}
+
+/// Adds a user (a chair adds; a new chair needs the acting chair's PIN again).
 pub fn add_user(
     store: &mut Store,
     actor: &Session,
-    name: &str,
-    role: Role,
-    pin: &str,
-    actor_pin: Option<&str>,
+    user: &NewUser<'_>,
     now: Timestamp,
 ) -> Result<UserId, PrecinctError> {
-    Ok(store.add_user(actor, name, role, pin, actor_pin, now)?)
+    Ok(store.add_user(actor, user.name, user.role, user.pin, user.actor_pin, now)?)
 }
 
 /// Gives a user another role (a chair; making a chair needs the acting chair's PIN again).

@@ -100,6 +100,19 @@ pub fn entry_values_and_findings(
     Ok(store.entry_values_and_findings(actor, contest, entry)?)
 }
 
+/// A value read on the paper for a line the two entries differ on, as the reconciler typed it.
+#[derive(Clone, Copy, Debug)]
+pub struct PaperValue<'a> {
+    /// The contest whose current protocol it is.
+    pub contest: &'a str,
+    /// The differing line.
+    pub line: &'a str,
+    /// The value as typed; the store parses it.
+    pub raw: &'a str,
+    /// Whether the reconciler confirmed a value that is on neither entry.
+    pub confirm_neither: bool,
+}
+
 /// Settles a differing line with the value read on the paper (a secretary or a chair who typed
 /// neither entry). The answer says which entry it matched; a value on neither entry is stored
 /// only with `confirm_neither`, otherwise nothing is stored and the answer is
@@ -107,12 +120,15 @@ pub fn entry_values_and_findings(
 pub fn reconcile(
     store: &mut Store,
     actor: &Session,
-    contest: &str,
-    line: &str,
-    raw: &str,
-    confirm_neither: bool,
+    paper: &PaperValue<'_>,
     now: Timestamp,
 ) -> Result<Reconciled, PrecinctError> {
+    let &PaperValue {
+        contest,
+        line,
+        raw,
+        confirm_neither,
+    } = paper;
     Ok(store.reconcile(actor, contest, line, raw, confirm_neither, now)?)
 }
 
@@ -127,17 +143,34 @@ pub fn acknowledge(
     Ok(store.acknowledge(actor, contest, code, now)?)
 }
 
-/// Attaches the commission's act (its paper number and description) to the failing error.
+/// The commission's act explaining a failing error: its number on paper and its description.
+#[derive(Clone, Copy, Debug)]
+pub struct ActPaper<'a> {
+    /// The contest whose current protocol it is.
+    pub contest: &'a str,
+    /// The failing error's rule code.
+    pub code: &'a str,
+    /// The act's number on paper.
+    pub paper_number: &'a str,
+    /// What the act says.
+    pub text: &'a str,
+}
+
+/// Attaches the commission's act to the failing error it explains.
 pub fn attach_act(
     store: &mut Store,
     actor: &Session,
-    contest: &str,
-    code: &str,
-    paper_number: &str,
-    text: &str,
+    act: &ActPaper<'_>,
     now: Timestamp,
 ) -> Result<(), PrecinctError> {
-    Ok(store.attach_act(actor, contest, code, paper_number, text, now)?)
+    Ok(store.attach_act(
+        actor,
+        act.contest,
+        act.code,
+        act.paper_number,
+        act.text,
+        now,
+    )?)
 }
 
 /// Finalizes the protocol, by the chair signed in as the chair.

@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 
 use hattama_precinct::definition::{self, DefinitionSource};
-use hattama_precinct::people;
+use hattama_precinct::people::{self, NewUser};
 use hattama_protocol::PrecinctId;
 use hattama_store::{FirstChair, Session, Store, StoreError, UserId};
 use tauri::State;
@@ -114,16 +114,13 @@ pub(crate) fn add_user(
 ) -> Result<Overview, IpcError> {
     let mut state = state::lock(&state)?;
     let (store, session) = state.store_and_session()?;
-    let role = role.into();
-    people::add_user(
-        store,
-        session,
-        &name,
-        role,
-        &pin,
-        chair_pin.as_deref(),
-        now(),
-    )?;
+    let user = NewUser {
+        name: &name,
+        role: role.into(),
+        pin: &pin,
+        actor_pin: chair_pin.as_deref(),
+    };
+    people::add_user(store, session, &user, now())?;
     overview_of(&mut state)
 }
 

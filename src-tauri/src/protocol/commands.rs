@@ -12,6 +12,7 @@
 
 use std::sync::Mutex;
 
+use hattama_precinct::protocol::{ActPaper, PaperValue};
 use hattama_precinct::{audit, protocol};
 use hattama_store::{EntryNo, TypedField};
 use tauri::State;
@@ -113,16 +114,13 @@ pub(crate) fn reconcile(
 ) -> Result<ReconcileOutcome, IpcError> {
     let mut state = state::lock(&state)?;
     let (store, session) = state.store_and_session()?;
-    Ok(protocol::reconcile(
-        store,
-        session,
-        &contest,
-        &line,
-        &raw,
+    let paper = PaperValue {
+        contest: &contest,
+        line: &line,
+        raw: &raw,
         confirm_neither,
-        now(),
-    )?
-    .into())
+    };
+    Ok(protocol::reconcile(store, session, &paper, now())?.into())
 }
 
 /// The agreed values' checks, acknowledgements and acts.
@@ -168,15 +166,13 @@ pub(crate) fn attach_act(
 ) -> Result<(), IpcError> {
     let mut state = state::lock(&state)?;
     let (store, session) = state.store_and_session()?;
-    Ok(protocol::attach_act(
-        store,
-        session,
-        &contest,
-        &code,
-        &number,
-        &text,
-        now(),
-    )?)
+    let act = ActPaper {
+        contest: &contest,
+        code: &code,
+        paper_number: &number,
+        text: &text,
+    };
+    Ok(protocol::attach_act(store, session, &act, now())?)
 }
 
 /// Finalizes the protocol, by the chair signed in; returns the version finalized.

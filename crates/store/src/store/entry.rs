@@ -110,15 +110,8 @@ impl Store {
             let protocol = protocols::current(tx, contest)?;
             let next = state::edit(protocol.state, entry, user)?;
             if next != protocol.state {
-                transition(
-                    tx,
-                    &protocol,
-                    next,
-                    Some(user),
-                    now,
-                    Action::EntryStart,
-                    json!({ "entry": entry.number() }),
-                )?;
+                let (action, started) = (Action::EntryStart, json!({ "entry": entry.number() }));
+                transition(tx, &protocol, next, Some(user), now, action, started)?;
             }
             let audit_seq = audit::append(
                 tx,
@@ -195,15 +188,9 @@ impl Store {
                     (next, differing)
                 }
             };
-            transition(
-                tx,
-                &protocol,
-                next,
-                Some(user),
-                now,
-                Action::EntryFinish,
-                json!({ "entry": entry.number(), "differing": differing }),
-            )?;
+            let finished = json!({ "entry": entry.number(), "differing": differing });
+            let action = Action::EntryFinish;
+            transition(tx, &protocol, next, Some(user), now, action, finished)?;
             Ok(next)
         })
     }

@@ -174,15 +174,8 @@ impl Store {
             )?;
             review::settle(tx, protocol.id, line, value, user, now, audit_seq)?;
             if next != protocol.state {
-                transition(
-                    tx,
-                    &protocol,
-                    next,
-                    Some(user),
-                    now,
-                    Action::ReconcileDone,
-                    json!({}),
-                )?;
+                let action = Action::ReconcileDone;
+                transition(tx, &protocol, next, Some(user), now, action, json!({}))?;
             }
             Ok(Reconciled::Settled {
                 matched,
