@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz [--seconds N] [TARGET…] [-- LIBFUZZER_ARGS…]`: coverage-guided fuzzing of the
+//! `cargo xtask fuzz [--seconds N] [--no-sanitizer] [TARGET…] [-- LIBFUZZER_ARGS…]`: coverage-guided fuzzing of the
 //! parsers and verifiers with `cargo fuzz` (libFuzzer) on the nightly toolchain; the targets live
 //! in `fuzz/` (docs/fuzzing.md).
 //!
@@ -47,6 +47,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         None => (args, &[][..]),
     };
     let mut seconds = CI_SECONDS;
+    let mut sanitizer = Sanitizer::Address;
     let mut targets = Vec::new();
     let mut rest = ours.iter();
     while let Some(arg) = rest.next() {
@@ -57,6 +58,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
                     .parse()
                     .with_context(|| format!("--seconds {value}: not a whole number"))?;
             }
+            "--no-sanitizer" => sanitizer = Sanitizer::None,
             target if TARGETS.contains(&target) => targets.push(target),
             other => bail!("unknown fuzz target or option `{other}`; targets: {TARGETS:?}"),
         }
@@ -66,7 +68,29 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     let passed: Vec<&str> = passed.iter().map(String::as_str).collect();
     prepare()?;
-    fuzz_targets(&targets, seconds, &passed)
+    fuzz_targets(&targets, seconds, sanitizer, &passed)
+}
+
+/// How the targets are built: with Address Sanitizer (`cargo fuzz`'s default, what CI runs), or
+/// without one for long runs (`--no-sanitizer`): the code is safe Rust with `unsafe` forbidden,
+/// so the sanitizer mostly watches the dependencies, and without it most targets run ten times
+/// as many inputs a second or more (docs/fuzzing.md). Debug assertions and overflow checks stay
+/// on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Sanitizer {
+    /// `-s address`.
+    Address,
+    /// `-s none`.
+    None,
+}
+
+impl Sanitizer {
+    fn flag(self) -> &'static str {
+        match self {
+            Sanitizer::Address => "address",
+            Sanitizer::None => "none",
+        }
+    }
 }
 
 /// Installs the nightly toolchain and `cargo-fuzz` when they are missing.
@@ -91,16 +115,40 @@ pub(crate) fn prepare() -> Result<()> {
 }
 
 /// Builds every target, writes the seeds, and runs each of `targets` for `seconds`.
-pub(crate) fn fuzz_targets(targets: &[&str], seconds: u64, passed: &[&str]) -> Result<()> {
+pub(crate) fn fuzz_targets(
+    targets: &[&str],
+    seconds: u64,
+    sanitizer: Sanitizer,
+    passed: &[&str],
+) -> Result<()> {
     let started = Instant::now();
     let nightly = format!("+{NIGHTLY}");
-    sh::run("cargo", &[&nightly, "fuzz", "build"])?;
+    let seeds = if sanitizer == Sanitizer::Address {
+        sh::run("cargo", &[&nightly, "fuzz", "build"])?;
+        fuzz_dir().join("target").join(TRIPLE).join("release")
+    } else {
+        // Without a sanitizer's runtime the coverage hooks are only linked into the targets
+        // (libFuzzer has them), so each target is built on its own and the seeds binary plainly.
+        for target in targets {
+            sh::run("cargo", &[&nightly, "fuzz", "build", "-s", "none", target])?;
+        }
+        let manifest = fuzz_dir().join("Cargo.toml").display().to_string();
+        sh::run(
+            "cargo",
+            &[
+                &nightly,
+                "build",
+                "--release",
+                "--bin",
+                "seeds",
+                "--manifest-path",
+                &manifest,
+            ],
+        )?;
+        fuzz_dir().join("target").join("release")
+    }
+    .join("seeds");
     let built = started.elapsed();
-    let seeds = fuzz_dir()
-        .join("target")
-        .join(TRIPLE)
-        .join("release")
-        .join("seeds");
     let corpus = fuzz_dir().join("corpus");
     sh::run(
         &seeds.display().to_string(),
@@ -114,6 +162,8 @@ pub(crate) fn fuzz_targets(targets: &[&str], seconds: u64, passed: &[&str]) -> R
             nightly.as_str(),
             "fuzz",
             "run",
+            "-s",
+            sanitizer.flag(),
             target,
             "--",
             &max_time,

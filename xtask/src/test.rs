@@ -23,7 +23,12 @@ pub(crate) fn run(_args: &[String]) -> Result<()> {
     )?;
     sh::run("cargo", &["test", "--workspace"])?;
     app::test_steps()?;
-    fuzz::fuzz_targets(&fuzz::TARGETS, fuzz::CI_SECONDS, &[])
+    fuzz::fuzz_targets(
+        &fuzz::TARGETS,
+        fuzz::CI_SECONDS,
+        fuzz::Sanitizer::Address,
+        &[],
+    )
 }
 
 /// Rewrites the committed generated files.
