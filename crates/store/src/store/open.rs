@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use hattama_protocol::builtin;
@@ -85,6 +86,10 @@ impl Store {
         }
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // A cached statement keeps its plan: without this, SQLite marks `column = ?` as worth
+        // re-planning for each new value, and rusqlite clears the bindings of every statement it
+        // puts back in its cache, so each such query was parsed again on every use.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
