@@ -7,11 +7,14 @@
 //! - `Store::save_value`: parse, check the line, write value, history and audit rows in one
 //!   `BEGIN IMMEDIATE` transaction, commit with WAL and `synchronous=FULL`, return findings.
 //!
-//! The two floors differ by where they write, not how much: on the virtual disk this was tuned on,
-//! rewriting the block the last `fsync` wrote costs the same for 128 bytes as for 20 KiB, and
-//! 70 to 110 µs less than writing one block anywhere else. A log never rewrites its last block,
-//! so a save pays at least the append floor. SQLite's WAL syncs with `fsync` as the floors do
-//! (the bundled build has no `HAVE_FDATASYNC`; on this ext4 the two cost the same).
+//! The two floors differ by where they write, not how much. Measured side by side on the
+//! virtual disk this was tuned on (p50, ext4, idle-ish): rewriting the block the last `fsync`
+//! wrote cost 320-335 µs for 128 bytes and for 20 KiB alike; one 4120-byte write at a fresh
+//! offset 375-390 µs; four such frames in one write 380-395 µs, but written as SQLite writes
+//! them (header and page apart, eight writes) 450-470 µs. A log never rewrites its last block,
+//! so a save pays at least the append floor, and each further write costs about 10 µs.
+//! SQLite's WAL syncs with `fsync` as the floors do (the bundled build has no `HAVE_FDATASYNC`;
+//! on this ext4 `fdatasync` costs the same).
 //!
 //! The files live under Cargo's target temp folder (the disk the project builds on) unless
 //! `HATTAMA_BENCH_DIR` names another folder; `HATTAMA_BENCH_N` sets the samples (default 1000).
