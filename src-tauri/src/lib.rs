@@ -105,31 +105,11 @@ pub fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Registers the managed state, once, before any window loads, and opens the store on a thread
-/// of its own while the webview starts: opening checks the file (`quick_check`, the schema, the
-/// signed definition) and takes tens of milliseconds that the first screen would otherwise wait
-/// for. The state's lock is held while it opens, so a command that comes first waits for it
-/// rather than opening the file twice. When the file cannot be opened, the store stays closed
-/// and the first command that needs it opens it again and shows the UI that coded error.
+/// Registers the managed state, once, before any window loads. The store is opened by the
+/// first command that needs it (see `AppState::store`). Opening it early on a thread of its own
+/// was tried: `Store::open` of a set-up database takes about 5 ms, too little to show in the
+/// cold start.
 fn setup<R: Runtime>(app: &mut App<R>, database_path: PathBuf) {
     tracing::info!(database = %database_path.display(), "starting");
     app.manage(Mutex::new(AppState::new(database_path)));
-    let handle = app.handle().clone();
-    let opening = std::thread::Builder::new()
-        .name("open-store".into())
-        .spawn(move || open_early(&handle));
-    if let Err(error) = opening {
-        tracing::warn!(%error, "the store is opened on first use: no thread to open it early");
-    }
-}
-
-/// Opens the store of `app`'s state, if nothing has yet.
-fn open_early<R: Runtime>(app: &tauri::AppHandle<R>) {
-    let state = app.state::<Mutex<AppState>>();
-    let Ok(mut state) = state::lock(&state) else {
-        return;
-    };
-    if let Err(error) = state.store() {
-        tracing::warn!(%error, "the store did not open at start; the first screen will say why");
-    }
 }

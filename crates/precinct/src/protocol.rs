@@ -8,10 +8,13 @@ use hattama_protocol::definition::Contest;
 use hattama_protocol::{FindingReport, LoadedDefinition, Template, builtin};
 use hattama_store::{
     EntryNo, Finalized, LineValue, ProtocolStatus, Reconciled, SavedField, Session, State, Store,
-    StoreError, Timestamp, TransitionError, TypedField,
+    StoreError, Timestamp, TransitionError,
 };
 
 use crate::error::PrecinctError;
+
+/// What a person typed into one field, the request [`save_value`] takes (the store's own type).
+pub use hattama_store::TypedField;
 
 /// Saves what the actor typed into a field, raw; the store parses and checks it. `checked` is
 /// handed the answer with its findings before the write is made durable (see

@@ -12,9 +12,9 @@
 
 use std::sync::Mutex;
 
-use hattama_precinct::protocol::{ActPaper, PaperValue};
+use hattama_precinct::protocol::{ActPaper, PaperValue, TypedField};
 use hattama_precinct::{audit, protocol};
-use hattama_store::{EntryNo, TypedField};
+use hattama_store::EntryNo;
 use tauri::State;
 use tauri::ipc::Channel;
 

@@ -4,9 +4,8 @@
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use hattama_precinct::protocol;
+use hattama_precinct::protocol::{self, TypedField};
 use hattama_protocol::Status;
-use hattama_store::TypedField;
 use serde_json::json;
 
 use crate::access::{failed, now, open_as, refused};

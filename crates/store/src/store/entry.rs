@@ -110,7 +110,8 @@ impl Store {
             let protocol = protocols::current(tx, contest)?;
             let next = state::edit(protocol.state, entry, user)?;
             if next != protocol.state {
-                let (action, started) = (Action::EntryStart, json!({ "entry": entry.number() }));
+                let started = json!({ "entry": entry.number() });
+                let action = Action::EntryStart;
                 transition(tx, &protocol, next, Some(user), now, action, started)?;
             }
             let audit_seq = audit::append(
