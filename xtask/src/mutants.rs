@@ -54,11 +54,11 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             "mutants",
             "--package",
             krate,
-            "--timeout",
-            "300",
             "--output",
             &output_text,
         ];
+        // No `--timeout`: cargo-mutants sets it from the unmutated test run (five times that, at
+        // least 20 s), so a mutant that loops costs seconds, not minutes. `ARGS` may still set one.
         // `--in-place` runs one mutant at a time already and refuses `--jobs`.
         if !passed.iter().any(|arg| arg == "--in-place") {
             command_args.extend(["--jobs", "1"]);

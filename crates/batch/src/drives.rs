@@ -143,6 +143,16 @@ mod tests {
     }
 
     #[test]
+    fn a_mount_point_decodes_every_octal_escape_the_kernel_writes() {
+        // The kernel escapes space (\040), tab (\011), newline (\012) and backslash (\134).
+        let mounts = parse_mounts("/dev/sdb1 /media/a\\011b\\012c\\134d\\040e vfat rw 0 0\n");
+        assert_eq!(mounts[0].mount_point, PathBuf::from("/media/a\tb\nc\\d e"));
+        // Not an escape: too few digits, a digit above 7, or a value above one byte.
+        let kept = parse_mounts("/dev/sdb1 /x\\04y\\089\\777\\04 vfat rw 0 0\n");
+        assert_eq!(kept[0].mount_point, PathBuf::from("/x\\04y\\089\\777\\04"));
+    }
+
+    #[test]
     fn removable_flag_in_a_sysfs_tree() {
         let root = std::env::temp_dir().join(format!("hattama-sys-{}", std::process::id()));
         for (disk, removable) in [("sda", "0"), ("sdb", "1")] {
