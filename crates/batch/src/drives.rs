@@ -143,6 +143,22 @@ mod tests {
     }
 
     #[test]
+    fn a_device_names_its_disk_only_for_a_partition_number_after_p() {
+        // A whole card or drive mounted without a partition table is its own disk.
+        assert_eq!(disk_of("/dev/mmcblk0").as_deref(), Some("mmcblk0"));
+        // A `p` with no number after it, or with letters after it, is part of the name.
+        assert_eq!(disk_of("/dev/mmcblk0p").as_deref(), Some("mmcblk0p"));
+        assert_eq!(disk_of("/dev/mmcblk0rpmb").as_deref(), Some("mmcblk0rpmb"));
+        assert_eq!(disk_of("/dev/nvme0n1p12").as_deref(), Some("nvme0n1"));
+        // Other disks lose their trailing partition number.
+        assert_eq!(disk_of("/dev/sdc12").as_deref(), Some("sdc"));
+        // No device name, or a device below a folder (device mapper, by-id links): no disk.
+        assert_eq!(disk_of("/dev/"), None);
+        assert_eq!(disk_of("/dev/mapper/stick"), None);
+        assert_eq!(disk_of("/dev/disk/by-id/usb-stick"), None);
+    }
+
+    #[test]
     fn a_mount_point_decodes_every_octal_escape_the_kernel_writes() {
         // The kernel escapes space (\040), tab (\011), newline (\012) and backslash (\134).
         let mounts = parse_mounts("/dev/sdb1 /media/a\\011b\\012c\\134d\\040e vfat rw 0 0\n");
