@@ -485,6 +485,42 @@ mod tests {
     }
 
     #[test]
+    fn a_passphrase_needs_eight_characters_not_eight_bytes() {
+        for weak in ["seven77", "сайлау7"] {
+            assert!(
+                matches!(generate(weak, "t"), Err(KeyError::WeakPassphrase)),
+                "{weak:?}"
+            );
+        }
+        let pair = generate("сайлау78", "t").unwrap();
+        assert!(unlock(&pair.secret_key, Some("сайлау78")).is_ok());
+    }
+
+    #[test]
+    fn an_unlocked_key_shows_no_secret_in_its_debug_text() {
+        let pair = generate_unencrypted("t").unwrap();
+        let key = unlock(&pair.secret_key, None).unwrap();
+        assert_eq!(format!("{key:?}"), "UnlockedKey(..)");
+    }
+
+    #[test]
+    fn a_public_key_line_is_an_ed25519_key_of_42_bytes() {
+        let good = [&b"Ed"[..], &[1_u8; 8], &[2_u8; 32]].concat();
+        let line = Base64::encode_to_string(&good).unwrap();
+        assert_eq!(public_key_line(&line).unwrap(), line);
+        // Another algorithm's tag, one byte short, one byte over: refused.
+        let other_tag = [&b"ED"[..], &good[2..]].concat();
+        let over = [&good[..], &[0_u8]].concat();
+        for bad in [other_tag, good[..41].to_vec(), over] {
+            let text = Base64::encode_to_string(&bad).unwrap();
+            assert!(
+                matches!(public_key_line(&text), Err(KeyError::Malformed("public key"))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
     fn agrees_with_minisign_verify() {
         let pair = generate_unencrypted("test").unwrap();
         let key = unlock(&pair.secret_key, None).unwrap();
