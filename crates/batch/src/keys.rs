@@ -245,13 +245,13 @@ pub fn public_key_line(text: &str) -> Result<&str, KeyError> {
 
 /// The key id of a minisign public key (either form of [`public_key_line`]).
 pub fn public_key_id(public_key: &str) -> Result<KeyId, KeyError> {
+    // `public_key_line` has decoded it and checked its tag and its 42 bytes.
     let bytes = Base64::decode_to_vec(public_key_line(public_key)?, None)
         .map_err(|_| KeyError::Malformed("public key"))?;
-    if bytes.len() != 42 || bytes[0] != b'E' {
-        return Err(KeyError::Malformed("public key"));
-    }
-    let mut id = [0_u8; 8];
-    id.copy_from_slice(&bytes[2..10]);
+    let id = bytes
+        .get(2..10)
+        .and_then(|id| <[u8; 8]>::try_from(id).ok())
+        .ok_or(KeyError::Malformed("public key"))?;
     Ok(KeyId(id))
 }
 
@@ -266,8 +266,10 @@ pub fn signature_key_id(signature: &str) -> Result<KeyId, KeyError> {
     if bytes.len() != 74 {
         return Err(KeyError::Malformed("signature"));
     }
-    let mut id = [0_u8; 8];
-    id.copy_from_slice(&bytes[2..10]);
+    let id = bytes
+        .get(2..10)
+        .and_then(|id| <[u8; 8]>::try_from(id).ok())
+        .ok_or(KeyError::Malformed("public key"))?;
     Ok(KeyId(id))
 }
 
