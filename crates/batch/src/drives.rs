@@ -110,11 +110,8 @@ pub fn removable_drives(mounts: &[Mount], sys_block: &Path) -> Vec<Mount> {
         .collect()
 }
 
-/// Removable drives mounted on this machine now.
 #[cfg(windows)]
-pub fn find_removable_drives() -> Vec<Mount> {
-    crate::drives::windows::removable_drives()
-}
+pub use windows::find_removable_drives;
 
 /// Removable drives mounted on this machine now.
 #[cfg(not(windows))]

@@ -7,8 +7,9 @@ use sysinfo::Disks;
 
 use crate::drives::Mount;
 
-/// The removable volumes mounted now, in the order the system lists them.
-pub(crate) fn removable_drives() -> Vec<Mount> {
+/// Removable drives mounted on this machine now: the removable volumes, in the order the
+/// system lists them.
+pub fn find_removable_drives() -> Vec<Mount> {
     Disks::new_with_refreshed_list()
         .list()
         .iter()
