@@ -371,23 +371,23 @@ pub fn verify(public_key: &str, bytes: &[u8], signature: &str) -> Result<String,
     let trusted = trusted
         .strip_prefix("trusted comment: ")
         .ok_or(SignatureProblem::Malformed)?;
-    if key.len() != 42
-        || &key[..2] != b"Ed"
-        || sig.len() != 74
-        || &sig[..2] != b"ED"
-        || global.len() != 64
-    {
+    // `public_key_line` has checked the key's tag and its 42 bytes, `is_canonical_signature` the
+    // signature's 74 bytes and the global signature's 64; the signature's tag is left: prehashed.
+    if sig.get(..2) != Some(&b"ED"[..]) {
         return Err(SignatureProblem::Malformed);
     }
-    if key[2..10] != sig[2..10] {
+    if key.get(2..10) != sig.get(2..10) {
         return Err(SignatureProblem::OtherKey);
     }
-    let verifying = <[u8; 32]>::try_from(&key[10..42])
-        .ok()
+    let verifying = key
+        .get(10..42)
+        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
         .and_then(|bytes| usable_key(&bytes))
         .ok_or(SignatureProblem::Malformed)?;
-    let data_signature =
-        <[u8; 64]>::try_from(&sig[10..74]).map_err(|_| SignatureProblem::Malformed)?;
+    let data_signature = sig
+        .get(10..74)
+        .and_then(|bytes| <[u8; 64]>::try_from(bytes).ok())
+        .ok_or(SignatureProblem::Malformed)?;
     let global_signature =
         <[u8; 64]>::try_from(global.as_slice()).map_err(|_| SignatureProblem::Malformed)?;
     let digest = blake2::Blake2b512::digest(bytes);
