@@ -516,7 +516,10 @@ mod tests {
         for bad in [other_tag, good[..41].to_vec(), over] {
             let text = Base64::encode_to_string(&bad).unwrap();
             assert!(
-                matches!(public_key_line(&text), Err(KeyError::Malformed("public key"))),
+                matches!(
+                    public_key_line(&text),
+                    Err(KeyError::Malformed("public key"))
+                ),
                 "{bad:?}"
             );
         }

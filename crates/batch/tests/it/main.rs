@@ -13,6 +13,7 @@ mod fuzz;
 mod hostile;
 mod payload;
 mod plan;
+mod read;
 mod reports;
 mod sample;
 mod signature_checks;
