@@ -64,6 +64,11 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             command_args.extend(["--jobs", "1"]);
         }
         command_args.extend(passed.iter().map(String::as_str));
+        // The store's crash test kills a writer a thousand times, about half of every test run;
+        // it is left out (see docs/mutants.md) unless `ARGS` already pass the tests their own.
+        if *krate == "hattama-store" && !passed.iter().any(|arg| arg == "--") {
+            command_args.extend(["--", "--", "--skip", "sigkill_at_random_points"]);
+        }
         sh::say(&format!("$ nice {}", command_args.join(" ")));
         // cargo-mutants exits non-zero when a mutant is missed or times out: read its outcomes
         // rather than its status.
