@@ -7,9 +7,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use hattama_store::schema::{self, APPLICATION_ID};
-use hattama_store::{EntryNo, Phase, Store, StoreError, Timestamp, restore};
+use hattama_store::{Config, EntryNo, Phase, Store, StoreError, Timestamp, backup, paths, restore};
 
-use common::{CHAIR_PIN, NOW, P1, clean_p1, precinct, set_up_demo, type_entry};
+use common::{
+    ANA_PIN, BEK_PIN, CHAIR_PIN, NOW, P1, clean_p1, file_names, fresh_copy, precinct, set_up_demo,
+    sign_in, test_config, type_entry,
+};
 
 /// A database with one finalized protocol (so one automatic backup) and one more save after it.
 fn with_backup() -> (tempfile::TempDir, PathBuf) {
@@ -22,6 +25,47 @@ fn with_backup() -> (tempfile::TempDir, PathBuf) {
         .expect("test helper");
     p.store.close().expect("test helper");
     (p.dir, p.path)
+}
+
+#[test]
+fn a_finalize_keeps_the_newest_backups_and_leaves_other_files_alone() {
+    let (_dir, path) = fresh_copy();
+    let folder = paths::backups_dir(&path);
+    fs::create_dir_all(&folder).unwrap();
+    let strays = [
+        "hattama-notes.txt",
+        "other.db",
+        "hattama-000000000004-4.db.partial",
+    ];
+    for name in [
+        "hattama-000000000001-1.db",
+        "hattama-000000000002-2.db",
+        "hattama-000000000003-3.db",
+    ]
+    .iter()
+    .chain(&strays)
+    {
+        fs::write(folder.join(name), b"an older file").unwrap();
+    }
+    let config = Config {
+        backups_kept: 2,
+        ..test_config()
+    };
+    let mut store = Store::open_with(&path, config).unwrap();
+    let ana = sign_in(&mut store, "Ana", ANA_PIN);
+    let bek = sign_in(&mut store, "Bek", BEK_PIN);
+    let chair = sign_in(&mut store, "Chair", CHAIR_PIN);
+    type_entry(&mut store, P1, EntryNo::First, &ana, &clean_p1());
+    type_entry(&mut store, P1, EntryNo::Second, &bek, &clean_p1());
+    let made = store.finalize(&chair, P1, NOW).unwrap().backup.unwrap();
+    // The two newest backups, newest first; the older ones removed; the rest left as it was.
+    let kept = folder.join("hattama-000000000003-3.db");
+    assert_eq!(backup::list(&path), vec![made.clone(), kept]);
+    let mut left: Vec<String> = strays.iter().map(|name| (*name).to_owned()).collect();
+    left.push("hattama-000000000003-3.db".to_owned());
+    left.push(made.file_name().unwrap().to_string_lossy().into_owned());
+    left.sort();
+    assert_eq!(file_names(&folder), left);
 }
 
 /// Deterministic noise.
@@ -62,11 +106,16 @@ fn a_truncated_database_is_refused_and_the_backup_offered() {
         .set_len(len / 2)
         .unwrap();
     let error = assert_refused(&path, "store.corrupt");
+    let params = error.params();
     let StoreError::Corrupt { backups, .. } = error else {
         panic!("{error:?}");
     };
     assert_eq!(backups.len(), 1);
     assert!(backups[0].exists());
+    // The message names the file, what is wrong with it, and the backup to restore.
+    assert_eq!(params["path"], path.display().to_string());
+    assert!(!params["detail"].is_empty());
+    assert_eq!(params["backup"], backups[0].display().to_string());
 }
 
 #[test]
@@ -130,9 +179,12 @@ fn a_backup_is_restored_over_a_damaged_file() {
     let (_dir, path) = with_backup();
     fs::write(&path, noise(8192, 1)).unwrap();
     let error = Store::open(&path).unwrap_err();
+    let params = error.params();
     let StoreError::NotHattama { backups, .. } = error else {
         panic!("{error:?}");
     };
+    assert_eq!(params["path"], path.display().to_string());
+    assert_eq!(params["backup"], backups[0].display().to_string());
     let restored = restore(&backups[0], &path, Timestamp(5)).unwrap();
     assert_eq!(restored.moved_aside.len(), 1);
     assert_eq!(fs::read(&restored.moved_aside[0]).unwrap(), noise(8192, 1));
