@@ -347,3 +347,112 @@ fn migration_6_keeps_every_entry_value_and_history_row_and_their_triggers() {
         "a final protocol's values are never edited"
     );
 }
+
+/// Run by `a_backup_and_a_restore_reach_the_disk` in a child under strace: makes a backup by
+/// finalizing P1 in the database at `HATTAMA_BACKUP_DB`, then restores it. Does nothing when run
+/// on its own.
+#[test]
+fn backup_child() {
+    let Ok(path) = std::env::var("HATTAMA_BACKUP_DB") else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let mut store = Store::open_with(&path, test_config()).unwrap();
+    let ana = sign_in(&mut store, "Ana", ANA_PIN);
+    let bek = sign_in(&mut store, "Bek", BEK_PIN);
+    let chair = sign_in(&mut store, "Chair", CHAIR_PIN);
+    type_entry(&mut store, P1, EntryNo::First, &ana, &clean_p1());
+    type_entry(&mut store, P1, EntryNo::Second, &bek, &clean_p1());
+    let made = store.finalize(&chair, P1, NOW).unwrap().backup.unwrap();
+    store.close().unwrap();
+    restore(&made, &path, Timestamp(5)).unwrap();
+}
+
+/// The paths (as `strace -y` prints them) that `fsync` was called on in `trace`, in the order of
+/// the calls, after the first rename whose line holds `renamed` (all of them for `None`).
+fn fsynced_after(trace: &str, renamed: Option<&str>) -> Vec<String> {
+    let mut lines = trace.lines();
+    if let Some(renamed) = renamed {
+        lines
+            .by_ref()
+            .find(|line| line.contains("rename") && line.contains(renamed))
+            .unwrap_or_else(|| panic!("no rename of {renamed} in the trace:\n{trace}"));
+    }
+    lines
+        .filter_map(|line| {
+            let rest = &line[line.find("fsync(")? + "fsync(".len()..];
+            let start = rest.find('<')? + 1;
+            let end = rest[start..].find('>')? + start;
+            Some(rest[start..end].to_owned())
+        })
+        .collect()
+}
+
+/// Says a test did not run and why: a skip is never silent.
+#[expect(clippy::print_stderr, reason = "the skip message is the test's output")]
+fn skip(why: &str) {
+    eprintln!("SKIPPED a_backup_and_a_restore_reach_the_disk: {why}");
+}
+
+#[test]
+fn a_backup_and_a_restore_reach_the_disk() {
+    if std::process::Command::new("strace")
+        .arg("-V")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_err()
+    {
+        skip("strace is not installed");
+        return;
+    }
+    let (dir, path) = fresh_copy();
+    let trace_file = dir.path().join("trace.txt");
+    let status = std::process::Command::new("strace")
+        .args([
+            "-f",
+            "-y",
+            "-e",
+            "trace=fsync,rename,renameat,renameat2",
+            "-o",
+        ])
+        .arg(&trace_file)
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", "backup_child", "--test-threads=1"])
+        .env("HATTAMA_BACKUP_DB", &path)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let trace = fs::read_to_string(&trace_file).unwrap_or_default();
+    if !status.success() && trace.is_empty() {
+        skip(&format!("strace cannot trace here ({status})"));
+        return;
+    }
+    assert!(status.success(), "the traced backup failed: {status}");
+    let folder = fs::canonicalize(dir.path()).unwrap().display().to_string();
+    let backups = format!("{folder}/backups");
+    // The backup's file under its temporary name; its folder after the rename gives it its name.
+    let synced = fsynced_after(&trace, None);
+    assert!(
+        synced
+            .iter()
+            .any(|file| file.starts_with(&format!("{backups}/hattama-"))
+                && file.ends_with(".db.partial")),
+        "the backup was never flushed: {synced:?}"
+    );
+    let after_backup = fsynced_after(&trace, Some(".db.partial\""));
+    assert!(
+        after_backup.contains(&backups),
+        "the backups folder was not flushed after the rename: {after_backup:?}"
+    );
+    // The restored copy under its temporary name; the database's folder after its rename.
+    assert!(
+        synced.contains(&format!("{folder}/hattama.db.restoring")),
+        "the restored copy was never flushed: {synced:?}"
+    );
+    let after_restore = fsynced_after(&trace, Some("hattama.db.restoring\""));
+    assert!(
+        after_restore.contains(&folder),
+        "the database's folder was not flushed after the restore: {after_restore:?}"
+    );
+}
