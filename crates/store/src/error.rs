@@ -403,3 +403,146 @@ impl StoreError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    use hattama_protocol::{InputError, PrecinctId};
+
+    use super::StoreError;
+    use crate::types::Timestamp;
+
+    /// One error of every kind whose message names something, with made-up details.
+    fn named_errors() -> Vec<StoreError> {
+        let db = PathBuf::from("/data/hattama.db");
+        let backup = PathBuf::from("/data/backups/hattama-000000000012-1.db");
+        vec![
+            StoreError::Corrupt {
+                path: db.clone(),
+                detail: "database disk image is malformed".into(),
+                backups: vec![backup.clone()],
+            },
+            StoreError::NotHattama {
+                path: db.clone(),
+                backups: vec![backup.clone()],
+            },
+            StoreError::TooNew {
+                found: 9,
+                supported: 8,
+            },
+            StoreError::UnknownPrecinct(PrecinctId {
+                region: "abai".into(),
+                number: 7,
+            }),
+            StoreError::UnknownContest("senate".into()),
+            StoreError::UnknownLine {
+                contest: "majilis-list".into(),
+                line: "L99".into(),
+            },
+            StoreError::BadValue {
+                line: "L2".into(),
+                error: InputError::Negative,
+            },
+            StoreError::LineNotDiffering("L2".into()),
+            StoreError::UnknownRule("E99".into()),
+            StoreError::RuleNotFailing("E01".into()),
+            StoreError::AlreadyAcknowledged("W01".into()),
+            StoreError::WrongSeverity {
+                code: "E01".into(),
+                expected: "warning",
+            },
+            StoreError::EmptyText("reason"),
+            StoreError::UnknownUser("Ana".into()),
+            StoreError::DuplicateUser("Bek".into()),
+            StoreError::Locked {
+                until: Timestamp(1_679_245_500_000),
+            },
+            StoreError::ActTooShort { min: 10 },
+            StoreError::Io {
+                path: db.clone(),
+                source: std::io::Error::other("disk full"),
+            },
+            StoreError::BadBackup {
+                path: backup,
+                reason: "audit chain broken at 3".into(),
+            },
+            StoreError::UnknownExport(3),
+            StoreError::IntegrityFailed {
+                detail: "page 4 is never used".into(),
+            },
+            StoreError::AuditBroken {
+                seq: 12,
+                problem: "hash",
+            },
+            StoreError::FinalNotVouched {
+                contest: "majilis-list".into(),
+                version: 2,
+                line: "L9".into(),
+            },
+            StoreError::CommissionKeyPinned {
+                pinned: "0123456789ABCDEF".into(),
+                offered: "FEDCBA9876543210".into(),
+            },
+        ]
+    }
+
+    /// The `{name}` placeholders of a message.
+    fn placeholders(message: &str) -> BTreeSet<String> {
+        message
+            .split('{')
+            .skip(1)
+            .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn every_name_a_store_error_message_shows_is_in_its_params() {
+        let catalogues = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/i18n");
+        for language in ["kk", "ru", "en"] {
+            let text = std::fs::read_to_string(catalogues.join(format!("{language}.json")))
+                .expect("the UI's message catalogue");
+            let messages: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            for error in named_errors() {
+                let key = format!("error.{}", error.code());
+                let message = messages[&key].as_str().unwrap_or_else(|| panic!("{key}"));
+                let wanted = placeholders(message);
+                assert!(!wanted.is_empty(), "{language} {key} names nothing");
+                let params = error.params();
+                for name in &wanted {
+                    assert!(
+                        params.get(name.as_str()).is_some_and(|value| !value.is_empty()),
+                        "{language} {key} shows {{{name}}}, which {params:?} lacks"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_damaged_database_names_the_newest_backup_to_restore() {
+        let newest = PathBuf::from("/data/backups/hattama-000000000012-9.db");
+        let older = PathBuf::from("/data/backups/hattama-000000000003-1.db");
+        for error in [
+            StoreError::Corrupt {
+                path: "/data/hattama.db".into(),
+                detail: "malformed".into(),
+                backups: vec![newest.clone(), older.clone()],
+            },
+            StoreError::NotHattama {
+                path: "/data/hattama.db".into(),
+                backups: vec![newest.clone(), older],
+            },
+        ] {
+            let params = error.params();
+            assert_eq!(params["path"], "/data/hattama.db");
+            assert_eq!(params["backup"], newest.display().to_string());
+        }
+        let none = StoreError::NotHattama {
+            path: "/data/hattama.db".into(),
+            backups: Vec::new(),
+        };
+        assert!(!none.params().contains_key("backup"));
+    }
+}
