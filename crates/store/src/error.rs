@@ -512,7 +512,9 @@ mod tests {
                 let params = error.params();
                 for name in &wanted {
                     assert!(
-                        params.get(name.as_str()).is_some_and(|value| !value.is_empty()),
+                        params
+                            .get(name.as_str())
+                            .is_some_and(|value| !value.is_empty()),
                         "{language} {key} shows {{{name}}}, which {params:?} lacks"
                     );
                 }

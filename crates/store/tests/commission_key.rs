@@ -1,6 +1,7 @@
-//! The pinned commission key: written once before setup, in the audit chain, never replaced.
-//! Which key to pin and whether the operator confirmed it is the precinct crate's job; here the
-//! store keeps it, refuses another, and `verify_audit` notices an outside edit.
+//! The installation's keys. The pinned commission key: written once before setup, in the audit
+//! chain, never replaced. Which key to pin and whether the operator confirmed it is the precinct
+//! crate's job; here the store keeps it, refuses another, and `verify_audit` notices an outside
+//! edit. The device key: kept once, across a restart, and a second one refused.
 
 #![expect(
     clippy::unwrap_used,
@@ -10,9 +11,11 @@
 pub mod common;
 
 use hattama_protocol::builtin;
-use hattama_store::{BreakKind, CommissionKey, FirstChair, Store, StoreError};
+use hattama_store::{BreakKind, CommissionKey, FirstChair, Store, StoreError, StoredKey};
 
-use common::{CHAIR_PIN, NOW, abai_1, file_hashes, test_config};
+use common::{
+    CHAIR_PIN, NOW, abai_1, file_hashes, placeholder_key, precinct, sign_in, test_config,
+};
 
 fn first_chair() -> FirstChair<'static> {
     FirstChair {
@@ -132,4 +135,24 @@ fn the_pinned_key_cannot_be_replaced_in_sql_and_an_outside_edit_is_detected() {
             what: "commission_key".into()
         }
     );
+}
+
+#[test]
+fn the_device_key_is_kept_once_across_a_restart_and_a_second_is_refused() {
+    let mut p = precinct();
+    assert_eq!(p.store.device_key().unwrap(), None);
+    let key = placeholder_key();
+    p.store.save_device_key(&p.chair, &key).unwrap();
+    p.store.close().unwrap();
+    let mut store = Store::open_with(&p.path, test_config()).unwrap();
+    assert_eq!(store.device_key().unwrap(), Some(key.clone()));
+    let chair = sign_in(&mut store, "Chair", CHAIR_PIN);
+    let another = StoredKey {
+        key_id: "FEDCBA9876543210".into(),
+        public_key: "another public".into(),
+        ..key.clone()
+    };
+    let error = store.save_device_key(&chair, &another).unwrap_err();
+    assert_eq!(error.code(), "store.device_key_exists");
+    assert_eq!(store.device_key().unwrap(), Some(key));
 }
