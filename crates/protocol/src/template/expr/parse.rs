@@ -154,21 +154,23 @@ struct Parser {
     tokens: Vec<(Tok, usize)>,
     at: usize,
     depth: usize,
+    /// The position of the closing [`Tok::End`], which reading past the tokens keeps seeing.
+    end: usize,
 }
 
 impl Parser {
     fn peek(&self) -> &Tok {
-        &self.tokens[self.at.min(self.tokens.len() - 1)].0
+        self.tokens.get(self.at).map_or(&Tok::End, |(tok, _)| tok)
     }
 
     fn pos(&self) -> usize {
-        self.tokens[self.at.min(self.tokens.len() - 1)].1
+        self.tokens.get(self.at).map_or(self.end, |&(_, pos)| pos)
     }
 
     fn bump(&mut self) -> (Tok, usize) {
-        let token = self.tokens[self.at.min(self.tokens.len() - 1)].clone();
+        let token = self.tokens.get(self.at).cloned();
         self.at += 1;
-        token
+        token.unwrap_or((Tok::End, self.end))
     }
 
     fn is_keyword(&self, word: &str) -> bool {
@@ -347,10 +349,12 @@ pub(crate) fn parse(source: &str) -> Result<Node, ExprError> {
         });
     }
     let tokens = lex(source)?;
+    let end = tokens.last().map_or(0, |&(_, pos)| pos);
     let mut parser = Parser {
         tokens,
         at: 0,
         depth: 0,
+        end,
     };
     let node = parser.or()?;
     if *parser.peek() != Tok::End {
