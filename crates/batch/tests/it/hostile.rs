@@ -704,3 +704,23 @@ fn both_key_file_forms_are_read_alike() {
         registry
     );
 }
+
+#[test]
+fn a_precinct_gets_a_second_key_only_once_its_first_is_revoked() {
+    let keys = keys();
+    let mut registry = keys.registry.clone();
+    let second = keys::generate_unencrypted("abai/1 again").unwrap();
+    let error = registry.add(&second.public_key, precinct(1)).unwrap_err();
+    assert_eq!(error.code(), "registry_precinct_has_key");
+    assert!(matches!(&error, RegistryError::PrecinctHasKey(p) if *p == precinct(1)));
+    assert_eq!(registry, keys.registry);
+    // abai/3's key was revoked (a stolen laptop): its replacement is added, valid.
+    assert_eq!(
+        registry.add(&second.public_key, precinct(3)).unwrap(),
+        second.key_id
+    );
+    assert_eq!(
+        registry.entry(second.key_id).unwrap().status,
+        KeyStatus::Valid
+    );
+}
