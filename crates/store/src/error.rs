@@ -412,13 +412,33 @@ mod tests {
     use hattama_protocol::{InputError, PrecinctId};
 
     use super::StoreError;
-    use crate::types::Timestamp;
+    use crate::state::TransitionError;
+    use crate::types::{EntryNo, Timestamp, UserId};
 
     /// One error of every kind whose message names something, with made-up details.
     fn named_errors() -> Vec<StoreError> {
         let db = PathBuf::from("/data/hattama.db");
         let backup = PathBuf::from("/data/backups/hattama-000000000012-1.db");
         vec![
+            StoreError::Transition(TransitionError::NotYourEntry {
+                entry: EntryNo::First,
+                owner: UserId(2),
+            }),
+            StoreError::Transition(TransitionError::EntryClosed {
+                entry: EntryNo::First,
+            }),
+            StoreError::Transition(TransitionError::Blind {
+                entry: EntryNo::First,
+            }),
+            StoreError::Transition(TransitionError::IncompleteEntry {
+                missing: vec!["L2".into(), "L9".into()],
+            }),
+            StoreError::Transition(TransitionError::UnacknowledgedWarnings {
+                codes: vec!["W01".into()],
+            }),
+            StoreError::Transition(TransitionError::ErrorsWithoutAct {
+                codes: vec!["E04".into()],
+            }),
             StoreError::Corrupt {
                 path: db.clone(),
                 detail: "database disk image is malformed".into(),
