@@ -15,7 +15,7 @@ use hattama_batch::format::{self, Acknowledged, Act, BatchProtocol, LineValue};
 use hattama_batch::keys;
 use hattama_batch::read::{self, FileKind, MAX_PAYLOAD_BYTES, MAX_SIGNATURE_BYTES, ReadError};
 use hattama_batch::receive::{VerifyError, read_and_verify, verify_batch};
-use hattama_batch::registry::{KeyStatus, Registry, RegistryEntry, RegistryError};
+use hattama_batch::registry::{KeyLookup, KeyStatus, Registry, RegistryEntry, RegistryError};
 use hattama_protocol::{Mode, builtin};
 
 use crate::deadline;
@@ -723,4 +723,57 @@ fn a_precinct_gets_a_second_key_only_once_its_first_is_revoked() {
         registry.entry(second.key_id).unwrap().status,
         KeyStatus::Valid
     );
+}
+
+#[test]
+fn each_signed_registry_edition_states_its_election_and_next_serial() {
+    let keys = keys();
+    let commission = keys::unlock(&keys.commission.secret_key, None).unwrap();
+    let mut registry = keys.registry.clone();
+    let election = builtin::demo().definition.id.clone();
+    for serial in [1, 2] {
+        let (bytes, signature) = registry.sign(&commission).unwrap();
+        assert_eq!(registry.serial, serial);
+        assert_eq!(
+            keys::verify(&keys.commission.public_key, &bytes, &signature),
+            Ok(format!(
+                "hattama-registry election={election} serial={serial}"
+            ))
+        );
+        let loaded =
+            Registry::verify_and_load(&bytes, &signature, &keys.commission.public_key).unwrap();
+        assert_eq!(loaded, registry);
+    }
+}
+
+#[test]
+fn a_registry_of_another_format_or_version_is_refused_at_load() {
+    let keys = keys();
+    let mut other_version = keys.registry.clone();
+    other_version.version = 2;
+    assert_registry_refused(&other_version, &keys, "registry_malformed");
+    let mut other_format = keys.registry.clone();
+    other_format.format = "hattama-batch".into();
+    assert_registry_refused(&other_format, &keys, "registry_malformed");
+}
+
+#[test]
+fn the_registry_index_finds_every_key_the_registry_does() {
+    let keys = keys();
+    let index = keys.registry.index();
+    for key_id in [
+        keys.device.key_id,
+        keys.neighbour.key_id,
+        keys.revoked.key_id,
+        keys.commission.key_id,
+    ] {
+        assert_eq!(
+            index.lookup(key_id),
+            keys.registry.lookup(key_id),
+            "{key_id}"
+        );
+    }
+    let revoked = index.lookup(keys.revoked.key_id).unwrap();
+    assert_eq!(revoked.status, KeyStatus::Revoked);
+    assert_eq!(revoked.precinct, precinct(3));
 }

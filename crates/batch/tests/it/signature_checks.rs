@@ -159,3 +159,20 @@ fn a_signature_file_of_another_shape_is_not_canonical() {
         assert!(!is_canonical_signature(&text), "{what} passed as canonical");
     }
 }
+
+#[test]
+fn a_definition_signature_states_the_sha256_of_the_files_bytes() {
+    use sha2::Digest as _;
+    let commission = keys::generate_unencrypted("commission").unwrap();
+    let bytes = builtin::DEMO_JSON;
+    let signature =
+        sign_definition(bytes, &keys::unlock(&commission.secret_key, None).unwrap()).unwrap();
+    let hash: String = sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    assert_eq!(
+        keys::verify(&commission.public_key, bytes, &signature),
+        Ok(format!("hattama-definition sha256={hash}"))
+    );
+}
