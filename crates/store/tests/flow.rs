@@ -8,7 +8,7 @@ use hattama_store::{
     EntryNo, Matched, Phase, Reconciled, State, Store, StoreError, TransitionError, TypedField,
 };
 
-use common::{NOW, P1, clean_p1, precinct, type_entry, with};
+use common::{NOW, P1, clean_p1, placeholder_export, precinct, type_entry, with};
 
 fn phase(store: &Store) -> Phase {
     store.status(P1).expect("test helper").state.phase()
@@ -358,4 +358,45 @@ fn a_reopened_entry_shows_the_findings_its_last_save_returned() {
         .entry_values_and_findings(&p.bek, P1, EntryNo::First)
         .unwrap_err();
     assert_eq!(refused.code(), "store.entry_blind");
+}
+
+#[test]
+fn exports_are_recorded_in_sequence_with_each_place_they_were_written() {
+    let mut p = precinct();
+    let first = placeholder_export(vec![(P1.to_owned(), 1)]);
+    let second = hattama_store::ExportRow {
+        sequence: 2,
+        previous: Some(first.hash.clone()),
+        hash: "11".repeat(32),
+        ..first.clone()
+    };
+    p.store.record_export(&p.chair, &first).unwrap();
+    p.store.record_export(&p.chair, &second).unwrap();
+    assert_eq!(
+        p.store.exports().unwrap(),
+        vec![first.clone(), second.clone()]
+    );
+    // Only the next sequence is recorded, and only a recorded batch is written somewhere.
+    let skipped = hattama_store::ExportRow {
+        sequence: 4,
+        ..second.clone()
+    };
+    let error = p.store.record_export(&p.chair, &skipped).unwrap_err();
+    assert_eq!(error.code(), "store.inconsistent");
+    p.store
+        .record_export_written(&p.chair, 2, "/media/stick", NOW)
+        .unwrap();
+    let error = p
+        .store
+        .record_export_written(&p.chair, 3, "/media/stick", NOW)
+        .unwrap_err();
+    assert!(matches!(error, StoreError::UnknownExport(3)), "{error}");
+    assert_eq!(p.store.exports().unwrap(), vec![first, second]);
+    let written = p.store.audit_entries(&p.chair, 1).unwrap();
+    assert!(
+        written
+            .iter()
+            .any(|entry| entry.action == "export.written"
+                && entry.payload.contains(r#""sequence":2"#))
+    );
 }
