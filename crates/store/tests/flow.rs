@@ -399,4 +399,15 @@ fn exports_are_recorded_in_sequence_with_each_place_they_were_written() {
             .any(|entry| entry.action == "export.written"
                 && entry.payload.contains(r#""sequence":2"#))
     );
+    p.store.close().unwrap();
+    // The file keeps where each batch went, for the auditor.
+    let conn = rusqlite::Connection::open(&p.path).unwrap();
+    let places: Vec<(i64, String, i64)> = conn
+        .prepare("SELECT sequence, place, at FROM export_writes")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(places, vec![(2, "/media/stick".to_owned(), NOW.0)]);
 }
