@@ -576,7 +576,11 @@ fn a_new_file_is_never_created_through_a_link() {
     let target = outside(&dir);
     let link = dir.join("planted");
     std::os::unix::fs::symlink(&target.file, &link).unwrap();
-    assert!(hattama_batch::write::write_new(&link, b"overwritten?").is_err());
+    let error = hattama_batch::write::write_new(&link, b"overwritten?").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!("{} is a symbolic link", link.display())
+    );
     target.assert_unchanged();
     // A dangling link is not followed to create its target either.
     let dangling = dir.join("dangling");
@@ -584,5 +588,28 @@ fn a_new_file_is_never_created_through_a_link() {
     std::os::unix::fs::symlink(&nowhere, &dangling).unwrap();
     assert!(hattama_batch::write::write_new(&dangling, b"created?").is_err());
     assert!(!nowhere.exists());
+    // A folder of that name is no link, and is left as it is.
+    let folder = dir.join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    let error = hattama_batch::write::write_new(&folder, b"replaced?").unwrap_err();
+    assert_eq!(error.kind(), io::ErrorKind::AlreadyExists, "{error}");
+    assert!(folder.is_dir());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn removing_a_file_that_is_gone_is_done_and_any_other_failure_is_reported() {
+    let dir = temp_dir("remove");
+    let file = dir.join("batch.json.tmp");
+    std::fs::write(&file, b"half a batch").unwrap();
+    RealIo.remove(&file).unwrap();
+    assert!(!file.exists());
+    // Already gone (a retry after a crash): nothing to do.
+    RealIo.remove(&file).unwrap();
+    // A folder is not removed as a file: the failure is the caller's to see.
+    let folder = dir.join("folder.tmp");
+    std::fs::create_dir(&folder).unwrap();
+    assert!(RealIo.remove(&folder).is_err());
+    assert!(folder.is_dir());
     std::fs::remove_dir_all(&dir).unwrap();
 }
