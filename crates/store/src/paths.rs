@@ -95,3 +95,31 @@ pub(crate) fn make_private(path: &Path) -> std::io::Result<()> {
     let _ = path;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{backups_dir, parent_dir, with_suffix};
+
+    #[test]
+    fn a_bare_file_name_lives_in_the_current_folder() {
+        assert_eq!(parent_dir(Path::new("hattama.db")), PathBuf::from("."));
+        assert_eq!(
+            backups_dir(Path::new("hattama.db")),
+            PathBuf::from("./backups")
+        );
+        assert_eq!(
+            parent_dir(Path::new("/data/hattama/hattama.db")),
+            PathBuf::from("/data/hattama")
+        );
+        assert_eq!(
+            backups_dir(Path::new("/data/hattama/hattama.db")),
+            PathBuf::from("/data/hattama/backups")
+        );
+        assert_eq!(
+            with_suffix(Path::new("/data/hattama.db"), "-wal"),
+            PathBuf::from("/data/hattama.db-wal")
+        );
+    }
+}

@@ -456,3 +456,47 @@ fn a_backup_and_a_restore_reach_the_disk() {
         "the database's folder was not flushed after the restore: {after_restore:?}"
     );
 }
+
+/// Run by `the_database_path_comes_from_the_flag_then_hattama_db_then_the_data_folder` in a child
+/// with the environment under test: writes where `db_path` puts the database, without a flag and
+/// with one. Does nothing when run on its own.
+#[test]
+fn db_path_child() {
+    let Ok(out) = std::env::var("HATTAMA_PATHS_OUT") else {
+        return;
+    };
+    let unflagged = hattama_store::db_path(None).unwrap();
+    let flagged = hattama_store::db_path(Some(Path::new("/flag/hattama.db"))).unwrap();
+    fs::write(
+        out,
+        format!("{}\n{}\n", unflagged.display(), flagged.display()),
+    )
+    .unwrap();
+}
+
+#[test]
+fn the_database_path_comes_from_the_flag_then_hattama_db_then_the_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("paths.txt");
+    let run = |hattama_db: Option<&str>| {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "db_path_child", "--test-threads=1"])
+            .env("HATTAMA_PATHS_OUT", &out)
+            .env("XDG_DATA_HOME", "/xdg/data")
+            .stdout(std::process::Stdio::null());
+        match hattama_db {
+            Some(value) => child.env(hattama_store::DB_ENV, value),
+            None => child.env_remove(hattama_store::DB_ENV),
+        };
+        assert!(child.status().unwrap().success());
+        fs::read_to_string(&out).unwrap()
+    };
+    let data_folder = "/xdg/data/hattama/hattama.db\n/flag/hattama.db\n";
+    assert_eq!(
+        run(Some("/elsewhere/precinct.db")),
+        "/elsewhere/precinct.db\n/flag/hattama.db\n"
+    );
+    assert_eq!(run(Some("")), data_folder, "an empty HATTAMA_DB is not set");
+    assert_eq!(run(None), data_folder);
+}
