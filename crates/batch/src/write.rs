@@ -244,7 +244,8 @@ pub fn paths(dir: &Path, base_name: &str) -> (PathBuf, PathBuf, PathBuf) {
 
 fn step_error(step: Step) -> impl Fn(io::Error) -> WriteError {
     move |source| {
-        if source.raw_os_error() == Some(28) || source.kind() == io::ErrorKind::StorageFull {
+        // ENOSPC on Unix, ERROR_DISK_FULL and ERROR_HANDLE_DISK_FULL on Windows.
+        if source.kind() == io::ErrorKind::StorageFull {
             WriteError::NoSpace { step }
         } else {
             WriteError::Io { step, source }
