@@ -100,7 +100,7 @@ pub(crate) fn make_private(path: &Path) -> std::io::Result<()> {
 mod tests {
     use std::path::{Path, PathBuf};
 
-    use super::{backups_dir, parent_dir, with_suffix};
+    use super::{backups_dir, make_private, parent_dir, with_suffix};
 
     #[test]
     fn a_bare_file_name_lives_in_the_current_folder() {
@@ -121,5 +121,30 @@ mod tests {
             with_suffix(Path::new("/data/hattama.db"), "-wal"),
             PathBuf::from("/data/hattama.db-wal")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_others_can_read_is_made_private_and_a_private_one_is_not_touched() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let shared = dir.path().join("hattama.db");
+        std::fs::write(&shared, b"").unwrap();
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o644)).unwrap();
+        make_private(&shared).unwrap();
+        let meta = std::fs::metadata(&shared).unwrap();
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+        // Already private: no change of mode, not even a rewrite of the same one (its change
+        // time stays as it was).
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        make_private(&shared).unwrap();
+        let again = std::fs::metadata(&shared).unwrap();
+        assert_eq!(
+            (again.ctime(), again.ctime_nsec()),
+            (meta.ctime(), meta.ctime_nsec())
+        );
+        // A missing file is left alone; a path that cannot be looked at is an error.
+        make_private(&dir.path().join("hattama.db-wal")).unwrap();
+        assert!(make_private(&shared.join("hattama.db-wal")).is_err());
     }
 }
