@@ -114,8 +114,8 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
                 format!("{} exists and is not a regular file", path.display()),
             ));
         }
-        Err(error) if error.kind() == io::ErrorKind::NotFound => {}
-        Err(error) => return Err(error),
+        // Nothing there, or nothing that can be looked at: the exclusive create says which.
+        Err(_) => {}
     }
     let mut file = platform::create_new(path)?;
     file.write_all(bytes)
