@@ -11,6 +11,7 @@ mod decisions;
 mod durability;
 mod fuzz;
 mod hostile;
+mod log;
 mod payload;
 mod plan;
 mod read;
