@@ -10,6 +10,7 @@ mod deadline;
 mod decisions;
 mod durability;
 mod fuzz;
+mod held;
 mod hostile;
 mod log;
 mod payload;
