@@ -193,3 +193,20 @@ fn a_head_that_names_the_last_row_with_another_hash_is_detected() {
     let broken = report.broken.expect("a head hash that differs is detected");
     assert_eq!((broken.seq, broken.kind), (head + 1, BreakKind::Truncated));
 }
+
+#[test]
+fn a_protocol_added_in_sql_for_a_contest_the_precinct_does_not_hold_takes_no_value() {
+    let (_dir, path, _) = populated();
+    // abai-smd-2 is in the definition, for abai/2: not a contest of abai/1.
+    tamper(
+        &path,
+        "INSERT INTO protocols (contest, version, state, started_at) VALUES ('abai-smd-2', 1, 'empty', 0);",
+    );
+    let mut store = Store::open_with(&path, common::test_config()).unwrap();
+    let ana = common::sign_in(&mut store, "Ana", common::ANA_PIN);
+    let error = store
+        .save_value(&ana, "abai-smd-2", EntryNo::First, "L1", "5", NOW)
+        .unwrap_err();
+    assert_eq!(error.code(), "store.unknown_contest", "{error}");
+    assert!(store.status("abai-smd-2").is_err());
+}

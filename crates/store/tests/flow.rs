@@ -128,6 +128,15 @@ fn warnings_need_acknowledging_and_errors_need_an_act() {
     let review = p.store.review(P1).unwrap();
     assert_eq!(review.acknowledged, ["W05"]);
     assert_eq!(review.acts.len(), 1);
+    // The final protocol, as a batch carries it: who checked the warning and when, and the act.
+    let finals = p.store.final_protocols().unwrap();
+    let p1 = finals.iter().find(|final_| final_.contest == P1).unwrap();
+    assert_eq!(
+        p1.acknowledged,
+        [("W05".to_owned(), "Chair".to_owned(), NOW)]
+    );
+    assert_eq!(p1.acts.len(), 1);
+    assert_eq!(p1.acts[0].0, "E04");
 }
 
 #[test]
