@@ -420,3 +420,23 @@ fn exports_are_recorded_in_sequence_with_each_place_they_were_written() {
         .unwrap();
     assert_eq!(places, vec![(2, "/media/stick".to_owned(), NOW.0)]);
 }
+
+#[test]
+fn the_store_holds_the_definition_it_was_set_up_with_and_none_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hattama.db");
+    let mut store = Store::open_with(&path, common::test_config()).unwrap();
+    assert!(store.definition().is_none());
+    common::set_up_demo(&mut store, "Chair", common::CHAIR_PIN).unwrap();
+    let demo = hattama_protocol::builtin::demo();
+    assert_eq!(
+        store.definition().map(|loaded| &loaded.hash),
+        Some(&demo.hash)
+    );
+    store.close().unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.definition().map(|loaded| &loaded.definition.id),
+        Some(&demo.definition.id)
+    );
+}
