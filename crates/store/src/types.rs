@@ -29,7 +29,7 @@ impl Timestamp {
     /// The instant as a UTC date and time; out of `chrono`'s range (beyond ±262,000 years,
     /// which no laptop clock gives) it is clamped to the nearest end.
     pub fn to_utc(self) -> DateTime<Utc> {
-        DateTime::<Utc>::from_timestamp_millis(self.0).unwrap_or(if self.0 < 0 {
+        DateTime::<Utc>::from_timestamp_millis(self.0).unwrap_or(if self.0.is_negative() {
             DateTime::<Utc>::MIN_UTC
         } else {
             DateTime::<Utc>::MAX_UTC
@@ -190,5 +190,32 @@ mod time_tests {
             Timestamp(i64::MIN).to_utc(),
             chrono::DateTime::<chrono::Utc>::MIN_UTC
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{EntryNo, Role, Session, UserId};
+
+    #[test]
+    fn an_entry_is_numbered_1_or_2_and_named_by_its_number() {
+        for entry in [EntryNo::First, EntryNo::Second] {
+            assert_eq!(EntryNo::from_number(entry.number()), Some(entry));
+        }
+        assert_eq!(EntryNo::First.number(), 1);
+        assert_eq!(EntryNo::from_number(2), Some(EntryNo::Second));
+        for other in [0, 3, -1] {
+            assert_eq!(EntryNo::from_number(other), None, "{other}");
+        }
+        assert_eq!(EntryNo::Second.to_string(), "entry 2");
+        assert_eq!(UserId(7).to_string(), "user 7");
+    }
+
+    #[test]
+    fn a_session_names_who_signed_in_and_their_role_then() {
+        let session = Session::new(UserId(3), "Ana".into(), Role::Clerk);
+        assert_eq!(session.user(), UserId(3));
+        assert_eq!(session.name(), "Ana");
+        assert_eq!(session.role(), Role::Clerk);
     }
 }
