@@ -72,10 +72,11 @@ pub fn check_pin(pin: &str) -> Result<(), StoreError> {
         return Err(StoreError::PinFormat);
     }
     // Steps between digits, modulo 10: 0 for a repeated digit, 1 up (`7890` too), 9 down.
-    let digits: Vec<i16> = pin.bytes().map(|b| i16::from(b - b'0')).collect();
-    let steps: Vec<i16> = digits
+    // (The digits' bytes differ as the digits do.)
+    let steps: Vec<i16> = pin
+        .as_bytes()
         .windows(2)
-        .map(|pair| (pair[1] - pair[0]).rem_euclid(10))
+        .map(|pair| (i16::from(pair[1]) - i16::from(pair[0])).rem_euclid(10))
         .collect();
     let straight = |step: i16| steps.iter().all(|s| *s == step);
     if straight(0) || straight(1) || straight(9) {

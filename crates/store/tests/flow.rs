@@ -440,3 +440,43 @@ fn the_store_holds_the_definition_it_was_set_up_with_and_none_before() {
         Some(&demo.definition.id)
     );
 }
+
+#[test]
+fn commission_members_are_kept_in_the_order_added_as_the_protocol_prints_them() {
+    let mut p = precinct();
+    let first = p
+        .store
+        .add_member(&p.chair, "  Aigerim Nurlanovna ", " deputy chair ", NOW)
+        .unwrap();
+    let second = p.store.add_member(&p.chair, "Dana", "member", NOW).unwrap();
+    assert!(first < second);
+    let members = p.store.members().unwrap();
+    let listed: Vec<(i64, &str, &str)> = members
+        .iter()
+        .map(|member| (member.id, member.name.as_str(), member.position.as_str()))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (first, "Aigerim Nurlanovna", "deputy chair"),
+            (second, "Dana", "member")
+        ]
+    );
+    let error = p
+        .store
+        .add_member(&p.chair, " ", "member", NOW)
+        .unwrap_err();
+    assert!(matches!(error, StoreError::EmptyText("name")), "{error}");
+    assert_eq!(p.store.members().unwrap().len(), 2);
+    let logged = p.store.audit_entries(&p.chair, 1).unwrap();
+    let added = logged
+        .iter()
+        .rev()
+        .find(|entry| entry.action == "member.add")
+        .unwrap();
+    assert!(
+        added.payload.contains(&format!(r#""id":{second}"#)),
+        "{}",
+        added.payload
+    );
+}
