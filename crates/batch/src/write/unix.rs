@@ -45,3 +45,64 @@ pub(super) fn sync_file_system(dir: &Path) -> io::Result<()> {
     let folder = open_nofollow(dir, OFlags::RDONLY | OFlags::DIRECTORY)?;
     rustix::fs::syncfs(&folder).map_err(io::Error::from)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write as _;
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::PermissionsExt;
+
+    use rustix::io::FdFlags;
+
+    use super::{create_new, open_read, sync_dir, sync_file};
+
+    /// This process's umask, as the kernel reports it.
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status
+            .lines()
+            .find_map(|line| line.strip_prefix("Umask:"))
+            .unwrap();
+        u32::from_str_radix(line.trim(), 8).unwrap()
+    }
+
+    #[test]
+    fn a_new_file_on_a_drive_is_the_owners_to_write_and_everyones_to_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("batch.json");
+        let mut file = create_new(&path).unwrap();
+        file.write_all(b"{}").unwrap();
+        let flags = rustix::io::fcntl_getfd(file.as_fd()).unwrap();
+        assert!(flags.contains(FdFlags::CLOEXEC), "not inherited by a child");
+        drop(file);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o644 & !umask(), "{mode:o}");
+        // It exists now: a second create is refused, and nothing is truncated.
+        assert!(create_new(&path).is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn no_call_follows_a_link_planted_at_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("elsewhere.json");
+        std::fs::write(&target, b"not ours").unwrap();
+        let link = dir.path().join("batch.json");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let folder_link = dir.path().join("folder");
+        std::os::unix::fs::symlink(dir.path(), &folder_link).unwrap();
+        let loops = |result: std::io::Result<()>| {
+            result.is_err_and(|error| {
+                error.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error())
+            })
+        };
+        // `O_EXCL` alone already refuses any name that exists, a link among them.
+        let exists = create_new(&link).unwrap_err();
+        assert_eq!(exists.kind(), std::io::ErrorKind::AlreadyExists, "{exists}");
+        assert!(loops(open_read(&link).map(drop)));
+        assert!(loops(sync_file(&link)));
+        // A link to a folder is not that folder (`ENOTDIR` with `O_DIRECTORY`).
+        assert!(sync_dir(&folder_link).is_err());
+        assert_eq!(std::fs::read(&target).unwrap(), b"not ours");
+    }
+}
