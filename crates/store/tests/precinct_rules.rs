@@ -110,3 +110,18 @@ fn w06_passes_when_p1_has_the_most() {
     ));
     p.store.finalize(&p.chair, &p2, NOW).unwrap();
 }
+
+#[test]
+fn only_a_warning_is_acknowledged_on_a_protocol_with_a_precinct_rule() {
+    let mut p = agreed_with(&clean_p1());
+    p.store.finalize(&p.chair, P1, NOW).unwrap();
+    let p2 = p2_typed_twice(&mut p, 1001);
+    // P2's own error rule is no warning, though the precinct's W06 applies to P2 and fails.
+    let refused = p.store.acknowledge(&p.chair, &p2, "E01", NOW).unwrap_err();
+    assert!(
+        matches!(&refused, StoreError::WrongSeverity { code, expected: "warning" } if code == "E01"),
+        "{refused:?}"
+    );
+    p.store.acknowledge(&p.chair, &p2, "W06", NOW).unwrap();
+    assert_eq!(p.store.review(&p2).unwrap().acknowledged, ["W06"]);
+}

@@ -91,13 +91,7 @@ impl Store {
             rule.rule().code.as_str() == code && rule.for_template(&template.id).is_some()
         });
         match precinct_rule {
-            Some(rule) if rule.rule().severity != Severity::Warning => {
-                return Err(StoreError::WrongSeverity {
-                    code: code.to_owned(),
-                    expected: "warning",
-                });
-            }
-            Some(_) => {}
+            Some(rule) => of_severity(code, rule.rule().severity, Severity::Warning)?,
             None => rule_of_severity(template, code, Severity::Warning)?,
         }
         write_tx(&mut self.conn, |tx| {
@@ -395,7 +389,12 @@ fn rule_of_severity(template: &Template, code: &str, severity: Severity) -> Resu
     let Some(rule) = template.rule(code) else {
         return Err(StoreError::UnknownRule(code.to_owned()));
     };
-    if rule.severity != severity {
+    of_severity(code, rule.severity, severity)
+}
+
+/// Refuses rule `code`, of severity `found`, where one of `severity` is needed.
+fn of_severity(code: &str, found: Severity, severity: Severity) -> Result<(), StoreError> {
+    if found != severity {
         return Err(StoreError::WrongSeverity {
             code: code.to_owned(),
             expected: match severity {
