@@ -54,7 +54,7 @@ mod tests {
 
     use rustix::io::FdFlags;
 
-    use super::{create_new, open_read, sync_dir, sync_file};
+    use super::{create_new, open_read, sync_dir, sync_file, sync_file_system};
 
     /// This process's umask, as the kernel reports it.
     fn umask() -> u32 {
@@ -104,5 +104,18 @@ mod tests {
         // A link to a folder is not that folder (`ENOTDIR` with `O_DIRECTORY`).
         assert!(sync_dir(&folder_link).is_err());
         assert_eq!(std::fs::read(&target).unwrap(), b"not ours");
+    }
+
+    #[test]
+    fn a_folder_flush_is_refused_on_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("batch.json");
+        std::fs::write(&file, b"{}").unwrap();
+        sync_dir(dir.path()).unwrap();
+        sync_file_system(dir.path()).unwrap();
+        for result in [sync_dir(&file), sync_file_system(&file)] {
+            let error = result.unwrap_err();
+            assert_eq!(error.kind(), std::io::ErrorKind::NotADirectory, "{error}");
+        }
     }
 }
