@@ -204,36 +204,25 @@ impl Store {
             let values = agreed_values(tx, &protocol, template, n_rows)?;
             let acknowledged = review::acknowledged(tx, protocol.id)?;
             let acts = review::acts(tx, protocol.id)?;
+            // The failing rules, the template's and the precinct's alike: each error needs an
+            // act, each warning an acknowledgement.
+            let mut failed: Vec<(String, Severity)> = check::check(template, &values)
+                .filter(|finding| matches!(finding.outcome, Outcome::Fail(_)))
+                .map(|finding| (finding.rule.code.as_str().to_owned(), finding.rule.severity))
+                .collect();
+            failed.extend(failing_precinct(&precinct_reports(
+                tx, setup, template, &values,
+            )?));
             let mut facts = FinalizeFacts::default();
-            for finding in check::check(template, &values) {
-                if !matches!(finding.outcome, Outcome::Fail(_)) {
-                    continue;
-                }
-                let code = finding.rule.code.as_str();
-                match finding.rule.severity {
-                    Severity::Error => {
-                        if !acts.iter().any(|act| act.code == code) {
-                            facts.errors_without_act.push(code.to_owned());
-                        }
-                    }
-                    Severity::Warning => {
-                        if !acknowledged.contains(code) {
-                            facts.unacknowledged_warnings.push(code.to_owned());
-                        }
-                    }
-                }
-            }
-            for (code, severity) in
-                failing_precinct(&precinct_reports(tx, setup, template, &values)?)
-            {
+            for (code, severity) in failed {
                 match severity {
-                    Severity::Warning if !acknowledged.contains(&code) => {
-                        facts.unacknowledged_warnings.push(code);
-                    }
                     Severity::Error if !acts.iter().any(|act| act.code == code) => {
                         facts.errors_without_act.push(code);
                     }
-                    _ => {}
+                    Severity::Warning if !acknowledged.contains(&code) => {
+                        facts.unacknowledged_warnings.push(code);
+                    }
+                    Severity::Error | Severity::Warning => {}
                 }
             }
             let next = state::finalize(protocol.state, chair, &facts)?;
