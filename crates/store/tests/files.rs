@@ -500,3 +500,16 @@ fn the_database_path_comes_from_the_flag_then_hattama_db_then_the_data_folder() 
     assert_eq!(run(Some("")), data_folder, "an empty HATTAMA_DB is not set");
     assert_eq!(run(None), data_folder);
 }
+
+#[test]
+fn a_database_path_below_a_file_is_refused_by_its_own_name_and_nothing_is_made() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    fs::write(&file, b"not a folder").unwrap();
+    let path = file.join("hattama.db");
+    let error = Store::open(&path).unwrap_err();
+    assert_eq!(error.code(), "store.io", "{error}");
+    assert_eq!(error.params()["path"], path.display().to_string());
+    assert_eq!(fs::read(&file).unwrap(), b"not a folder");
+    assert_eq!(file_names(dir.path()), ["notes.txt"]);
+}

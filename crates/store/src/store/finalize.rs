@@ -8,7 +8,8 @@ use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 
-use hattama_protocol::{FindingReport, Outcome, Severity, Template, Values, builtin, check};
+use hattama_protocol::check::{self, PrecinctProtocol};
+use hattama_protocol::{FindingReport, Outcome, Severity, Template, Values, builtin};
 
 use super::reconcile::typed_neither;
 use super::{Setup, Store, transition, write_tx};
@@ -316,7 +317,8 @@ fn precinct_reports(
     values: &Values,
 ) -> Result<Vec<FindingReport>, StoreError> {
     let set = builtin::templates();
-    let mut reports: Vec<FindingReport> = Vec::new();
+    // The reference protocols of the rules that apply to `template`, where agreed or final.
+    let mut references: Vec<(&Template, Values)> = Vec::new();
     for precinct_rule in set.precinct_rules() {
         if precinct_rule.for_template(&template.id).is_none() {
             continue;
@@ -337,25 +339,18 @@ fn precinct_reports(
             continue;
         }
         let ref_values = agreed_values(conn, &ref_protocol, ref_template, ref_rows)?;
-        let found = hattama_protocol::check::check_precinct(
-            set,
-            &[
-                hattama_protocol::check::PrecinctProtocol {
-                    template: ref_template,
-                    values: &ref_values,
-                },
-                hattama_protocol::check::PrecinctProtocol { template, values },
-            ],
-        );
-        for report in found {
-            let wanted =
-                report.template == template.id && report.code == precinct_rule.rule().code.as_str();
-            if wanted && !reports.iter().any(|r| r.code == report.code) {
-                reports.push(report);
-            }
-        }
+        references.push((ref_template, ref_values));
     }
-    Ok(reports)
+    // Each rule once for `template`; a rule whose reference is not here yields nothing.
+    let mut protocols: Vec<PrecinctProtocol<'_>> = references
+        .iter()
+        .map(|(template, values)| PrecinctProtocol { template, values })
+        .collect();
+    protocols.push(PrecinctProtocol { template, values });
+    Ok(check::check_precinct(set, &protocols)
+        .into_iter()
+        .filter(|report| report.template == template.id)
+        .collect())
 }
 
 /// Codes of the failing precinct-level rules among `reports`.
