@@ -198,6 +198,11 @@ fn a_backup_is_restored_over_a_damaged_file() {
         Phase::Empty
     );
     assert_eq!(store.final_values(P1, 1).unwrap().unwrap().len(), 18);
+    store.close().unwrap();
+    // A backup is a rollback-journal file (`VACUUM INTO` writes one); restored, the database
+    // is in WAL mode again, as every save expects (header bytes 18 and 19 are 2 for WAL).
+    assert_eq!(fs::read(&backups[0]).unwrap()[18..20], [1, 1]);
+    assert_eq!(fs::read(&path).unwrap()[18..20], [2, 2]);
 }
 
 #[test]
