@@ -518,3 +518,31 @@ fn a_database_path_below_a_file_is_refused_by_its_own_name_and_nothing_is_made()
     assert_eq!(fs::read(&file).unwrap(), b"not a folder");
     assert_eq!(file_names(dir.path()), ["notes.txt"]);
 }
+
+#[test]
+fn a_database_with_a_single_fault_is_refused_as_damaged() {
+    let (_dir, path) = with_backup();
+    // One row that breaks its table's CHECK constraint, written past it: `quick_check` finds
+    // exactly one fault, and one is enough to refuse the file.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA ignore_check_constraints = ON;
+         DROP TRIGGER protocols_final_no_update;
+         UPDATE protocols SET version = 0 WHERE contest = 'abai-list';",
+    )
+    .unwrap();
+    let problems: Vec<String> = conn
+        .prepare("PRAGMA quick_check")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    conn.close().unwrap();
+    let error = assert_refused(&path, "store.corrupt");
+    assert!(
+        matches!(&error, StoreError::Corrupt { detail, .. } if detail == "CHECK constraint failed in protocols"),
+        "{error:?}"
+    );
+}

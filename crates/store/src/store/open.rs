@@ -172,20 +172,13 @@ fn classify(path: &Path, error: rusqlite::Error) -> StoreError {
 /// bytes) before SQLite touches it.
 fn check_header(path: &Path) -> Result<(), StoreError> {
     const HEADER: &[u8; 16] = b"SQLite format 3\0";
-    let mut start = [0u8; 16];
-    let read = File::open(path).and_then(|mut file| {
-        let mut filled = 0;
-        while filled < start.len() {
-            let n = file.read(&mut start[filled..])?;
-            if n == 0 {
-                break;
-            }
-            filled += n;
-        }
-        Ok(filled)
+    let read = File::open(path).and_then(|file| {
+        let mut start = Vec::with_capacity(HEADER.len());
+        file.take(16).read_to_end(&mut start)?;
+        Ok(start)
     });
     match read {
-        Ok(16) if &start == HEADER => Ok(()),
+        Ok(start) if start == HEADER => Ok(()),
         Ok(_) => Err(not_hattama(path)),
         Err(error) => Err(StoreError::io(path, error)),
     }
@@ -220,21 +213,12 @@ fn create(path: &Path) -> Result<(), StoreError> {
     let _: (i64, i64, i64) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?))
     })?;
+    // The last connection's close removes the checkpointed write-ahead log.
     conn.close().map_err(|(_, error)| StoreError::from(error))?;
-    let wal = with_suffix(&staging, "-wal");
-    if fs::metadata(&wal).is_ok_and(|meta| 0 < meta.len()) {
-        return Err(StoreError::Inconsistent(
-            "a new database kept a write-ahead log after closing".into(),
-        ));
-    }
     // Every connection to the staging file is closed: Windows removes no file that is open.
     hattama_durable::sync_file(&staging).map_err(|error| StoreError::io(&staging, error))?;
-    match fs::hard_link(&staging, path) {
-        Ok(()) => {}
-        // Someone else created it meanwhile: open theirs, drop ours.
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {}
-        Err(error) => return Err(StoreError::io(path, error)),
-    }
+    // A link never replaces a file: one made at `path` meanwhile is refused, not overwritten.
+    fs::hard_link(&staging, path).map_err(|error| StoreError::io(path, error))?;
     fs::remove_file(&staging).map_err(|error| StoreError::io(&staging, error))?;
     backup::sync_dir(&dir)?;
     tracing::info!(path = %path.display(), "database created");
