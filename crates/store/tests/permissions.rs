@@ -129,9 +129,18 @@ fn a_user_removed_or_demoted_after_signing_in_loses_the_permission_at_once() {
     let mut p = precinct();
     let sara = sign_in(&mut p.store, "Sara", SARA_PIN);
     p.store.require(&sara, Permission::Reconcile).unwrap();
+    assert_eq!(
+        p.store.allowed(&sara).unwrap(),
+        hattama_store::permissions::allowed(Role::Secretary)
+    );
     p.store
         .change_role(&p.chair, sara.user(), Role::Clerk, None, NOW)
         .unwrap();
+    // What the app offers follows the role as it is now, not as it was at sign-in.
+    assert_eq!(
+        p.store.allowed(&sara).unwrap(),
+        hattama_store::permissions::allowed(Role::Clerk)
+    );
     assert_eq!(
         p.store
             .require(&sara, Permission::Reconcile)
