@@ -156,3 +156,22 @@ fn an_unknown_name_answers_as_a_wrong_pin_and_counts_nothing() {
         "store.wrong_pin"
     );
 }
+
+#[test]
+fn the_right_pin_with_no_wrong_one_before_writes_nothing() {
+    let (_dir, path) = common::fresh_copy();
+    let before = common::file_hashes(&path);
+    let mut store = Store::open_with(&path, test_config()).unwrap();
+    store.sign_in("Ana", ANA_PIN, NOW).unwrap();
+    store.close().unwrap();
+    assert_eq!(common::file_hashes(&path), before);
+    // After a wrong one, the right PIN clears the count: that is written.
+    let mut store = Store::open_with(&path, test_config()).unwrap();
+    assert!(store.sign_in("Ana", "480263", NOW).is_err());
+    store.close().unwrap();
+    let counted = common::file_hashes(&path);
+    let mut store = Store::open_with(&path, test_config()).unwrap();
+    store.sign_in("Ana", ANA_PIN, NOW).unwrap();
+    store.close().unwrap();
+    assert_ne!(common::file_hashes(&path), counted);
+}
