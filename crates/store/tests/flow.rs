@@ -480,3 +480,36 @@ fn commission_members_are_kept_in_the_order_added_as_the_protocol_prints_them() 
         added.payload
     );
 }
+
+#[test]
+fn entries_differing_on_two_lines_agree_only_once_both_are_settled() {
+    let first = clean_p1();
+    let second = with(&with(&clean_p1(), "L9", 81), "L6", 60);
+    let mut p = common::typed_twice(&first, &second);
+    assert_eq!(phase(&p.store), Phase::Differ);
+    let lines: Vec<String> = p
+        .store
+        .differences(P1)
+        .unwrap()
+        .into_iter()
+        .map(|difference| difference.line)
+        .collect();
+    assert_eq!(lines, ["L6", "L9"]);
+    let paper = |line: &str| {
+        first
+            .iter()
+            .find(|(id, _)| *id == line)
+            .map(|(_, value)| value.to_string())
+            .unwrap()
+    };
+    p.store
+        .reconcile(&p.chair, P1, "L9", &paper("L9"), false, NOW)
+        .unwrap();
+    // One line is still open: not agreed, and not to be finalized.
+    assert_eq!(phase(&p.store), Phase::Differ);
+    assert!(p.store.finalize(&p.chair, P1, NOW).is_err());
+    p.store
+        .reconcile(&p.chair, P1, "L6", &paper("L6"), false, NOW)
+        .unwrap();
+    assert_eq!(phase(&p.store), Phase::Agreed);
+}
