@@ -306,6 +306,19 @@ fn a_final_value_deleted_or_added_at_rest_is_not_vouched_for() {
 }
 
 #[test]
+fn final_values_added_at_rest_to_a_protocol_never_finalized_are_not_vouched_for() {
+    let (_dir, path) = finalized();
+    // abai-list was never finalized: values written into its final table by hand.
+    tamper(
+        &path,
+        "INSERT INTO final_values (protocol, line, value)
+         SELECT id, 'L1', 1000 FROM protocols WHERE contest = 'abai-list';",
+    );
+    let error = assert_not_vouched(&path, "store.final_not_vouched");
+    assert_eq!(error.params()["contest"], "abai-list");
+}
+
+#[test]
 fn an_edited_audit_row_is_not_vouched_for() {
     let (_dir, path) = finalized();
     tamper(
