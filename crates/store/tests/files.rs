@@ -27,6 +27,17 @@ fn with_backup() -> (tempfile::TempDir, PathBuf) {
     (p.dir, p.path)
 }
 
+/// The clerks type the clean P1 twice and the chair finalizes it; the automatic backup's path.
+fn finalize_p1(store: &mut Store) -> PathBuf {
+    let ana = sign_in(store, "Ana", ANA_PIN);
+    let bek = sign_in(store, "Bek", BEK_PIN);
+    let chair = sign_in(store, "Chair", CHAIR_PIN);
+    type_entry(store, P1, EntryNo::First, &ana, &clean_p1());
+    type_entry(store, P1, EntryNo::Second, &bek, &clean_p1());
+    let finalized = store.finalize(&chair, P1, NOW).expect("test helper");
+    finalized.backup.expect("test helper")
+}
+
 #[test]
 fn a_finalize_keeps_the_newest_backups_and_leaves_other_files_alone() {
     let (_dir, path) = fresh_copy();
@@ -52,12 +63,7 @@ fn a_finalize_keeps_the_newest_backups_and_leaves_other_files_alone() {
         ..test_config()
     };
     let mut store = Store::open_with(&path, config).unwrap();
-    let ana = sign_in(&mut store, "Ana", ANA_PIN);
-    let bek = sign_in(&mut store, "Bek", BEK_PIN);
-    let chair = sign_in(&mut store, "Chair", CHAIR_PIN);
-    type_entry(&mut store, P1, EntryNo::First, &ana, &clean_p1());
-    type_entry(&mut store, P1, EntryNo::Second, &bek, &clean_p1());
-    let made = store.finalize(&chair, P1, NOW).unwrap().backup.unwrap();
+    let made = finalize_p1(&mut store);
     // The two newest backups, newest first; the older ones removed; the rest left as it was.
     let kept = folder.join("hattama-000000000003-3.db");
     assert_eq!(backup::list(&path), vec![made.clone(), kept]);
@@ -363,12 +369,7 @@ fn backup_child() {
     };
     let path = PathBuf::from(path);
     let mut store = Store::open_with(&path, test_config()).unwrap();
-    let ana = sign_in(&mut store, "Ana", ANA_PIN);
-    let bek = sign_in(&mut store, "Bek", BEK_PIN);
-    let chair = sign_in(&mut store, "Chair", CHAIR_PIN);
-    type_entry(&mut store, P1, EntryNo::First, &ana, &clean_p1());
-    type_entry(&mut store, P1, EntryNo::Second, &bek, &clean_p1());
-    let made = store.finalize(&chair, P1, NOW).unwrap().backup.unwrap();
+    let made = finalize_p1(&mut store);
     store.close().unwrap();
     restore(&made, &path, Timestamp(5)).unwrap();
 }
